@@ -1,1 +1,16 @@
-export {};
+export { ZeroDowntimeWebTier } from './zero-downtime-web-tier';
+export type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier';
+export { SubnetGroup } from './network/subnet-layout';
+export type { SubnetLayout } from './network/subnet-layout';
+export { WebTierNetwork } from './network/web-tier-network';
+export type { WebTierNetworkProps } from './network/web-tier-network';
+export { WebHealthCheckPresets } from './load-balancer/web-health-check';
+export type { WebHealthCheck } from './load-balancer/web-health-check';
+export { WebLoadBalancer } from './load-balancer/web-load-balancer';
+export type { WebLoadBalancerProps } from './load-balancer/web-load-balancer';
+export { WebFleet } from './web-fleet/web-fleet';
+export type { WebFleetProps } from './web-fleet/web-fleet';
+export { Bastion } from './bastion/bastion';
+export type { BastionProps } from './bastion/bastion';
+export { RedisCache } from './cache/redis-cache';
+export type { RedisCacheProps } from './cache/redis-cache';

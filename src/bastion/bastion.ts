@@ -1,0 +1,153 @@
+import { Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { checkUserDataSize, exportVariables, INSTANCE_HOME, instancePath, writeInstanceFiles } from '../instance-files';
+import { SubnetGroup } from '../network/subnet-layout';
+
+/** The on-instance files of the bastion, relative to `assets/`. */
+export const BASTION_FILES = ['common/imds.sh', 'bastion/associate-eip.sh'];
+
+/**
+ * Properties of a `Bastion`.
+ */
+export interface BastionProps {
+  /** The VPC to run the bastion in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Where the bastion may run: public subnets, one per AZ.
+   *
+   * @default - the subnets of the `Bastion` group
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The bastion's instance type.
+   *
+   * @default t3.nano
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * The key pair for SSH into the bastion.
+   *
+   * @default - no key: reach the bastion with SSM Session Manager
+   */
+  readonly keyPair?: ec2.IKeyPair;
+}
+
+/**
+ * A bastion host that keeps one address: an Auto Scaling group of exactly one Amazon Linux 2023 instance
+ * in the public subnets, and an Elastic IP that the instance associates to itself at boot
+ * (`associate-address --allow-reassociation`), so a replacement takes the same address.
+ *
+ * Its role may associate that one Elastic IP, to instances of this bastion's instance profile only.
+ * SSH comes in only from the peers you allow with `allowSshAccessFrom`; none by default.
+ */
+export class Bastion extends Construct implements ec2.IConnectable {
+  /** The Auto Scaling group that keeps one bastion running. */
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+
+  /** The Elastic IP the bastion takes at boot. */
+  public readonly elasticIp: ec2.CfnEIP;
+
+  /** The launch template the bastion starts from. */
+  public readonly launchTemplate: ec2.LaunchTemplate;
+
+  /** The user-data that claims the Elastic IP; add commands to it to run more at boot. */
+  public readonly userData: ec2.UserData;
+
+  /** The bastion's security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** The bastion's IAM role. */
+  public readonly role: iam.Role;
+
+  /** Network connections of the bastion. */
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: BastionProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Web tier bastion: SSH in only from the CIDRs allowed, out HTTPS and SSH to the web servers',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out: EC2 API for the Elastic IP, SSM, packages');
+    this.connections = this.securityGroup.connections;
+
+    this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc' });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'Web tier bastion',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    const instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.role });
+    // AssociateAddress authorizes the address, the instance and its network interface:
+    // this one allocation, instances launched with this bastion's profile, interfaces in this VPC.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'AssociateOwnElasticIp',
+      actions: ['ec2:AssociateAddress'],
+      resources: [stack.formatArn({ service: 'ec2', resource: 'elastic-ip', resourceName: this.elasticIp.attrAllocationId })],
+    }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'AssociateToOwnInstance',
+      actions: ['ec2:AssociateAddress'],
+      resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+      conditions: { ArnEquals: { 'ec2:InstanceProfile': instanceProfile.instanceProfileArn } },
+    }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'AssociateInOwnVpc',
+      actions: ['ec2:AssociateAddress'],
+      resources: [stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' })],
+      conditions: { ArnEquals: { 'ec2:Vpc': stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: props.vpc.vpcId }) } },
+    }));
+
+    this.userData = ec2.UserData.forLinux();
+    this.userData.addCommands(
+      'set -euo pipefail',
+      ...writeInstanceFiles('bastion', BASTION_FILES),
+      ...exportVariables({ WEBTIER_HOME: INSTANCE_HOME, WEBTIER_EIP_ALLOCATION_ID: this.elasticIp.attrAllocationId }),
+      instancePath('bastion', 'bastion/associate-eip.sh'),
+    );
+
+    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.NANO),
+      securityGroup: this.securityGroup,
+      instanceProfile,
+      userData: this.userData,
+      keyPair: props.keyPair,
+      // A public address until the Elastic IP replaces it: the boot script needs it to reach the EC2 API.
+      associatePublicIpAddress: true,
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
+      }],
+    });
+
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetGroupName: SubnetGroup.BASTION },
+      launchTemplate: this.launchTemplate,
+      minCapacity: 1,
+      maxCapacity: 1,
+    });
+
+    this.node.addValidation({ validate: () => checkUserDataSize('the bastion', this.userData) });
+  }
+
+  /** Allows SSH (port 22) into the bastion from each peer, for example `ec2.Peer.ipv4('203.0.113.7/32')`. */
+  public allowSshAccessFrom(...peers: ec2.IPeer[]): void {
+    for (const peer of peers) {
+      this.connections.allowFrom(peer, ec2.Port.tcp(22), 'SSH into the bastion');
+    }
+  }
+}

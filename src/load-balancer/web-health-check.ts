@@ -1,0 +1,120 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
+
+/**
+ * How the load balancer decides whether a web server is healthy.
+ */
+export interface WebHealthCheck {
+  /**
+   * The page the load balancer requests on each web server.
+   *
+   * @default "/cgi-bin/ping.py"
+   */
+  readonly path?: string;
+
+  /**
+   * Time between two checks of one target, from 5 to 300 seconds.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly interval?: Duration;
+
+  /**
+   * Time without an answer after which a check fails, from 2 to 120 seconds and shorter than the interval.
+   *
+   * @default Duration.seconds(3)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Consecutive passed checks before a target receives traffic, from 2 to 10.
+   *
+   * @default 2
+   */
+  readonly healthyThreshold?: number;
+
+  /**
+   * Consecutive failed checks before a target stops receiving traffic, from 2 to 10.
+   *
+   * @default 2
+   */
+  readonly unhealthyThreshold?: number;
+
+  /**
+   * HTTP codes that count as healthy, as the target group takes them ("200", "200-299", "200,204").
+   *
+   * @default "200"
+   */
+  readonly healthyHttpCodes?: string;
+}
+
+/**
+ * Ready-made health-check settings.
+ */
+export class WebHealthCheckPresets {
+  /** The tutorial's settings: every 30 s, 2 failures to leave, 2 successes to join, 3 s timeout. */
+  public static tutorial(): WebHealthCheck {
+    return resolveWebHealthCheck({});
+  }
+
+  /**
+   * The fastest detection AWS allows: every 5 s, 2 failures to leave, 2 successes to join, 4 s timeout.
+   * A dead target leaves rotation within about 14 s instead of 63 s, for 6 times the health-check requests.
+   */
+  public static fast(): WebHealthCheck {
+    return resolveWebHealthCheck({ interval: Duration.seconds(5), timeout: Duration.seconds(4) });
+  }
+
+  private constructor() {}
+}
+
+/** A health check with every field filled in. */
+export interface ResolvedWebHealthCheck {
+  readonly path: string;
+  readonly interval: Duration;
+  readonly timeout: Duration;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+  readonly healthyHttpCodes: string;
+}
+
+const HTTP_CODES = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
+
+/**
+ * Fills in the tutorial's defaults and checks each field against the limits AWS enforces on target groups.
+ *
+ * @param prop the name of the prop, for error messages
+ */
+export function resolveWebHealthCheck(healthCheck: WebHealthCheck = {}, prop = 'healthCheck'): ResolvedWebHealthCheck {
+  const resolved: ResolvedWebHealthCheck = {
+    path: healthCheck.path ?? '/cgi-bin/ping.py',
+    interval: healthCheck.interval ?? Duration.seconds(30),
+    timeout: healthCheck.timeout ?? Duration.seconds(3),
+    healthyThreshold: healthCheck.healthyThreshold ?? 2,
+    unhealthyThreshold: healthCheck.unhealthyThreshold ?? 2,
+    healthyHttpCodes: healthCheck.healthyHttpCodes ?? '200',
+  };
+  const { path, interval, timeout, healthyHttpCodes } = resolved;
+  if (!Token.isUnresolved(path) && (!path.startsWith('/') || path.length > 1024)) {
+    throw invalidProp(`${prop}.path`, path, 'must start with "/" and be at most 1024 characters long');
+  }
+  checkSecondsInRange(`${prop}.interval`, interval, 5, 300);
+  checkSecondsInRange(`${prop}.timeout`, timeout, 2, 120);
+  if (!interval.isUnresolved() && !timeout.isUnresolved() && timeout.toSeconds() >= interval.toSeconds()) {
+    throw invalidProp(`${prop}.timeout`, timeout, `must be shorter than ${prop}.interval (${interval.toHumanString()})`);
+  }
+  checkIntegerInRange(`${prop}.healthyThreshold`, resolved.healthyThreshold, 2, 10);
+  checkIntegerInRange(`${prop}.unhealthyThreshold`, resolved.unhealthyThreshold, 2, 10);
+  if (!Token.isUnresolved(healthyHttpCodes) && !HTTP_CODES.test(healthyHttpCodes)) {
+    throw invalidProp(`${prop}.healthyHttpCodes`, healthyHttpCodes, 'must be HTTP codes such as "200", "200-299" or "200,204"');
+  }
+  return resolved;
+}
+
+/**
+ * The worst-case time from a target's death until the load balancer stops routing to it:
+ * `interval x unhealthyThreshold + timeout`.
+ */
+export function failoverWindow(healthCheck: ResolvedWebHealthCheck): Duration {
+  return Duration.seconds(healthCheck.interval.toSeconds() * healthCheck.unhealthyThreshold + healthCheck.timeout.toSeconds());
+}

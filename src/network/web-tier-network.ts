@@ -1,0 +1,94 @@
+import { Fn, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { FixedSubnetCidrs } from './fixed-subnet-cidrs';
+import { resolveSubnetLayout, ResolvedSubnetLayout, SubnetGroup, SubnetLayout } from './subnet-layout';
+import { invalidProp } from '../validation';
+
+/**
+ * Properties of a `WebTierNetwork`.
+ */
+export interface WebTierNetworkProps {
+  /**
+   * The VPC block and the five subnet groups, one CIDR per AZ in each.
+   *
+   * @default - the tutorial's layout: VPC 10.0.0.0/16, ALB 10.0.11-13.0/24, NAT 10.0.21-23.0/24,
+   * bastion 10.0.31-33.0/24, web 10.0.41-43.0/24, Redis 10.0.51-53.0/24
+   */
+  readonly subnetLayout?: SubnetLayout;
+
+  /**
+   * One NAT gateway in each AZ, each web subnet routing through the one in its own AZ.
+   * With `false`, a single NAT gateway in the first AZ serves every AZ: cheaper, but an outage of that AZ
+   * cuts every web server off the internet.
+   *
+   * @default true
+   */
+  readonly natGatewayPerAz?: boolean;
+
+  /**
+   * The Availability Zones to use, as many as the subnet layout has CIDRs per group.
+   *
+   * @default - the first N zones of the region (`Fn::GetAZs`), N the number of CIDRs per group; no context look-up
+   */
+  readonly availabilityZones?: string[];
+}
+
+/**
+ * The web tier's network: a VPC with an internet gateway, five subnet groups over N AZs
+ * (ALB, NAT and bastion public; web private with egress; Redis isolated), and NAT gateways in the NAT subnets.
+ *
+ * Public subnets route `0.0.0.0/0` to the internet gateway; each web subnet routes `0.0.0.0/0` to the NAT gateway
+ * of its own AZ (or to the single one); Redis subnets have no route out. No subnet assigns public IPs on launch.
+ */
+export class WebTierNetwork extends Construct {
+  /** The VPC. */
+  public readonly vpc: ec2.Vpc;
+
+
+  /** The Availability Zones the subnets are in, in layout order. */
+  public readonly availabilityZones: string[];
+
+  /** How many NAT gateways the VPC has. */
+  public readonly natGatewayCount: number;
+
+  constructor(scope: Construct, id: string, props: WebTierNetworkProps = {}) {
+    super(scope, id);
+
+    const layout: ResolvedSubnetLayout = resolveSubnetLayout(props.subnetLayout);
+    const azCount = layout.azCount;
+    this.availabilityZones = props.availabilityZones ?? Array.from({ length: azCount }, (_, i) => Fn.select(i, Fn.getAzs()));
+    if (!Token.isUnresolved(this.availabilityZones) && this.availabilityZones.length !== azCount) {
+      throw invalidProp('availabilityZones', this.availabilityZones, `must name exactly as many zones as the subnet layout has CIDRs per group (${azCount})`);
+    }
+    this.natGatewayCount = (props.natGatewayPerAz ?? true) ? azCount : 1;
+
+    const groups = layout.groups;
+    const group = (name: SubnetGroup, subnetType: ec2.SubnetType): ec2.SubnetConfiguration => ({
+      name,
+      subnetType,
+      cidrMask: Number(groups[name][0].split('/')[1]),
+      mapPublicIpOnLaunch: subnetType === ec2.SubnetType.PUBLIC ? false : undefined,
+    });
+
+    this.vpc = new ec2.Vpc(this, 'Resource', {
+      ipAddresses: new FixedSubnetCidrs(layout, this.availabilityZones),
+      availabilityZones: this.availabilityZones,
+      natGateways: this.natGatewayCount,
+      natGatewaySubnets: { subnetGroupName: SubnetGroup.NAT },
+      natGatewayProvider: ec2.NatProvider.gateway(),
+      subnetConfiguration: [
+        group(SubnetGroup.ALB, ec2.SubnetType.PUBLIC),
+        group(SubnetGroup.NAT, ec2.SubnetType.PUBLIC),
+        group(SubnetGroup.BASTION, ec2.SubnetType.PUBLIC),
+        group(SubnetGroup.WEB, ec2.SubnetType.PRIVATE_WITH_EGRESS),
+        group(SubnetGroup.REDIS, ec2.SubnetType.PRIVATE_ISOLATED),
+      ],
+    });
+  }
+
+  /** The subnets of one group, for placing a part of the tier. */
+  public subnets(group: SubnetGroup): ec2.SubnetSelection {
+    return { subnetGroupName: group };
+  }
+}

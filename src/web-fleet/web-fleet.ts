@@ -1,0 +1,179 @@
+import { Duration } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { webUserData } from './web-user-data';
+import { checkUserDataSize } from '../instance-files';
+import { SubnetGroup } from '../network/subnet-layout';
+import { checkCapacity, checkIntegerInRange, checkSecondsInRange } from '../validation';
+
+/**
+ * Properties of a `WebFleet`.
+ */
+export interface WebFleetProps {
+  /** The VPC to run the web servers in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Where the web servers run: private subnets with a route to a NAT gateway.
+   *
+   * @default - the subnets of the `Web` group
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /** The Redis primary endpoint the web app counts requests in. */
+  readonly redisHost: string;
+
+  /**
+   * The Redis port.
+   *
+   * @default 6379
+   */
+  readonly redisPort?: number;
+
+  /**
+   * The port the web servers listen on.
+   *
+   * @default 8000
+   */
+  readonly webPort?: number;
+
+  /**
+   * The web servers' instance type.
+   *
+   * @default t3.micro
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * The fewest web servers; 2 or more keeps serving while one is lost.
+   *
+   * @default 2
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * The most web servers.
+   *
+   * @default 2
+   */
+  readonly maxCapacity?: number;
+
+  /**
+   * How many web servers to run; CloudFormation resets the group to it on every deploy.
+   *
+   * @default - the group starts at `minCapacity` and CloudFormation leaves its size alone
+   */
+  readonly desiredCapacity?: number;
+
+  /**
+   * The key pair for SSH through the bastion.
+   *
+   * @default - no key: reach the servers with SSM Session Manager
+   */
+  readonly keyPair?: ec2.IKeyPair;
+
+  /**
+   * Time after launch before failed load-balancer health checks make the group replace a server,
+   * from 0 to 7200 seconds; covers the boot script installing packages.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+}
+
+/**
+ * The web servers: an Auto Scaling group of Amazon Linux 2023 instances in private subnets,
+ * from a launch template that requires IMDSv2, gives no public IP and encrypts the root volume.
+ * Their user-data installs the web app (`/cgi-bin/hello.py`, `/cgi-bin/ping.py`) under systemd.
+ *
+ * Nothing can reach them until you allow it (`connections.allowFrom`); they may reach HTTPS anywhere
+ * (packages, SSM) and whatever else you allow.
+ */
+export class WebFleet extends Construct implements ec2.IConnectable {
+  /** The Auto Scaling group. */
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+
+  /** The launch template the instances start from. */
+  public readonly launchTemplate: ec2.LaunchTemplate;
+
+  /** The user-data that installs the web app; add commands to it to run more at boot. */
+  public readonly userData: ec2.UserData;
+
+  /** The instances' security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** The instances' IAM role. */
+  public readonly role: iam.Role;
+
+  /** Network connections of the web servers. */
+  public readonly connections: ec2.Connections;
+
+  /** The port the web servers listen on. */
+  public readonly webPort: number;
+
+  constructor(scope: Construct, id: string, props: WebFleetProps) {
+    super(scope, id);
+
+    this.webPort = props.webPort ?? 8000;
+    checkIntegerInRange('webPort', this.webPort, 1, 65535);
+    const redisPort = props.redisPort ?? 6379;
+    checkIntegerInRange('redisPort', redisPort, 1, 65535);
+    const minCapacity = props.minCapacity ?? 2;
+    const maxCapacity = props.maxCapacity ?? Math.max(2, minCapacity);
+    checkCapacity(
+      { minName: 'webMinCapacity', maxName: 'webMaxCapacity', desiredName: 'webDesiredCapacity' },
+      { min: minCapacity, max: maxCapacity, desired: props.desiredCapacity },
+    );
+    const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
+    checkSecondsInRange('healthCheckGracePeriod', gracePeriod, 0, 7200);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Web tier web servers: in only from the ALB (and SSH from the bastion), out HTTPS and Redis',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out: packages, SSM, Secrets Manager');
+    this.connections = this.securityGroup.connections;
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'Web tier web servers',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+
+    this.userData = webUserData({ redisHost: props.redisHost, redisPort, webPort: this.webPort });
+
+    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+      securityGroup: this.securityGroup,
+      role: this.role,
+      userData: this.userData,
+      keyPair: props.keyPair,
+      associatePublicIpAddress: false,
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
+      }],
+    });
+
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB },
+      launchTemplate: this.launchTemplate,
+      minCapacity,
+      maxCapacity,
+      desiredCapacity: props.desiredCapacity,
+      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+        additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+        gracePeriod,
+      }),
+    });
+
+    this.node.addValidation({ validate: () => checkUserDataSize('the web servers', this.userData) });
+  }
+}

@@ -1,0 +1,259 @@
+import { CfnOutput, Duration, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { Bastion } from './bastion/bastion';
+import { RedisCache } from './cache/redis-cache';
+import { WebHealthCheck } from './load-balancer/web-health-check';
+import { WebLoadBalancer } from './load-balancer/web-load-balancer';
+import { parseCidr } from './network/cidr';
+import { SubnetGroup, SubnetLayout } from './network/subnet-layout';
+import { WebTierNetwork } from './network/web-tier-network';
+import { WebFleet } from './web-fleet/web-fleet';
+
+/**
+ * Properties of a `ZeroDowntimeWebTier`. Every one is optional: the defaults build the tutorial's architecture.
+ */
+export interface ZeroDowntimeWebTierProps {
+  /**
+   * The VPC block and the five subnet groups (ALB, NAT, bastion, web, Redis), one CIDR per AZ in each.
+   *
+   * @default - VPC 10.0.0.0/16, ALB 10.0.11-13.0/24, NAT 10.0.21-23.0/24, bastion 10.0.31-33.0/24,
+   * web 10.0.41-43.0/24, Redis 10.0.51-53.0/24
+   */
+  readonly subnetLayout?: SubnetLayout;
+
+  /**
+   * One NAT gateway per AZ, each web subnet routing through its own AZ's; `false` gives a single NAT gateway
+   * that every AZ routes through.
+   *
+   * @default true
+   */
+  readonly natGatewayPerAz?: boolean;
+
+  /**
+   * The Availability Zones, as many as the subnet layout has CIDRs per group.
+   *
+   * @default - the region's first N zones (`Fn::GetAZs`), without a context look-up
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * How the load balancer checks the web servers.
+   *
+   * @default - `/cgi-bin/ping.py` every 30 s, timeout 3 s, healthy after 2 passes, unhealthy after 2 failures
+   */
+  readonly healthCheck?: WebHealthCheck;
+
+  /**
+   * The port the web servers listen on.
+   *
+   * @default 8000
+   */
+  readonly webPort?: number;
+
+  /**
+   * The web servers' instance type.
+   *
+   * @default t3.micro
+   */
+  readonly webInstanceType?: ec2.InstanceType;
+
+  /**
+   * The fewest web servers.
+   *
+   * @default 2
+   */
+  readonly webMinCapacity?: number;
+
+  /**
+   * The most web servers.
+   *
+   * @default - 2, or `webMinCapacity` when that is larger
+   */
+  readonly webMaxCapacity?: number;
+
+  /**
+   * How many web servers to run; CloudFormation resets the group to it on every deploy.
+   *
+   * @default - the group starts at `webMinCapacity` and CloudFormation leaves its size alone
+   */
+  readonly webDesiredCapacity?: number;
+
+  /**
+   * How long a web server leaving the target group keeps its open requests.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * The bastion's instance type.
+   *
+   * @default t3.nano
+   */
+  readonly bastionInstanceType?: ec2.InstanceType;
+
+  /**
+   * An SSH public key (OpenSSH format) installed on the bastion and the web servers, for SSH through the bastion.
+   *
+   * @default - no key pair: reach the instances with SSM Session Manager
+   */
+  readonly sshPublicKey?: string;
+
+  /**
+   * CIDR blocks allowed to SSH into the bastion, such as your own address as `203.0.113.7/32`.
+   *
+   * @default - none: the bastion admits no SSH until you name a CIDR or call `bastion.allowSshAccessFrom`
+   */
+  readonly sshAllowedCidrs?: string[];
+
+  /**
+   * The Redis node type.
+   *
+   * @default "cache.t3.micro"
+   */
+  readonly redisNodeType?: string;
+}
+
+/**
+ * A web tier on EC2 that keeps serving when a web server dies, in one line:
+ *
+ * a VPC with five subnet groups over three AZs and a NAT gateway per AZ (`WebTierNetwork`),
+ * an internet-facing Application Load Balancer (`WebLoadBalancer`) in front of an Auto Scaling group
+ * of web servers in private subnets (`WebFleet`), a bastion with a stable Elastic IP (`Bastion`)
+ * and ElastiCache Redis (`RedisCache`), with security groups that open only the tutorial's paths.
+ */
+export class ZeroDowntimeWebTier extends Construct {
+  /** The network: VPC, subnets, internet and NAT gateways. */
+  public readonly network: WebTierNetwork;
+
+  /** The VPC. */
+  public readonly vpc: ec2.Vpc;
+
+  /** The load balancer part: ALB, listener, target group. */
+  public readonly webLoadBalancer: WebLoadBalancer;
+
+  /** The Application Load Balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /** The HTTP listener on port 80. */
+  public readonly listener: elbv2.ApplicationListener;
+
+  /** The target group of the web servers. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /** The web servers part: Auto Scaling group, launch template, user-data. */
+  public readonly webFleet: WebFleet;
+
+  /** The web servers' Auto Scaling group. */
+  public readonly webAutoScalingGroup: autoscaling.AutoScalingGroup;
+
+  /** The bastion part: Auto Scaling group and Elastic IP. */
+  public readonly bastion: Bastion;
+
+  /** The bastion's Auto Scaling group. */
+  public readonly bastionAutoScalingGroup: autoscaling.AutoScalingGroup;
+
+  /** The Redis part: replication group, subnet group, security group. */
+  public readonly cache: RedisCache;
+
+  /** The Redis primary endpoint's address. */
+  public readonly cacheEndpointAddress: string;
+
+  /** The Redis port. */
+  public readonly cachePort: number;
+
+  /**
+   * The worst-case time from a web server's death until the load balancer stops routing to it,
+   * `interval x unhealthyThreshold + timeout` of the health check.
+   */
+  public readonly failoverWindow: Duration;
+
+  constructor(scope: Construct, id: string, props: ZeroDowntimeWebTierProps = {}) {
+    super(scope, id);
+
+    (props.sshAllowedCidrs ?? []).forEach((cidr, index) => {
+      if (!Token.isUnresolved(cidr)) {
+        parseCidr(`sshAllowedCidrs[${index}]`, cidr);
+      }
+    });
+
+    this.network = new WebTierNetwork(this, 'Network', {
+      subnetLayout: props.subnetLayout,
+      natGatewayPerAz: props.natGatewayPerAz,
+      availabilityZones: props.availabilityZones,
+    });
+    this.vpc = this.network.vpc;
+
+    this.webLoadBalancer = new WebLoadBalancer(this, 'LoadBalancer', {
+      vpc: this.vpc,
+      vpcSubnets: this.network.subnets(SubnetGroup.ALB),
+      webPort: props.webPort,
+      healthCheck: props.healthCheck,
+      deregistrationDelay: props.deregistrationDelay,
+    });
+
+    this.cache = new RedisCache(this, 'Cache', {
+      vpc: this.vpc,
+      vpcSubnets: this.network.subnets(SubnetGroup.REDIS),
+      nodeType: props.redisNodeType,
+    });
+
+    const keyPair = props.sshPublicKey === undefined ? undefined
+      : new ec2.KeyPair(this, 'KeyPair', { publicKeyMaterial: props.sshPublicKey });
+
+    this.webFleet = new WebFleet(this, 'WebFleet', {
+      vpc: this.vpc,
+      vpcSubnets: this.network.subnets(SubnetGroup.WEB),
+      redisHost: this.cache.endpointAddress,
+      redisPort: this.cache.port,
+      webPort: props.webPort,
+      instanceType: props.webInstanceType,
+      minCapacity: props.webMinCapacity,
+      maxCapacity: props.webMaxCapacity,
+      desiredCapacity: props.webDesiredCapacity,
+      keyPair,
+    });
+
+    this.bastion = new Bastion(this, 'Bastion', {
+      vpc: this.vpc,
+      vpcSubnets: this.network.subnets(SubnetGroup.BASTION),
+      instanceType: props.bastionInstanceType,
+      keyPair,
+    });
+
+    // The tutorial's paths, and no others: ALB -> web, bastion -> web (SSH), web -> Redis, you -> bastion (SSH).
+    this.webLoadBalancer.targetGroup.addTarget(this.webFleet.autoScalingGroup);
+    this.webFleet.connections.allowFrom(this.bastion, ec2.Port.tcp(22), 'SSH from the bastion');
+    this.cache.connections.allowDefaultPortFrom(this.webFleet, 'Redis from the web servers');
+    this.bastion.allowSshAccessFrom(...(props.sshAllowedCidrs ?? []).map(cidr => ec2.Peer.ipv4(cidr)));
+
+    this.loadBalancer = this.webLoadBalancer.loadBalancer;
+    this.listener = this.webLoadBalancer.listener;
+    this.targetGroup = this.webLoadBalancer.targetGroup;
+    this.webAutoScalingGroup = this.webFleet.autoScalingGroup;
+    this.bastionAutoScalingGroup = this.bastion.autoScalingGroup;
+    this.cacheEndpointAddress = this.cache.endpointAddress;
+    this.cachePort = this.cache.port;
+    this.failoverWindow = this.webLoadBalancer.failoverWindow;
+
+    new CfnOutput(this, 'LoadBalancerDnsName', {
+      description: 'DNS name of the Application Load Balancer',
+      value: this.loadBalancer.loadBalancerDnsName,
+    });
+    new CfnOutput(this, 'LoadBalancerUrl', {
+      description: 'The hello page, through the load balancer',
+      value: `http://${this.loadBalancer.loadBalancerDnsName}/cgi-bin/hello.py`,
+    });
+    new CfnOutput(this, 'BastionElasticIp', {
+      description: 'The Elastic IP the bastion keeps across replacements',
+      value: this.bastion.elasticIp.ref,
+    });
+    new CfnOutput(this, 'RedisEndpoint', {
+      description: 'Redis primary endpoint (address:port)',
+      value: `${this.cache.endpointAddress}:${this.cache.port}`,
+    });
+  }
+}
