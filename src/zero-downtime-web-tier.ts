@@ -227,7 +227,7 @@ export class ZeroDowntimeWebTier extends Construct {
     // The tutorial's paths, and no others: ALB -> web, bastion -> web (SSH), web -> Redis, you -> bastion (SSH).
     this.webLoadBalancer.targetGroup.addTarget(this.webFleet.autoScalingGroup);
     this.webFleet.connections.allowFrom(this.bastion, ec2.Port.tcp(22), 'SSH from the bastion');
-    this.cache.connections.allowDefaultPortFrom(this.webFleet, 'Redis from the web servers');
+    this.webFleet.connections.allowToDefaultPort(this.cache, 'Redis from the web servers');
     this.bastion.allowSshAccessFrom(...(props.sshAllowedCidrs ?? []).map(cidr => ec2.Peer.ipv4(cidr)));
 
     this.loadBalancer = this.webLoadBalancer.loadBalancer;
