@@ -25,6 +25,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
   ],
 
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    // One typed-lint project for everything: tsconfig.dev.json covers src, test and examples.
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+
   gitignore: ['cdk.out/', '/results/', '/.tmp/'],
   // The on-instance software ships in the package: the constructs read it at synth time.
   npmignoreEnabled: true,
@@ -44,6 +52,6 @@ project.addTask('example', {
 });
 
 project.tsconfigDev.addInclude('examples/**/*.ts');
-project.eslint?.addLintPattern('examples');
+project.tsconfigDev.addInclude('.projenrc.ts');
 
 project.synth();
