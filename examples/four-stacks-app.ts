@@ -43,8 +43,8 @@ class WebStack extends Stack {
       vpcSubnets: deps.network.network.subnets(SubnetGroup.WEB),
       redisHost: cache.endpointAddress,
       redisPort: cache.port,
+      targetGroup: deps.network.webLoadBalancer.targetGroup,
     });
-    deps.network.webLoadBalancer.targetGroup.addTarget(this.webFleet.autoScalingGroup);
     this.webFleet.connections.allowFrom(deps.bastion.bastion, ec2.Port.tcp(22), 'SSH from the bastion');
     this.webFleet.connections.allowToDefaultPort(cache, 'Redis from the web servers');
   }

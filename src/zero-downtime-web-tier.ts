@@ -10,6 +10,7 @@ import { WebLoadBalancer } from './load-balancer/web-load-balancer';
 import { parseCidr } from './network/cidr';
 import { SubnetGroup, SubnetLayout } from './network/subnet-layout';
 import { WebTierNetwork } from './network/web-tier-network';
+import { invalidProp } from './validation';
 import { WebFleet } from './web-fleet/web-fleet';
 
 /**
@@ -87,6 +88,22 @@ export interface ZeroDowntimeWebTierProps {
    * @default Duration.seconds(30)
    */
   readonly deregistrationDelay?: Duration;
+
+  /**
+   * How long a deploy waits for each new web server to be reported healthy by the load balancer
+   * before it fails and rolls back; longer than `healthyThreshold x interval` of the health check.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly deployTimeout?: Duration;
+
+  /**
+   * Average CPU utilization, in percent, that target-tracking scaling keeps the web fleet at,
+   * between `webMinCapacity` (2 or more) and `webMaxCapacity`.
+   *
+   * @default - no scaling policy
+   */
+  readonly webCpuTargetUtilization?: number;
 
   /**
    * The bastion's instance type.
@@ -194,6 +211,12 @@ export class ZeroDowntimeWebTier extends Construct {
       healthCheck: props.healthCheck,
       deregistrationDelay: props.deregistrationDelay,
     });
+    const healthyAfter = this.webLoadBalancer.healthyAfter.toSeconds();
+    if (props.deployTimeout && !props.deployTimeout.isUnresolved() && props.deployTimeout.toSeconds() <= healthyAfter) {
+      throw invalidProp('deployTimeout', props.deployTimeout,
+        `must be longer than healthCheck.healthyThreshold x healthCheck.interval (${healthyAfter} seconds): ` +
+        'a new web server can never be reported healthy sooner, so every deploy would fail');
+    }
 
     this.cache = new RedisCache(this, 'Cache', {
       vpc: this.vpc,
@@ -214,6 +237,9 @@ export class ZeroDowntimeWebTier extends Construct {
       minCapacity: props.webMinCapacity,
       maxCapacity: props.webMaxCapacity,
       desiredCapacity: props.webDesiredCapacity,
+      cpuTargetUtilizationPercent: props.webCpuTargetUtilization,
+      deployTimeout: props.deployTimeout,
+      targetGroup: this.webLoadBalancer.targetGroup,
       keyPair,
     });
 
@@ -224,8 +250,8 @@ export class ZeroDowntimeWebTier extends Construct {
       keyPair,
     });
 
-    // The tutorial's paths, and no others: ALB -> web, bastion -> web (SSH), web -> Redis, you -> bastion (SSH).
-    this.webLoadBalancer.targetGroup.addTarget(this.webFleet.autoScalingGroup);
+    // The tutorial's paths, and no others: ALB -> web (registering in the target group opened it),
+    // bastion -> web (SSH), web -> Redis, you -> bastion (SSH).
     this.webFleet.connections.allowFrom(this.bastion, ec2.Port.tcp(22), 'SSH from the bastion');
     this.webFleet.connections.allowToDefaultPort(this.cache, 'Redis from the web servers');
     this.bastion.allowSshAccessFrom(...(props.sshAllowedCidrs ?? []).map(cidr => ec2.Peer.ipv4(cidr)));

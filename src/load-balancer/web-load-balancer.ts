@@ -65,6 +65,9 @@ export class WebLoadBalancer extends Construct {
   /** The worst-case time from a target's death until the load balancer stops routing to it. */
   public readonly failoverWindow: Duration;
 
+  /** The shortest time for a new target to be reported healthy: `healthyThreshold x interval`. */
+  public readonly healthyAfter: Duration;
+
   constructor(scope: Construct, id: string, props: WebLoadBalancerProps) {
     super(scope, id);
 
@@ -74,6 +77,7 @@ export class WebLoadBalancer extends Construct {
     checkSecondsInRange('deregistrationDelay', deregistrationDelay, 0, 3600);
     const healthCheck = resolveWebHealthCheck(props.healthCheck);
     this.failoverWindow = failoverWindow(healthCheck);
+    this.healthyAfter = Duration.seconds(healthCheck.interval.toSeconds() * healthCheck.healthyThreshold);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

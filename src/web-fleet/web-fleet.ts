@@ -1,12 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { webUserData } from './web-user-data';
 import { checkUserDataSize } from '../instance-files';
 import { SubnetGroup } from '../network/subnet-layout';
-import { checkCapacity, checkIntegerInRange, checkSecondsInRange } from '../validation';
+import { checkCapacity, checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
 
 /**
  * Properties of a `WebFleet`.
@@ -21,6 +22,30 @@ export interface WebFleetProps {
    * @default - the subnets of the `Web` group
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The load balancer's target group: the servers register in it, and a new server counts as ready
+   * (signals CloudFormation) only once this target group reports it healthy.
+   *
+   * @default - not registered anywhere; a new server counts as ready once its own health page answers
+   */
+  readonly targetGroup?: elbv2.IApplicationTargetGroup;
+
+  /**
+   * How long a deploy waits for each new server to become ready before it fails and rolls back,
+   * from 1 minute to 12 hours.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly deployTimeout?: Duration;
+
+  /**
+   * Average CPU utilization, in percent from 1 to 100, that target-tracking scaling keeps the fleet at,
+   * between `minCapacity` (2 or more) and `maxCapacity`.
+   *
+   * @default - no scaling policy: the fleet stays at its capacity
+   */
+  readonly cpuTargetUtilizationPercent?: number;
 
   /** The Redis primary endpoint the web app counts requests in. */
   readonly redisHost: string;
@@ -113,6 +138,9 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The port the web servers listen on. */
   public readonly webPort: number;
 
+  /** The CPU target-tracking scaling policy, when `cpuTargetUtilizationPercent` is set. */
+  public readonly cpuScalingPolicy?: autoscaling.TargetTrackingScalingPolicy;
+
   constructor(scope: Construct, id: string, props: WebFleetProps) {
     super(scope, id);
 
@@ -128,6 +156,16 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     );
     const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
     checkSecondsInRange('healthCheckGracePeriod', gracePeriod, 0, 7200);
+    const deployTimeout = props.deployTimeout ?? Duration.minutes(15);
+    checkSecondsInRange('deployTimeout', deployTimeout, 60, 12 * 3600);
+    checkIntegerInRange('webCpuTargetUtilization', props.cpuTargetUtilizationPercent, 1, 100);
+    if (props.cpuTargetUtilizationPercent !== undefined && minCapacity < 2) {
+      throw invalidProp('webMinCapacity', minCapacity, 'must be 2 or more with CPU scaling: scaling in must never leave fewer than 2 web servers');
+    }
+    if (minCapacity < 2) {
+      Annotations.of(this).addWarningV2('cdk-zero-downtime-web-tier:webFleetBelowTwo',
+        `webMinCapacity is ${minCapacity}: with fewer than 2 web servers the tier is no longer zero-downtime (losing one server, or replacing it, stops service)`);
+    }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -143,7 +181,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
 
-    this.userData = webUserData({ redisHost: props.redisHost, redisPort, webPort: this.webPort });
+    this.userData = ec2.UserData.forLinux();
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       machineImage: ec2.MachineImage.latestAmazonLinux2023(),
@@ -172,7 +210,51 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
         gracePeriod,
       }),
+      // Deploys: a change to the launch template builds a whole new group beside the old one
+      // (AutoScalingReplacingUpdate). The old group keeps serving at full size until every new server has
+      // signalled that the load balancer reports it healthy; a new group that never gets there fails the update
+      // and CloudFormation deletes it, leaving the old one untouched. Chosen over a rolling update, which with the
+      // default min = max = 2 must take servers out of service (MinInstancesInService has to stay below MaxSize),
+      // and over instance refresh, which CloudFormation does not start on a template change by itself.
+      updatePolicy: autoscaling.UpdatePolicy.replacingUpdate(),
+      signals: autoscaling.Signals.waitForAll({ timeout: deployTimeout }),
+      // Health replacements (a server that fails its checks): launch the new one before terminating the old one.
+      minHealthyPercentage: 100,
+      maxHealthyPercentage: 200,
     });
+    if (props.targetGroup) {
+      props.targetGroup.addTarget(this.autoScalingGroup);
+    }
+
+    const stack = Stack.of(this);
+    this.userData.addCommands(...webUserData({
+      redisHost: props.redisHost,
+      redisPort,
+      webPort: this.webPort,
+      stackName: stack.stackName,
+      logicalId: stack.getLogicalId(this.autoScalingGroup.node.defaultChild as CfnElement),
+      targetGroupArn: props.targetGroup?.targetGroupArn,
+      readyTimeoutSeconds: deployTimeout.toSeconds(),
+    }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'SignalReadyToThisStack',
+      actions: ['cloudformation:SignalResource'],
+      resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*` })],
+    }));
+    if (props.targetGroup) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'ReadOwnTargetHealth',
+        // DescribeTargetHealth supports no resource-level permission: AWS only accepts "*" for it.
+        actions: ['elasticloadbalancing:DescribeTargetHealth'],
+        resources: ['*'],
+      }));
+    }
+
+    if (props.cpuTargetUtilizationPercent !== undefined) {
+      this.cpuScalingPolicy = this.autoScalingGroup.scaleOnCpuUtilization('CpuScaling', {
+        targetUtilizationPercent: props.cpuTargetUtilizationPercent,
+      });
+    }
 
     this.node.addValidation({ validate: () => checkUserDataSize('the web servers', this.userData) });
   }

@@ -1,4 +1,3 @@
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { exportVariables, INSTANCE_HOME, instancePath, writeInstanceFiles } from '../instance-files';
 
 /** The on-instance files of a web server, relative to `assets/`. */
@@ -9,6 +8,7 @@ export const WEB_FILES = [
   'web/cgi-bin/ping.py',
   'web/webtier.service',
   'web/bootstrap-web.sh',
+  'web/signal-ready.sh',
 ];
 
 /** What the web servers' boot script needs to know. */
@@ -16,15 +16,23 @@ export interface WebUserDataOptions {
   readonly redisHost: string;
   readonly redisPort: number;
   readonly webPort: number;
+  /** The stack and the logical id of the Auto Scaling group, to signal readiness to. */
+  readonly stackName: string;
+  readonly logicalId: string;
+  /** The target group whose health report makes a server ready; without it, the local health page does. */
+  readonly targetGroupArn?: string;
+  readonly readyTimeoutSeconds: number;
 }
 
 /**
- * User-data that writes the web app's files and runs its bootstrap, which reads the instance id with IMDSv2,
- * writes the app's config and starts it under systemd.
+ * User-data commands that write the web app's files and run its bootstrap (which reads the instance id with
+ * IMDSv2, writes the app's config and starts it under systemd), then signal CloudFormation: FAILURE at once
+ * when the bootstrap fails, SUCCESS once the server is healthy.
  */
-export function webUserData(options: WebUserDataOptions): ec2.UserData {
-  const userData = ec2.UserData.forLinux();
-  userData.addCommands(
+export function webUserData(options: WebUserDataOptions): string[] {
+  const bootstrap = instancePath('web', 'web/bootstrap-web.sh');
+  const signalReady = instancePath('web', 'web/signal-ready.sh');
+  return [
     'set -euo pipefail',
     ...writeInstanceFiles('web', WEB_FILES),
     ...exportVariables({
@@ -32,8 +40,12 @@ export function webUserData(options: WebUserDataOptions): ec2.UserData {
       WEBTIER_REDIS_HOST: options.redisHost,
       WEBTIER_REDIS_PORT: options.redisPort,
       WEBTIER_WEB_PORT: options.webPort,
+      WEBTIER_STACK_NAME: options.stackName,
+      WEBTIER_LOGICAL_ID: options.logicalId,
+      WEBTIER_READY_TIMEOUT: options.readyTimeoutSeconds,
+      ...(options.targetGroupArn ? { WEBTIER_TARGET_GROUP_ARN: options.targetGroupArn } : {}),
     }),
-    instancePath('web', 'web/bootstrap-web.sh'),
-  );
-  return userData;
+    `if ! ${bootstrap}; then WEBTIER_SIGNAL_STATUS=FAILURE ${signalReady} || true; exit 1; fi`,
+    signalReady,
+  ];
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Tells CloudFormation whether this web server is ready, once the load balancer (not a local ping) says so.
+# SUCCESS when the target group reports this instance healthy; FAILURE when it does not within
+# WEBTIER_READY_TIMEOUT seconds, or at once when run with WEBTIER_SIGNAL_STATUS=FAILURE (the boot failed).
+# Without WEBTIER_TARGET_GROUP_ARN it waits for the local health page instead.
+set -euo pipefail
+WEBTIER_HOME="${WEBTIER_HOME:-/opt/webtier}"
+# shellcheck source-path=SCRIPTDIR source=../common/imds.sh
+. "$WEBTIER_HOME/common/imds.sh"
+
+for v in WEBTIER_STACK_NAME WEBTIER_LOGICAL_ID; do
+  [ -n "${!v:-}" ] || die "$v is required"
+done
+instance_id=$(imds_get /latest/meta-data/instance-id)
+region=$(imds_get /latest/meta-data/placement/region)
+
+signal() {
+  log "signalling $1 for $instance_id to $WEBTIER_STACK_NAME/$WEBTIER_LOGICAL_ID"
+  retry 5 aws cloudformation signal-resource --region "$region" --stack-name "$WEBTIER_STACK_NAME" \
+    --logical-resource-id "$WEBTIER_LOGICAL_ID" --unique-id "$instance_id" --status "$1"
+}
+
+target_state() {
+  if [ -n "${WEBTIER_TARGET_GROUP_ARN:-}" ]; then
+    aws elbv2 describe-target-health --region "$region" --target-group-arn "$WEBTIER_TARGET_GROUP_ARN" \
+      --targets "Id=$instance_id,Port=${WEBTIER_WEB_PORT:-8000}" \
+      --query 'TargetHealthDescriptions[0].TargetHealth.State' --output text 2>/dev/null || echo unknown
+  elif curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:${WEBTIER_WEB_PORT:-8000}${WEBTIER_HEALTH_PATH:-/cgi-bin/ping.py}"; then
+    echo healthy
+  else
+    echo unreachable
+  fi
+}
+
+if [ "${WEBTIER_SIGNAL_STATUS:-}" = FAILURE ]; then
+  signal FAILURE
+  exit 1
+fi
+
+deadline=$(($(date +%s) + ${WEBTIER_READY_TIMEOUT:-600}))
+interval="${WEBTIER_READY_POLL_SECONDS:-5}"
+while :; do
+  state=$(target_state)
+  if [ "$state" = healthy ]; then
+    signal SUCCESS
+    exit 0
+  fi
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    log "still '$state' after ${WEBTIER_READY_TIMEOUT:-600}s"
+    signal FAILURE
+    exit 1
+  fi
+  log "target state '$state', waiting"
+  sleep "$interval"
+done
