@@ -52,6 +52,9 @@ export class WebTierNetwork extends Construct {
   /** How many NAT gateways the VPC has. */
   public readonly natGatewayCount: number;
 
+  /** The NAT gateways' ids, in AZ order. */
+  public readonly natGatewayIds: string[];
+
   constructor(scope: Construct, id: string, props: WebTierNetworkProps = {}) {
     super(scope, id);
 
@@ -71,12 +74,13 @@ export class WebTierNetwork extends Construct {
       mapPublicIpOnLaunch: subnetType === ec2.SubnetType.PUBLIC ? false : undefined,
     });
 
+    const natProvider = ec2.NatProvider.gateway();
     this.vpc = new ec2.Vpc(this, 'Resource', {
       ipAddresses: new FixedSubnetCidrs(layout, this.availabilityZones),
       availabilityZones: this.availabilityZones,
       natGateways: this.natGatewayCount,
       natGatewaySubnets: { subnetGroupName: SubnetGroup.NAT },
-      natGatewayProvider: ec2.NatProvider.gateway(),
+      natGatewayProvider: natProvider,
       subnetConfiguration: [
         group(SubnetGroup.ALB, ec2.SubnetType.PUBLIC),
         group(SubnetGroup.NAT, ec2.SubnetType.PUBLIC),
@@ -85,6 +89,7 @@ export class WebTierNetwork extends Construct {
         group(SubnetGroup.REDIS, ec2.SubnetType.PRIVATE_ISOLATED),
       ],
     });
+    this.natGatewayIds = natProvider.configuredGateways.map(gateway => gateway.gatewayId);
   }
 
   /** The subnets of one group, for placing a part of the tier. */
