@@ -11,8 +11,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   license: 'Apache-2.0',
   stability: 'experimental',
 
-  // aws-cdk-lib 2.257.0 is the first release whose policy-validation API cdk-nag 3.x builds on.
-  cdkVersion: '2.257.0',
+  // aws-cdk-lib 2.258.0 is the first release whose policy-validation context carries the construct tree
+  // (`appConstruct`) that cdk-nag 3.x needs: on 2.257.0 its packs fail without checking anything.
+  cdkVersion: '2.258.0',
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
   defaultReleaseBranch: 'main',
