@@ -1,0 +1,61 @@
+import {
+  cleanup, describeWith, freePort, httpGet, makeTlsFiles, parseHello, readCounter, RedisServer, startRedis, startWebServer, tempDir,
+  TlsFiles, webConfig,
+} from './harness';
+
+describeWith(['redis-server', 'redis-tls', 'python3-redis', 'openssl'])('webtier_server.py with Redis over TLS with AUTH', () => {
+  // Shell and config metacharacters on purpose: the token must survive the config file verbatim.
+  const password = 'tok3n-with-$HOME-"quotes"-`tick`-\\-#-=';
+  let tlsFiles: TlsFiles;
+  let redis: RedisServer;
+
+  beforeAll(async () => {
+    tlsFiles = makeTlsFiles(tempDir('tls'));
+    redis = await startRedis({ tls: tlsFiles, password });
+  });
+  afterAll(() => cleanup.run());
+
+  test('with REDIS_TLS=true, the CA file and the right token, hello counts every visit', async () => {
+    const server = await startWebServer({ config: webConfig('i-0tls000000000001', await freePort(), redis) });
+    const before = await readCounter(redis);
+
+    for (let i = 1; i <= 5; i++) {
+      const page = await httpGet(`${server.url}/cgi-bin/hello.py`);
+      expect(page.status).toBe(200);
+      expect(parseHello(page.body)).toEqual({ count: before + i, instanceId: 'i-0tls000000000001' });
+    }
+    expect(await readCounter(redis)).toBe(before + 5);
+  });
+
+  test('with a wrong token, hello answers 503 without a traceback', async () => {
+    const server = await startWebServer({ config: webConfig('i-0tls000000000002', await freePort(), { ...redis, password: 'wrong-token' }) });
+    const page = await httpGet(`${server.url}/cgi-bin/hello.py`);
+
+    expect(page.status).toBe(503);
+    expect(page.ms).toBeLessThan(2000);
+    expect(page.body).not.toMatch(/Traceback|WRONGPASS|wrong-token/);
+    expect(server.proc.output()).toMatch(/hello: redis unavailable: \w+/);
+  });
+
+  test('with no token at all, hello answers 503', async () => {
+    const server = await startWebServer({ config: webConfig('i-0tls000000000003', await freePort(), { ...redis, password: undefined }) });
+    expect((await httpGet(`${server.url}/cgi-bin/hello.py`)).status).toBe(503);
+  });
+
+  test('with TLS off against the TLS port, hello answers 503 within 2 s', async () => {
+    const server = await startWebServer({ config: webConfig('i-0tls000000000004', await freePort(), { ...redis, tlsCaFile: undefined }) });
+    const page = await httpGet(`${server.url}/cgi-bin/hello.py`, { timeoutMs: 5000 });
+
+    expect(page.status).toBe(503);
+    expect(page.ms).toBeLessThan(2000);
+  });
+
+  test('with a CA that did not sign the server certificate, hello refuses to talk to Redis (503)', async () => {
+    const otherCa = makeTlsFiles(tempDir('other-tls')).caFile;
+    const server = await startWebServer({ config: webConfig('i-0tls000000000005', await freePort(), { ...redis, tlsCaFile: otherCa }) });
+    const page = await httpGet(`${server.url}/cgi-bin/hello.py`);
+
+    expect(page.status).toBe(503);
+    expect(server.proc.output()).toMatch(/certificate verify failed/i);
+  });
+});

@@ -1,0 +1,118 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ASSETS_DIR, cleanup, describeWith, findPython39, PYTHON, tempDir } from './harness';
+
+function assetFiles(ext: string, dir = ASSETS_DIR): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return assetFiles(ext, full);
+    return e.name.endsWith(ext) ? [path.relative(ASSETS_DIR, full)] : [];
+  });
+}
+
+const SHELL_SCRIPTS = assetFiles('.sh');
+const PYTHON_FILES = assetFiles('.py');
+/** What the web user-data inlines. EC2 user-data is limited to 16 KB, and the CDK side adds its own lines. */
+const WEB_SET = ['common/imds.sh', 'web/bootstrap-web.sh', 'web/webtier.service', 'web/webtier_server.py', 'web/cgi-bin/hello.py', 'web/cgi-bin/ping.py'];
+const BASTION_SET = ['common/imds.sh', 'bastion/associate-eip.sh'];
+
+afterAll(() => cleanup.run());
+
+describeWith(['shellcheck'])('shell scripts under assets/', () => {
+  test('with the expected layout, there are scripts to check', () => {
+    expect(SHELL_SCRIPTS).toEqual(expect.arrayContaining(['common/imds.sh', 'web/bootstrap-web.sh', 'bastion/associate-eip.sh']));
+  });
+
+  test.each(SHELL_SCRIPTS)('with shellcheck -x, %s has no findings at any severity', (file) => {
+    const r = spawnSync('shellcheck', ['-x', '--severity=style', file], { cwd: ASSETS_DIR, encoding: 'utf8', timeout: 30_000 });
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test.each(SHELL_SCRIPTS.filter((f) => f !== 'common/imds.sh'))('with set -euo pipefail, %s stops at the first error', (file) => {
+    expect(fs.readFileSync(path.join(ASSETS_DIR, file), 'utf8')).toMatch(/^#!\/usr\/bin\/env bash\n(#.*\n)*set -euo pipefail$/m);
+  });
+});
+
+describe('Python under assets/', () => {
+  test.each(PYTHON_FILES)('with /usr/bin/python3 -m py_compile, %s compiles', (file) => {
+    const r = spawnSync(PYTHON, ['-m', 'py_compile', file],
+      { cwd: ASSETS_DIR, encoding: 'utf8', env: { ...process.env, PYTHONPYCACHEPREFIX: tempDir('pycache') }, timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test.each(PYTHON_FILES)('with the Python 3.9 grammar (Amazon Linux 2023), %s parses and has no X | Y annotations', (file) => {
+    const check = [
+      'import ast, sys',
+      'tree = ast.parse(open(sys.argv[1]).read(), sys.argv[1], feature_version=(3, 9))',
+      'anns = [n.annotation for n in ast.walk(tree) if isinstance(n, (ast.arg, ast.AnnAssign)) and n.annotation]',
+      'anns += [n.returns for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.returns]',
+      'bad = [a.lineno for a in anns if any(isinstance(b, ast.BinOp) and isinstance(b.op, ast.BitOr) for b in ast.walk(a))]',
+      'sys.exit("X | Y annotations need Python 3.10, lines %s" % bad if bad else 0)',
+    ].join('\n');
+    const r = spawnSync(PYTHON, ['-c', check, file], { cwd: ASSETS_DIR, encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  const python39 = findPython39();
+  (python39 ? test.each(PYTHON_FILES) : test.skip.each(PYTHON_FILES))('with a real Python 3.9, %s compiles', (file) => {
+    const r = spawnSync(python39!, ['-m', 'py_compile', file],
+      { cwd: ASSETS_DIR, encoding: 'utf8', env: { ...process.env, PYTHONPYCACHEPREFIX: tempDir('pycache39') }, timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test('with the deprecated cgi module gone in Python 3.13, no Python file imports it', () => {
+    for (const file of PYTHON_FILES) {
+      expect(fs.readFileSync(path.join(ASSETS_DIR, file), 'utf8')).not.toMatch(/^\s*(import cgi\b|from cgi\b|import cgitb)|CGIHTTPRequestHandler/m);
+    }
+  });
+});
+
+describe('webtier.service', () => {
+  const unit = fs.readFileSync(path.join(ASSETS_DIR, 'web', 'webtier.service'), 'utf8');
+  const directives = (name: string) => [...unit.matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1]);
+
+  test('with the boot layout, it runs the server from /opt/webtier with the config that bootstrap-web.sh writes', () => {
+    expect(directives('ExecStart')).toEqual(['/usr/bin/python3 /opt/webtier/webtier_server.py --config /etc/webtier/webtier.conf']);
+  });
+
+  test('with a crash or a kill, systemd restarts it after 1 s, without a start limit', () => {
+    expect(directives('Restart')).toEqual(['always']);
+    expect(directives('RestartSec')).toEqual(['1']);
+    expect(directives('StartLimitIntervalSec')).toEqual(['0']);
+  });
+
+  test('with hardening, it runs unprivileged as webtier after the network is up', () => {
+    expect(directives('User')).toEqual(['webtier']);
+    expect(directives('NoNewPrivileges')).toEqual(['yes']);
+    expect(directives('ProtectSystem')).toEqual(['strict']);
+    expect(directives('CapabilityBoundingSet')).toEqual(['']);
+    expect(directives('After')).toEqual(['network-online.target']);
+    expect(directives('Wants')).toEqual(['network-online.target']);
+    expect(directives('WantedBy')).toEqual(['multi-user.target']);
+  });
+
+  const analyze = spawnSync('systemd-analyze', ['--version'], { stdio: 'ignore' }).status === 0;
+  (analyze ? test : test.skip)('with systemd-analyze verify, the unit has no errors', () => {
+    const r = spawnSync('systemd-analyze', ['verify', path.join(ASSETS_DIR, 'web', 'webtier.service')], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).not.toMatch(/webtier\.service:\d+/);
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('asset sizes', () => {
+  const bytes = (files: string[]) => files.reduce((sum, f) => sum + fs.statSync(path.join(ASSETS_DIR, f)).size, 0);
+
+  test('with all web files inlined into user-data, they stay under 9.5 KB of the 16 KB limit', () => {
+    expect(bytes(WEB_SET)).toBeLessThan(9.5 * 1024);
+  });
+
+  test('with the bastion files inlined into user-data, they stay under 3 KB', () => {
+    expect(bytes(BASTION_SET)).toBeLessThan(3 * 1024);
+  });
+
+});
