@@ -1,7 +1,9 @@
 import { CfnOutput, Duration, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
@@ -132,6 +134,76 @@ export interface ZeroDowntimeWebTierProps {
    * @default "cache.t3.micro"
    */
   readonly redisNodeType?: string;
+
+  /**
+   * Redis read replicas beside the primary, from 0 to 5; 0 gives the tutorial's single node, without failover.
+   *
+   * @default 1
+   */
+  readonly redisReplicas?: number;
+
+  /**
+   * Keep the Redis primary and replicas in different AZs with automatic failover; needs a replica.
+   *
+   * @default - true with replicas, false for a single node
+   */
+  readonly redisMultiAz?: boolean;
+
+  /**
+   * Days to keep Redis's daily automatic snapshots, from 0 to 35.
+   *
+   * @default 15
+   */
+  readonly redisSnapshotRetentionDays?: number;
+
+  /**
+   * An ACM certificate: adds HTTPS on 443 with a recommended TLS policy and redirects port 80 to it.
+   *
+   * @default - HTTP only on port 80, as in the tutorial
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * Write the load balancer's access logs to an encrypted, SSL-only, private S3 bucket.
+   *
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * How long the access-log bucket keeps each log.
+   *
+   * @default Duration.days(90)
+   */
+  readonly accessLogsRetention?: Duration;
+
+  /**
+   * Protect the load balancer from deletion (then `cdk destroy` fails until you turn it off).
+   *
+   * @default false
+   */
+  readonly loadBalancerDeletionProtection?: boolean;
+
+  /**
+   * The ARN of a regional AWS WAFv2 web ACL to associate with the load balancer.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Record the VPC's traffic in flow logs sent to CloudWatch Logs.
+   *
+   * @default true
+   */
+  readonly flowLogs?: boolean;
+
+  /**
+   * How long CloudWatch Logs keeps the flow logs.
+   *
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
 }
 
 /**
@@ -155,7 +227,7 @@ export class ZeroDowntimeWebTier extends Construct {
   /** The Application Load Balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
 
-  /** The HTTP listener on port 80. */
+  /** The listener that forwards to the web servers: HTTPS on 443 with a certificate, else HTTP on 80. */
   public readonly listener: elbv2.ApplicationListener;
 
   /** The target group of the web servers. */
@@ -201,6 +273,8 @@ export class ZeroDowntimeWebTier extends Construct {
       subnetLayout: props.subnetLayout,
       natGatewayPerAz: props.natGatewayPerAz,
       availabilityZones: props.availabilityZones,
+      flowLogs: props.flowLogs,
+      flowLogRetention: props.flowLogRetention,
     });
     this.vpc = this.network.vpc;
 
@@ -210,11 +284,17 @@ export class ZeroDowntimeWebTier extends Construct {
       webPort: props.webPort,
       healthCheck: props.healthCheck,
       deregistrationDelay: props.deregistrationDelay,
+      certificate: props.certificate,
+      accessLogs: props.accessLogs,
+      accessLogsRetention: props.accessLogsRetention,
+      deletionProtection: props.loadBalancerDeletionProtection,
+      webAclArn: props.webAclArn,
     });
-    const healthyAfter = this.webLoadBalancer.healthyAfter.toSeconds();
-    if (props.deployTimeout && !props.deployTimeout.isUnresolved() && props.deployTimeout.toSeconds() <= healthyAfter) {
+    const healthyAfter = this.webLoadBalancer.healthyAfter;
+    if (props.deployTimeout && !props.deployTimeout.isUnresolved() && !healthyAfter.isUnresolved()
+      && props.deployTimeout.toSeconds() <= healthyAfter.toSeconds()) {
       throw invalidProp('deployTimeout', props.deployTimeout,
-        `must be longer than healthCheck.healthyThreshold x healthCheck.interval (${healthyAfter} seconds): ` +
+        `must be longer than healthCheck.healthyThreshold x healthCheck.interval (${healthyAfter.toSeconds()} seconds): ` +
         'a new web server can never be reported healthy sooner, so every deploy would fail');
     }
 
@@ -222,6 +302,9 @@ export class ZeroDowntimeWebTier extends Construct {
       vpc: this.vpc,
       vpcSubnets: this.network.subnets(SubnetGroup.REDIS),
       nodeType: props.redisNodeType,
+      replicas: props.redisReplicas,
+      multiAz: props.redisMultiAz,
+      snapshotRetentionDays: props.redisSnapshotRetentionDays,
     });
 
     const keyPair = props.sshPublicKey === undefined ? undefined
@@ -232,6 +315,8 @@ export class ZeroDowntimeWebTier extends Construct {
       vpcSubnets: this.network.subnets(SubnetGroup.WEB),
       redisHost: this.cache.endpointAddress,
       redisPort: this.cache.port,
+      redisTls: this.cache.tls,
+      redisAuthSecret: this.cache.authToken,
       webPort: props.webPort,
       instanceType: props.webInstanceType,
       minCapacity: props.webMinCapacity,

@@ -3,7 +3,9 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { checkUserDataSize, exportVariables, INSTANCE_HOME, instancePath, writeInstanceFiles } from '../instance-files';
+import { declareAvailabilityZones, hardenedLaunchTemplate, instanceRole, SINGLE_INSTANCE_TYPE_REASON } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
 
 /** The on-instance files of the bastion, relative to `assets/`. */
@@ -65,12 +67,16 @@ export class Bastion extends Construct implements ec2.IConnectable {
   /** The bastion's IAM role. */
   public readonly role: iam.Role;
 
+  /** The customer managed policy of the role: associating the Elastic IP. */
+  public readonly policy: iam.ManagedPolicy;
+
   /** Network connections of the bastion. */
   public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.BASTION };
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -82,31 +88,35 @@ export class Bastion extends Construct implements ec2.IConnectable {
 
     this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc' });
 
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'Web tier bastion',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
-    });
-    const instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.role });
+    const { role, policy, instanceProfile } = instanceRole(this, 'Web tier bastion');
+    this.role = role;
+    this.policy = policy;
     // AssociateAddress authorizes the address, the instance and its network interface:
     // this one allocation, instances launched with this bastion's profile, interfaces in this VPC.
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'AssociateOwnElasticIp',
-      actions: ['ec2:AssociateAddress'],
-      resources: [stack.formatArn({ service: 'ec2', resource: 'elastic-ip', resourceName: this.elasticIp.attrAllocationId })],
-    }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'AssociateToOwnInstance',
-      actions: ['ec2:AssociateAddress'],
-      resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-      conditions: { ArnEquals: { 'ec2:InstanceProfile': instanceProfile.instanceProfileArn } },
-    }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'AssociateInOwnVpc',
-      actions: ['ec2:AssociateAddress'],
-      resources: [stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' })],
-      conditions: { ArnEquals: { 'ec2:Vpc': stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: props.vpc.vpcId }) } },
-    }));
+    const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
+    const interfaces = stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' });
+    policy.addStatements(
+      new iam.PolicyStatement({
+        sid: 'AssociateOwnElasticIp',
+        actions: ['ec2:AssociateAddress'],
+        resources: [stack.formatArn({ service: 'ec2', resource: 'elastic-ip', resourceName: this.elasticIp.attrAllocationId })],
+      }),
+      new iam.PolicyStatement({
+        sid: 'AssociateToOwnInstance',
+        actions: ['ec2:AssociateAddress'],
+        resources: [instances],
+        conditions: { ArnEquals: { 'ec2:InstanceProfile': instanceProfile.instanceProfileArn } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AssociateInOwnVpc',
+        actions: ['ec2:AssociateAddress'],
+        resources: [interfaces],
+        conditions: { ArnEquals: { 'ec2:Vpc': stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: props.vpc.vpcId }) } },
+      }),
+    );
+    acknowledgeWildcardResources(policy, [instances, interfaces],
+      'The bastion\'s instance id is not known before it launches: the statement names any instance but only matches those ' +
+      'launched with this bastion\'s instance profile, and network interfaces only in this VPC; the address is named exactly.');
 
     this.userData = ec2.UserData.forLinux();
     this.userData.addCommands(
@@ -116,8 +126,7 @@ export class Bastion extends Construct implements ec2.IConnectable {
       instancePath('bastion', 'bastion/associate-eip.sh'),
     );
 
-    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    this.launchTemplate = hardenedLaunchTemplate(this, {
       instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.NANO),
       securityGroup: this.securityGroup,
       instanceProfile,
@@ -125,21 +134,22 @@ export class Bastion extends Construct implements ec2.IConnectable {
       keyPair: props.keyPair,
       // A public address until the Elastic IP replaces it: the boot script needs it to reach the EC2 API.
       associatePublicIpAddress: true,
-      requireImdsv2: true,
-      httpPutResponseHopLimit: 1,
-      blockDevices: [{
-        deviceName: '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
-      }],
     });
+    acknowledge(this.launchTemplate, 'CT.EC2.PR.9',
+      'The bastion is the tier\'s one public host: it needs a public address at launch to reach the EC2 API and claim ' +
+      'its Elastic IP. Its security group admits SSH only from the CIDRs you name, none by default.');
 
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetGroupName: SubnetGroup.BASTION },
+      vpcSubnets,
       launchTemplate: this.launchTemplate,
       minCapacity: 1,
       maxCapacity: 1,
     });
+    declareAvailabilityZones(this.autoScalingGroup, props.vpc, vpcSubnets);
+    acknowledge(this.autoScalingGroup, 'CT.AUTOSCALING.PR.6', SINGLE_INSTANCE_TYPE_REASON);
+    acknowledge(this.autoScalingGroup, 'AwsSolutions-AS3',
+      'The bastion group only ever replaces its one instance; replacements are kept in its activity history.');
 
     this.node.addValidation({ validate: () => checkUserDataSize('the bastion', this.userData) });
   }

@@ -1,8 +1,10 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledge } from '../acknowledgements';
 import { SubnetGroup } from '../network/subnet-layout';
-import { checkIntegerInRange } from '../validation';
+import { checkIntegerInRange, invalidProp } from '../validation';
 
 /**
  * Properties of a `RedisCache`.
@@ -38,11 +40,36 @@ export interface RedisCacheProps {
    * @default "7.1"
    */
   readonly engineVersion?: string;
+
+  /**
+   * Read replicas beside the primary, from 0 to 5. With 0 you get the tutorial's single node:
+   * no automatic failover, and the counter is unavailable while that node is replaced.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Keep the primary and its replicas in different AZs, failing over to a replica when the primary's AZ fails.
+   * Needs at least one replica.
+   *
+   * @default - true when there is a replica, false for a single node
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * Days to keep the daily automatic snapshots, from 0 (none) to 35.
+   *
+   * @default 15
+   */
+  readonly snapshotRetentionDays?: number;
 }
 
 /**
- * ElastiCache Redis for the web tier's shared counter: a replication group (cluster mode disabled)
- * in a subnet group of the Redis subnets, behind a security group that admits nobody until you allow it.
+ * ElastiCache Redis for the web tier's shared counter: a replication group (cluster mode disabled) in a subnet group
+ * of the Redis subnets, encrypted at rest and in transit, with an AUTH token generated in Secrets Manager
+ * (it never appears in the template or the user-data), one replica in another AZ with automatic failover,
+ * behind a security group that admits nobody until you allow it.
  */
 export class RedisCache extends Construct implements ec2.IConnectable {
   /** The replication group. */
@@ -57,17 +84,36 @@ export class RedisCache extends Construct implements ec2.IConnectable {
   /** Network connections of Redis; its default port is the Redis port. */
   public readonly connections: ec2.Connections;
 
+  /** The secret holding the AUTH token; grant read on it to the clients. */
+  public readonly authToken: secretsmanager.Secret;
+
   /** The primary endpoint's address, where the web servers write. */
   public readonly endpointAddress: string;
 
   /** The Redis port. */
   public readonly port: number;
 
+  /** How many nodes the group has: the primary and its replicas. */
+  public readonly nodeCount: number;
+
+  /** Clients must connect with TLS (always true: encryption in transit is on). */
+  public readonly tls: boolean;
+
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
 
     this.port = props.port ?? 6379;
     checkIntegerInRange('redisPort', this.port, 1, 65535);
+    const replicas = props.replicas ?? 1;
+    checkIntegerInRange('redisReplicas', replicas, 0, 5);
+    const multiAz = props.multiAz ?? replicas > 0;
+    if (multiAz && replicas === 0) {
+      throw invalidProp('redisMultiAz', multiAz, 'needs at least one replica (redisReplicas >= 1): a single node cannot fail over to another AZ');
+    }
+    const snapshotRetentionDays = props.snapshotRetentionDays ?? 15;
+    checkIntegerInRange('redisSnapshotRetentionDays', snapshotRetentionDays, 0, 35);
+    this.nodeCount = 1 + replicas;
+    this.tls = true;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -84,17 +130,52 @@ export class RedisCache extends Construct implements ec2.IConnectable {
       subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetGroupName: SubnetGroup.REDIS }).subnetIds,
     });
 
+    // ElastiCache accepts 16 to 128 printable characters without @, " or /: 64 letters and digits always qualify.
+    this.authToken = new secretsmanager.Secret(this, 'AuthToken', {
+      description: 'AUTH token of the web tier Redis',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    const rotationReason = 'Rotating an ElastiCache AUTH token needs a rotation function that also updates the ' +
+      'replication group (AuthTokenUpdateStrategy ROTATE then SET) and restarts the clients; the token never leaves ' +
+      'Secrets Manager and the VPC, and only the web servers\' role may read it.';
+    acknowledge(this.authToken, 'AwsSolutions-SMG4', rotationReason);
+    acknowledge(this.authToken, 'NIST.800.53.R5-SecretsManagerRotationEnabled', rotationReason);
+    acknowledge(this.authToken, 'NIST.800.53.R5-SecretsManagerUsingKMSKey',
+      'The secret is encrypted with the AWS managed key for Secrets Manager; a customer managed key adds cost and key ' +
+      'policy upkeep for a token that only this tier\'s role can read.');
+
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
       replicationGroupDescription: 'Web tier Redis',
       engine: 'redis',
       engineVersion: props.engineVersion ?? '7.1',
       cacheNodeType: props.nodeType ?? 'cache.t3.micro',
       port: this.port,
-      numCacheClusters: 1,
+      numCacheClusters: this.nodeCount,
+      automaticFailoverEnabled: replicas > 0,
+      multiAzEnabled: multiAz,
       cacheSubnetGroupName: this.subnetGroup.ref,
       securityGroupIds: [this.securityGroup.securityGroupId],
       atRestEncryptionEnabled: true,
+      transitEncryptionEnabled: true,
+      authToken: this.authToken.secretValue.unsafeUnwrap(),
+      snapshotRetentionLimit: snapshotRetentionDays,
+      autoMinorVersionUpgrade: true,
     });
+    acknowledge(this.replicationGroup, 'AwsSolutions-AEC5',
+      'Redis keeps its standard port as in the tutorial: a different port hides nothing from a scanner inside the VPC, ' +
+      'while the security group admits only the web servers, and TLS with an AUTH token is required.');
+    acknowledge(this.replicationGroup, 'CT.ELASTICACHE.PR.8',
+      'Clients authenticate with an AUTH token kept in Secrets Manager, over TLS; RBAC user groups add per-user ' +
+      'access control that a single-application counter store does not need.');
+    if (replicas === 0) {
+      const reason = 'redisReplicas: 0 was chosen: the tutorial\'s single node, cheaper, with no failover while it is replaced.';
+      acknowledge(this.replicationGroup, 'AwsSolutions-AEC4', reason);
+      acknowledge(this.replicationGroup, 'CT.ELASTICACHE.PR.3', reason);
+    }
+    if (snapshotRetentionDays < 15) {
+      acknowledge(this.replicationGroup, 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
+        `redisSnapshotRetentionDays: ${snapshotRetentionDays} was chosen; the counter can be rebuilt and needs no long backup history.`);
+    }
 
     this.endpointAddress = this.replicationGroup.attrPrimaryEndPointAddress;
   }

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, IResolveContext, Token } from 'aws-cdk-lib';
 import { checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
 
 /**
@@ -116,5 +116,27 @@ export function resolveWebHealthCheck(healthCheck: WebHealthCheck = {}, prop = '
  * `interval x unhealthyThreshold + timeout`.
  */
 export function failoverWindow(healthCheck: ResolvedWebHealthCheck): Duration {
-  return Duration.seconds(healthCheck.interval.toSeconds() * healthCheck.unhealthyThreshold + healthCheck.timeout.toSeconds());
+  return timesPlus(healthCheck.interval, healthCheck.unhealthyThreshold, healthCheck.timeout);
+}
+
+/**
+ * The shortest time for a new target to be reported healthy: `healthyThreshold x interval`.
+ */
+export function healthyAfter(healthCheck: ResolvedWebHealthCheck): Duration {
+  return timesPlus(healthCheck.interval, healthCheck.healthyThreshold, Duration.seconds(0));
+}
+
+/** `interval x count + extra`, in seconds; deferred to synthesis when any of them is an unresolved token. */
+function timesPlus(interval: Duration, count: number, extra: Duration): Duration {
+  const compute = (i: number, n: number, e: number) => i * n + e;
+  if (interval.isUnresolved() || extra.isUnresolved() || Token.isUnresolved(count)) {
+    const deferred: IResolvable = {
+      creationStack: [],
+      resolve: (context: IResolveContext) =>
+        compute(context.resolve(interval.toSeconds()), context.resolve(count), context.resolve(extra.toSeconds())),
+      toString: () => 'WebHealthCheckSeconds',
+    };
+    return Duration.seconds(Token.asNumber(deferred));
+  }
+  return Duration.seconds(compute(interval.toSeconds(), count, extra.toSeconds()));
 }

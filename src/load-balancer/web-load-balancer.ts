@@ -1,10 +1,16 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { FactName } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { failoverWindow, resolveWebHealthCheck, WebHealthCheck } from './web-health-check';
+import { acknowledge } from '../acknowledgements';
+import { failoverWindow, healthyAfter, resolveWebHealthCheck, WebHealthCheck } from './web-health-check';
 import { SubnetGroup } from '../network/subnet-layout';
-import { checkIntegerInRange, checkSecondsInRange } from '../validation';
+import { checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
 
 /**
  * Properties of a `WebLoadBalancer`.
@@ -40,6 +46,42 @@ export interface WebLoadBalancerProps {
    * @default Duration.seconds(30)
    */
   readonly deregistrationDelay?: Duration;
+
+  /**
+   * An ACM certificate for HTTPS: adds a listener on 443 with a current recommended TLS policy
+   * and turns port 80 into a redirect to HTTPS.
+   *
+   * @default - HTTP only, on port 80, as in the tutorial
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * Write the load balancer's access logs to an S3 bucket (SSE-S3, SSL only, public access blocked).
+   *
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * How long the access-log bucket keeps each log object, from 1 day.
+   *
+   * @default Duration.days(90)
+   */
+  readonly accessLogsRetention?: Duration;
+
+  /**
+   * Protect the load balancer from deletion; `cdk destroy` then fails until you turn it off.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * The ARN of an AWS WAFv2 web ACL (scope REGIONAL) to associate with the load balancer.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -53,8 +95,14 @@ export class WebLoadBalancer extends Construct {
   /** The Application Load Balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
 
-  /** The HTTP listener on port 80. */
+  /** The listener that forwards to the web servers: HTTPS on 443 with a certificate, else HTTP on 80. */
   public readonly listener: elbv2.ApplicationListener;
+
+  /** The listener on port 80: the forwarding listener, or with a certificate the redirect to HTTPS. */
+  public readonly httpListener: elbv2.ApplicationListener;
+
+  /** The bucket of the access logs, unless `accessLogs` is false. */
+  public readonly accessLogsBucket?: s3.Bucket;
 
   /** The target group the web servers register in. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -75,15 +123,22 @@ export class WebLoadBalancer extends Construct {
     checkIntegerInRange('webPort', webPort, 1, 65535);
     const deregistrationDelay = props.deregistrationDelay ?? Duration.seconds(30);
     checkSecondsInRange('deregistrationDelay', deregistrationDelay, 0, 3600);
+    const accessLogsRetention = props.accessLogsRetention ?? Duration.days(90);
+    if (!accessLogsRetention.isUnresolved() && accessLogsRetention.toDays({ integral: false }) < 1) {
+      throw invalidProp('accessLogsRetention', accessLogsRetention, 'must be 1 day or more');
+    }
     const healthCheck = resolveWebHealthCheck(props.healthCheck);
     this.failoverWindow = failoverWindow(healthCheck);
-    this.healthyAfter = Duration.seconds(healthCheck.interval.toSeconds() * healthCheck.healthyThreshold);
+    this.healthyAfter = healthyAfter(healthCheck);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Web tier ALB: HTTP in from anywhere, out only to the web servers',
+      description: 'Web tier ALB: HTTP(S) in from anywhere, out only to the web servers',
       allowAllOutbound: false,
     });
+    acknowledge(this.securityGroup, 'AwsSolutions-EC23',
+      'An internet-facing load balancer must accept HTTP (and HTTPS) from anywhere; only ports 80 and 443 are open, ' +
+      'and it sends traffic only to the web servers\' security group on the web port.');
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
       vpc: props.vpc,
@@ -91,7 +146,22 @@ export class WebLoadBalancer extends Construct {
       internetFacing: true,
       securityGroup: this.securityGroup,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
     });
+    if (!props.deletionProtection) {
+      const reason = 'Off by default so the tutorial\'s clean-up (cdk destroy) works; set deletionProtection: true for production.';
+      acknowledge(this.loadBalancer, 'NIST.800.53.R5-ELBDeletionProtectionEnabled', reason);
+      acknowledge(this.loadBalancer, 'CT.ELASTICLOADBALANCING.PR.5', reason);
+    }
+    if (props.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
+    } else {
+      acknowledge(this.loadBalancer, 'NIST.800.53.R5-ALBWAFEnabled',
+        'A web ACL is an account-level choice with its own rules and cost; pass webAclArn to associate yours.');
+    }
+    if (props.accessLogs ?? true) {
+      this.accessLogsBucket = this.addAccessLogs(accessLogsRetention);
+    }
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
@@ -112,11 +182,89 @@ export class WebLoadBalancer extends Construct {
       },
     });
 
-    this.listener = this.loadBalancer.addListener('Http', {
-      port: 80,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      open: true,
-      defaultTargetGroups: [this.targetGroup],
+    if (props.certificate) {
+      this.listener = this.loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [props.certificate],
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        open: true,
+        defaultTargetGroups: [this.targetGroup],
+      });
+      this.httpListener = this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+      acknowledge(this.httpListener, 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+        'Port 80 serves nothing: it only answers with a redirect to HTTPS on 443, which uses the ACM certificate.');
+    } else {
+      this.listener = this.loadBalancer.addListener('Http', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: true,
+        defaultTargetGroups: [this.targetGroup],
+      });
+      this.httpListener = this.listener;
+      const reason = 'No certificate was given, so the tier serves plain HTTP as in the tutorial; ' +
+        'pass certificate to add HTTPS on 443 and redirect port 80 to it.';
+      acknowledge(this.listener, 'NIST.800.53.R5-ALBHttpToHttpsRedirection', reason);
+      acknowledge(this.listener, 'CT.ELASTICLOADBALANCING.PR.1', reason);
+      acknowledge(this.loadBalancer, 'NIST.800.53.R5-ELBv2ACMCertificateRequired', reason);
+    }
+  }
+
+  private addAccessLogs(retention: Duration): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogs', {
+      // ALB access logs can only be written to buckets encrypted with SSE-S3.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(1) }],
     });
+    const logBucketReason = 'This bucket holds the load balancer\'s access logs; logging access to the log bucket would need ' +
+      'yet another bucket, and so on.';
+    for (const id of ['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'CT.S3.PR.2']) {
+      acknowledge(bucket, id, logBucketReason);
+    }
+    acknowledge(bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      'Access logs are operational data kept for a limited time; cross-region replication is left to the user.');
+    const sseS3Reason = 'ALB access logs can only be delivered to buckets encrypted with SSE-S3; AWS rejects SSE-KMS for them.';
+    acknowledge(bucket, 'NIST.800.53.R5-S3DefaultEncryptionKMS', sseS3Reason);
+    acknowledge(bucket, 'CT.S3.PR.10', sseS3Reason);
+    acknowledge(bucket, 'CT.S3.PR.4',
+      'Nothing consumes access-log objects as they arrive; they are read on demand (Athena, downloads) until they expire.');
+    acknowledge(bucket, 'CT.S3.PR.9',
+      'Object Lock would stop the lifecycle rule from expiring old logs; the bucket blocks public access, requires SSL ' +
+      'and keeps versions, and the logs are operational data, not records under retention rules.');
+    if (!Token.isUnresolved(Stack.of(this).region)) {
+      this.loadBalancer.logAccessLogs(bucket);
+    } else {
+      this.logAccessLogsInAnyRegion(bucket);
+    }
+    return bucket;
+  }
+
+  /**
+   * Access logs in an environment-agnostic stack, where CDK's `logAccessLogs` needs a region:
+   * regions since August 2022 deliver as the log-delivery service principal, older ones as a regional
+   * Elastic Load Balancing account, looked up in a template mapping.
+   */
+  private logAccessLogsInAnyRegion(bucket: s3.Bucket): void {
+    const stack = Stack.of(this);
+    const logs = bucket.arnForObjects(`AWSLogs/${stack.account}/*`);
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject'],
+      principals: [new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com')],
+      resources: [logs],
+    }));
+    const elbAccount = stack.regionalFact(FactName.ELBV2_ACCOUNT, stack.account);
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject'],
+      principals: [new iam.ArnPrincipal(`arn:${stack.partition}:iam::${elbAccount}:root`)],
+      resources: [logs],
+    }));
+    this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
+    this.loadBalancer.setAttribute('access_logs.s3.bucket', bucket.bucketName);
+    // The load balancer checks that it may write to the bucket when the attribute is set.
+    this.loadBalancer.node.addDependency(bucket);
   }
 }

@@ -1,8 +1,11 @@
-import { Fn, Token } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FixedSubnetCidrs } from './fixed-subnet-cidrs';
 import { resolveSubnetLayout, ResolvedSubnetLayout, SubnetGroup, SubnetLayout } from './subnet-layout';
+import { acknowledge } from '../acknowledgements';
 import { invalidProp } from '../validation';
 
 /**
@@ -32,6 +35,20 @@ export interface WebTierNetworkProps {
    * @default - the first N zones of the region (`Fn::GetAZs`), N the number of CIDRs per group; no context look-up
    */
   readonly availabilityZones?: string[];
+
+  /**
+   * Record the VPC's traffic (accepted and rejected) in VPC flow logs, sent to CloudWatch Logs.
+   *
+   * @default true
+   */
+  readonly flowLogs?: boolean;
+
+  /**
+   * How long CloudWatch Logs keeps the flow logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
 }
 
 /**
@@ -54,6 +71,12 @@ export class WebTierNetwork extends Construct {
 
   /** The NAT gateways' ids, in AZ order. */
   public readonly natGatewayIds: string[];
+
+  /** The VPC flow log, unless `flowLogs` is false. */
+  public readonly flowLog?: ec2.FlowLog;
+
+  /** The log group the flow logs go to, unless `flowLogs` is false. */
+  public readonly flowLogGroup?: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: WebTierNetworkProps = {}) {
     super(scope, id);
@@ -88,8 +111,48 @@ export class WebTierNetwork extends Construct {
         group(SubnetGroup.WEB, ec2.SubnetType.PRIVATE_WITH_EGRESS),
         group(SubnetGroup.REDIS, ec2.SubnetType.PRIVATE_ISOLATED),
       ],
+      // The default security group admits nothing: every part of the tier has its own.
+      restrictDefaultSecurityGroup: true,
     });
+    // CDK removes the default group's rules with a stack-wide custom resource; it is created with this VPC.
+    const restrictProvider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    const restrictHandler = restrictProvider?.node.tryFindChild('Handler');
+    if (restrictHandler) {
+      acknowledge(restrictHandler, 'CT.LAMBDA.PR.3',
+        'CDK\'s function that strips the default security group\'s rules runs only during deployments and calls only the ' +
+        'EC2 API; placing it in the VPC would give it a network path it does not need.');
+    }
+    for (const subnet of this.vpc.publicSubnets) {
+      acknowledge(subnet, 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+        'The ALB, NAT and bastion subnets are public by design: their 0.0.0.0/0 route to the internet gateway is what makes ' +
+        'the load balancer reachable and gives the NAT gateways their way out. Web and Redis subnets have no such route.');
+    }
+    if (props.flowLogs ?? true) {
+      [this.flowLog, this.flowLogGroup] = this.addFlowLog(props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR);
+    }
     this.natGatewayIds = natProvider.configuredGateways.map(gateway => gateway.gatewayId);
+  }
+
+  private addFlowLog(retention: logs.RetentionDays): [ec2.FlowLog, logs.LogGroup] {
+    const logGroup = new logs.LogGroup(this, 'FlowLogGroup', { retention });
+    const encryptionReason = 'CloudWatch Logs encrypts every log group at rest with keys it manages; flow logs hold ' +
+      'addresses and ports, not payloads, so a customer managed KMS key (and its monthly cost) is left to the user.';
+    acknowledge(logGroup, 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', encryptionReason);
+    acknowledge(logGroup, 'CT.CLOUDWATCH.PR.3', encryptionReason);
+    // A managed policy rather than CDK's inline grant, scoped to this one log group.
+    const role = new iam.Role(this, 'FlowLogRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
+    new iam.ManagedPolicy(this, 'FlowLogPolicy', {
+      roles: [role],
+      statements: [new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [logGroup.logGroupArn],
+      })],
+    });
+    const flowLog = this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup, role.withoutPolicyUpdates()),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+    return [flowLog, logGroup];
   }
 
   /** The subnets of one group, for placing a part of the tier. */

@@ -3,9 +3,12 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { webUserData } from './web-user-data';
+import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { checkUserDataSize } from '../instance-files';
+import { declareAvailabilityZones, hardenedLaunchTemplate, instanceRole, SINGLE_INSTANCE_TYPE_REASON } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
 import { checkCapacity, checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
 
@@ -56,6 +59,20 @@ export interface WebFleetProps {
    * @default 6379
    */
   readonly redisPort?: number;
+
+  /**
+   * Connect to Redis with TLS.
+   *
+   * @default false
+   */
+  readonly redisTls?: boolean;
+
+  /**
+   * The secret holding the Redis AUTH token; the servers may read this one secret at boot.
+   *
+   * @default - no AUTH token
+   */
+  readonly redisAuthSecret?: secretsmanager.ISecret;
 
   /**
    * The port the web servers listen on.
@@ -132,6 +149,9 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The instances' IAM role. */
   public readonly role: iam.Role;
 
+  /** The customer managed policy of the role: target health and the Redis AUTH token. */
+  public readonly policy: iam.ManagedPolicy;
+
   /** Network connections of the web servers. */
   public readonly connections: ec2.Connections;
 
@@ -175,28 +195,17 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out: packages, SSM, Secrets Manager');
     this.connections = this.securityGroup.connections;
 
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'Web tier web servers',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
-    });
-
+    const { role, policy, instanceProfile } = instanceRole(this, 'Web tier web servers');
+    this.role = role;
+    this.policy = policy;
     this.userData = ec2.UserData.forLinux();
-
-    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    this.launchTemplate = hardenedLaunchTemplate(this, {
       instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
       securityGroup: this.securityGroup,
-      role: this.role,
+      instanceProfile,
       userData: this.userData,
       keyPair: props.keyPair,
       associatePublicIpAddress: false,
-      requireImdsv2: true,
-      httpPutResponseHopLimit: 1,
-      blockDevices: [{
-        deviceName: '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
-      }],
     });
 
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
@@ -222,6 +231,12 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       minHealthyPercentage: 100,
       maxHealthyPercentage: 200,
     });
+    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
+    declareAvailabilityZones(this.autoScalingGroup, props.vpc, vpcSubnets);
+    acknowledge(this.autoScalingGroup, 'CT.AUTOSCALING.PR.6', SINGLE_INSTANCE_TYPE_REASON);
+    acknowledge(this.autoScalingGroup, 'AwsSolutions-AS3',
+      'Scaling and replacement events are watched through CloudWatch alarms on healthy hosts and in-service instances ' +
+      '(WebTierMonitoring) and kept in the group\'s activity history; per-event notifications are optional.');
     if (props.targetGroup) {
       props.targetGroup.addTarget(this.autoScalingGroup);
     }
@@ -230,24 +245,37 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     this.userData.addCommands(...webUserData({
       redisHost: props.redisHost,
       redisPort,
+      redisTls: props.redisTls ?? false,
+      redisAuthSecretArn: props.redisAuthSecret?.secretArn,
       webPort: this.webPort,
       stackName: stack.stackName,
       logicalId: stack.getLogicalId(this.autoScalingGroup.node.defaultChild as CfnElement),
       targetGroupArn: props.targetGroup?.targetGroupArn,
       readyTimeoutSeconds: deployTimeout.toSeconds(),
     }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'SignalReadyToThisStack',
-      actions: ['cloudformation:SignalResource'],
-      resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*` })],
-    }));
+    // CDK grants cloudformation:SignalResource on this stack to the role, inline, for the signals above.
+    const signalPolicy = this.role.node.tryFindChild('DefaultPolicy');
+    if (signalPolicy) {
+      acknowledge(signalPolicy, 'NIST.800.53.R5-IAMNoInlinePolicy',
+        'CDK writes the permission that resource signals need (cloudformation:SignalResource on this stack only) ' +
+        'as the role\'s inline default policy; everything else the servers may do is in a customer managed policy.');
+    }
+    if (props.redisAuthSecret) {
+      this.policy.addStatements(new iam.PolicyStatement({
+        sid: 'ReadRedisAuthToken',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.redisAuthSecret.secretArn],
+      }));
+    }
     if (props.targetGroup) {
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      this.policy.addStatements(new iam.PolicyStatement({
         sid: 'ReadOwnTargetHealth',
-        // DescribeTargetHealth supports no resource-level permission: AWS only accepts "*" for it.
         actions: ['elasticloadbalancing:DescribeTargetHealth'],
         resources: ['*'],
       }));
+      acknowledgeWildcardResources(this.policy, ['*'],
+        'elasticloadbalancing:DescribeTargetHealth supports no resource-level permission (AWS accepts only "*"); ' +
+        'it reads health states and nothing else. The instance asks it about its own target group before signalling ready.');
     }
 
     if (props.cpuTargetUtilizationPercent !== undefined) {

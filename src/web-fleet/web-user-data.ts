@@ -15,6 +15,8 @@ export const WEB_FILES = [
 export interface WebUserDataOptions {
   readonly redisHost: string;
   readonly redisPort: number;
+  readonly redisTls: boolean;
+  readonly redisAuthSecretArn?: string;
   readonly webPort: number;
   /** The stack and the logical id of the Auto Scaling group, to signal readiness to. */
   readonly stackName: string;
@@ -39,6 +41,8 @@ export function webUserData(options: WebUserDataOptions): string[] {
       WEBTIER_HOME: INSTANCE_HOME,
       WEBTIER_REDIS_HOST: options.redisHost,
       WEBTIER_REDIS_PORT: options.redisPort,
+      WEBTIER_REDIS_TLS: options.redisTls,
+      ...(options.redisAuthSecretArn ? { WEBTIER_REDIS_AUTH_SECRET_ARN: options.redisAuthSecretArn } : {}),
       WEBTIER_WEB_PORT: options.webPort,
       WEBTIER_STACK_NAME: options.stackName,
       WEBTIER_LOGICAL_ID: options.logicalId,

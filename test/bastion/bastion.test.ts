@@ -110,8 +110,7 @@ describe('Bastion', () => {
     });
   });
 
-  // BUG (see the report): like the web servers, the bastion always takes the x86_64 image.
-  test.failing('with a Graviton instanceType, the image is the arm64 Amazon Linux 2023', () => {
+  test('with a Graviton instanceType, the image is the arm64 Amazon Linux 2023', () => {
     // WHEN
     const custom = bastionAlone({ instanceType: new ec2.InstanceType('t4g.nano') }).template;
     // THEN

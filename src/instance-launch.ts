@@ -1,0 +1,77 @@
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { acknowledge, SSM_MANAGED_POLICY_REASON } from './acknowledgements';
+
+/** An instance role, its customer managed policy and the instance profile that carries it. */
+export interface InstanceRole {
+  readonly role: iam.Role;
+  readonly policy: iam.ManagedPolicy;
+  readonly instanceProfile: iam.InstanceProfile;
+}
+
+/**
+ * The role of an instance of the tier: reachable with Session Manager (no SSH key needed), and a customer managed
+ * policy (not an inline one) that the caller fills with the few actions the instance needs.
+ */
+export function instanceRole(scope: Construct, description: string): InstanceRole {
+  const role = new iam.Role(scope, 'Role', {
+    assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+    description,
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+  });
+  acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]', SSM_MANAGED_POLICY_REASON);
+  const policy = new iam.ManagedPolicy(scope, 'Policy', { description, roles: [role] });
+  const instanceProfile = new iam.InstanceProfile(scope, 'InstanceProfile', { role });
+  return { role, policy, instanceProfile };
+}
+
+/** What differs between the tier's launch templates. */
+export interface LaunchTemplateOptions {
+  readonly instanceType: ec2.InstanceType;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly userData: ec2.UserData;
+  readonly instanceProfile: iam.IInstanceProfile;
+  readonly keyPair?: ec2.IKeyPair;
+  readonly associatePublicIpAddress: boolean;
+}
+
+/**
+ * A launch template for the latest Amazon Linux 2023 with IMDSv2 required (hop limit 1),
+ * an encrypted gp3 root volume and detailed (1-minute) CloudWatch monitoring.
+ */
+export function hardenedLaunchTemplate(scope: Construct, options: LaunchTemplateOptions): ec2.LaunchTemplate {
+  return new ec2.LaunchTemplate(scope, 'LaunchTemplate', {
+    // The image must match the instance type's architecture: Graviton types (t4g, m7g...) need the arm64 build.
+    machineImage: ec2.MachineImage.latestAmazonLinux2023({
+      cpuType: options.instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+    }),
+    instanceType: options.instanceType,
+    securityGroup: options.securityGroup,
+    instanceProfile: options.instanceProfile,
+    userData: options.userData,
+    keyPair: options.keyPair,
+    associatePublicIpAddress: options.associatePublicIpAddress,
+    requireImdsv2: true,
+    httpPutResponseHopLimit: 1,
+    detailedMonitoring: true,
+    blockDevices: [{
+      deviceName: '/dev/xvda',
+      volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
+    }],
+  });
+}
+
+/**
+ * Names the Availability Zones of the group's subnets on the group itself, so that rules reading the template
+ * (Control Tower CT.AUTOSCALING.PR.1) see that it spans several.
+ */
+export function declareAvailabilityZones(group: autoscaling.AutoScalingGroup, vpc: ec2.IVpc, subnets: ec2.SubnetSelection): void {
+  (group.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = vpc.selectSubnets(subnets).availabilityZones;
+}
+
+/** The reason the tier's groups use one instance type (Control Tower CT.AUTOSCALING.PR.6). */
+export const SINGLE_INSTANCE_TYPE_REASON =
+  'Every server of the group runs the same instance type so they behave alike behind the load balancer; ' +
+  'capacity comes from spreading over several AZs rather than over instance types.';

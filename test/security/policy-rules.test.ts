@@ -1,0 +1,103 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { acknowledgementFor, allAcknowledgements, appWithPolicyPlugins, controlTowerId, PolicyReport, synthWithPolicies } from './policy-harness';
+import { ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+
+/** Every optional feature switched on, in an environment with an account and a region. */
+const ALL_FEATURES: ZeroDowntimeWebTierProps = {
+  sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB1ZpHxLTmSUwMTVsPzCw5Fx9xlTpxRgyUc2ZFaHjHCm test@example',
+  sshAllowedCidrs: ['203.0.113.7/32'],
+  webCpuTargetUtilization: 60,
+  webMinCapacity: 2,
+  webMaxCapacity: 6,
+  redisReplicas: 2,
+  loadBalancerDeletionProtection: true,
+  webAclArn: 'arn:aws:wafv2:eu-west-3:111111111111:regional/webacl/tier/11111111-2222-3333-4444-555555555555',
+  accessLogsRetention: Duration.days(30),
+  flowLogRetention: logs.RetentionDays.TWO_YEARS,
+};
+
+function defaultStack(): { report: PolicyReport; app: ReturnType<typeof appWithPolicyPlugins>; stack: Stack } {
+  const app = appWithPolicyPlugins();
+  const stack = new Stack(app, 'Default');
+  new ZeroDowntimeWebTier(stack, 'WebTier');
+  return { app, stack, report: synthWithPolicies(app) };
+}
+
+function allFeaturesStack(): { report: PolicyReport; app: ReturnType<typeof appWithPolicyPlugins>; stack: Stack } {
+  const app = appWithPolicyPlugins();
+  const stack = new Stack(app, 'AllFeatures', { env: { account: '111111111111', region: 'eu-west-3' } });
+  new ZeroDowntimeWebTier(stack, 'WebTier', {
+    ...ALL_FEATURES,
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate',
+      'arn:aws:acm:eu-west-3:111111111111:certificate/11111111-2222-3333-4444-555555555555'),
+  });
+  return { app, stack, report: synthWithPolicies(app) };
+}
+
+const PACKS = ['AwsSolutions', 'NIST.800.53.R5'];
+
+describe.each([
+  ['the default one-liner', defaultStack],
+  ['every optional feature', allFeaturesStack],
+])('policy rules on %s', (_name, build) => {
+  // GIVEN / WHEN
+  const { app, stack, report } = build();
+
+  test('with cdk-nag and the Control Tower rules, every pack runs to a verdict', () => {
+    expect(report.errors).toEqual([]);
+  });
+
+  test('with cdk-nag AwsSolutions and NIST 800-53 rev 5, no finding is left unacknowledged', () => {
+    const nagFindings = report.findings.filter(f => PACKS.some(pack => f.rule.startsWith(`${pack}-`)));
+    expect(nagFindings).toEqual([]);
+  });
+
+  test('with the Control Tower guard rules, every finding is acknowledged in the library at its construct', () => {
+    const guardFindings = report.findings.filter(f => !PACKS.some(pack => f.rule.startsWith(`${pack}-`)));
+    const unacknowledged = guardFindings
+      .map(f => ({ control: controlTowerId(f), path: f.constructPath, rule: f.rule }))
+      .filter(f => !f.control || !acknowledgementFor(app, f.path, f.control));
+    expect(unacknowledged).toEqual([]);
+  });
+
+  test('with acknowledgements, each sits below the web tier construct (no blanket acknowledgement) and gives a reason', () => {
+    const acks = allAcknowledgements(stack);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.path).toMatch(new RegExp(`^${stack.stackName}/(WebTier|Custom::VpcRestrictDefaultSGCustomResourceProvider)/.+`));
+      expect(ack.reason.length).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('policy harness', () => {
+  test('with an unencrypted, unlogged bucket beside the tier, the packs report it (the checks can fail)', () => {
+    // GIVEN
+    const app = appWithPolicyPlugins();
+    const stack = new Stack(app, 'Insecure');
+    new ZeroDowntimeWebTier(stack, 'WebTier');
+    new s3.Bucket(stack, 'Loose');
+    // WHEN
+    const report = synthWithPolicies(app);
+    // THEN
+    const onBucket = report.findings.filter(f => f.constructPath.startsWith('Insecure/Loose/'));
+    expect(onBucket.map(f => f.rule)).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10', 'NIST.800.53.R5-S3BucketSSLRequestsOnly']));
+    expect(onBucket.some(f => controlTowerId(f) === 'CT.S3.PR.2')).toBe(true);
+  });
+
+  test('with SSH opened to the world on the bastion, the packs report it', () => {
+    // GIVEN
+    const app = appWithPolicyPlugins();
+    const stack = new Stack(app, 'OpenSsh');
+    const tier = new ZeroDowntimeWebTier(stack, 'WebTier');
+    tier.bastion.allowSshAccessFrom(ec2.Peer.anyIpv4());
+    // WHEN
+    const report = synthWithPolicies(app);
+    // THEN
+    expect(report.findings.some(f => f.rule === 'NIST.800.53.R5-EC2RestrictedSSH' || f.rule === 'AwsSolutions-EC23')).toBe(true);
+  });
+});
