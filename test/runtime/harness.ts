@@ -485,6 +485,11 @@ export interface FakeAwsOptions {
   readonly secret?: string;
   /** Fail (exit 255) the first N calls. */
   readonly failFirst?: number;
+  /**
+   * What successive `aws elbv2 describe-target-health` calls print (the target's state); the last one repeats.
+   * @default ['healthy']
+   */
+  readonly targetStates?: string[];
   readonly registry?: Cleanup;
 }
 
@@ -501,7 +506,13 @@ if (n <= ${opts.failFirst ?? 0}) {
   process.stderr.write('stand-in aws: simulated failure\\n');
   process.exit(255);
 }
+const states = ${JSON.stringify(opts.targetStates ?? ['healthy'])};
 if (args[0] === 'secretsmanager') process.stdout.write(${JSON.stringify(opts.secret ?? '')} + '\\n');
+else if (args[0] === 'elbv2') {
+  const asked = fs.readFileSync(${JSON.stringify(log)}, 'utf8').trim().split('\\n').filter((l) => l.startsWith('["elbv2"')).length;
+  process.stdout.write(states[Math.min(asked, states.length) - 1] + '\\n');
+}
+else if (args[0] === 'cloudformation') process.stdout.write('');
 else process.stdout.write('{"AssociationId": "eipassoc-0123456789abcdef0"}\\n');
 `, { mode: 0o755 });
   return {

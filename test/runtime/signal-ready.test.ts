@@ -1,0 +1,108 @@
+import * as http from 'http';
+import * as net from 'net';
+import * as path from 'path';
+import { Cleanup, cleanup, describeWith, fakeAws, installAssets, LOOPBACK, runScript, startFakeImds, tempDir } from './harness';
+
+const TARGET_GROUP = 'arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/web/0123456789abcdef';
+
+describeWith(['curl'])('signal-ready.sh', () => {
+  const perTest = new Cleanup();
+  let home: string;
+
+  beforeEach(() => {
+    home = tempDir('web', perTest);
+    installAssets('web', home);
+  });
+  afterEach(() => perTest.run());
+  afterAll(() => cleanup.run());
+
+  /** Runs the script for `instanceId` with a stand-in IMDS and a stand-in `aws` that reports `states` in turn. */
+  async function signalReady(instanceId: string, env: Record<string, string>, states: string[] = ['healthy']) {
+    const imds = await startFakeImds({ instanceId, region: 'eu-west-3', registry: perTest });
+    const aws = fakeAws({ targetStates: states, registry: perTest });
+    const result = await runScript(path.join(home, 'signal-ready.sh'), {
+      WEBTIER_HOME: home,
+      WEBTIER_IMDS_ENDPOINT: imds.url,
+      WEBTIER_STACK_NAME: 'WebTierStack',
+      WEBTIER_LOGICAL_ID: 'WebTierWebFleetASG48CB37AD',
+      WEBTIER_READY_POLL_SECONDS: '0.2',
+      PATH: `${aws.binDir}:${process.env.PATH}`,
+      ...env,
+    });
+    const calls = aws.calls();
+    return {
+      result,
+      healthChecks: calls.filter(argv => argv[0] === 'elbv2'),
+      signals: calls.filter(argv => argv[0] === 'cloudformation'),
+    };
+  }
+
+  /** The value after `flag` in an argv. */
+  function arg(argv: string[], flag: string): string | undefined {
+    return argv[argv.indexOf(flag) + 1];
+  }
+
+  test('with the target group reporting healthy after two polls, it signals SUCCESS for this instance', async () => {
+    const { result, healthChecks, signals } = await signalReady('i-0web000000000001',
+      { WEBTIER_TARGET_GROUP_ARN: TARGET_GROUP, WEBTIER_WEB_PORT: '8000' }, ['initial', 'initial', 'healthy']);
+
+    expect(result.code).toBe(0);
+    expect(healthChecks).toHaveLength(3);
+    expect(arg(healthChecks[0], '--target-group-arn')).toBe(TARGET_GROUP);
+    expect(arg(healthChecks[0], '--targets')).toBe('Id=i-0web000000000001,Port=8000');
+    expect(signals).toHaveLength(1);
+    expect(signals[0].slice(0, 2)).toEqual(['cloudformation', 'signal-resource']);
+    expect(arg(signals[0], '--status')).toBe('SUCCESS');
+    expect(arg(signals[0], '--unique-id')).toBe('i-0web000000000001');
+    expect(arg(signals[0], '--logical-resource-id')).toBe('WebTierWebFleetASG48CB37AD');
+    expect(arg(signals[0], '--stack-name')).toBe('WebTierStack');
+    expect(arg(signals[0], '--region')).toBe('eu-west-3');
+  });
+
+  test('with a target group that never reports healthy within the timeout, it signals FAILURE', async () => {
+    const { result, signals } = await signalReady('i-0web000000000002',
+      { WEBTIER_TARGET_GROUP_ARN: TARGET_GROUP, WEBTIER_READY_TIMEOUT: '1' }, ['unhealthy']);
+
+    expect(result.code).not.toBe(0);
+    expect(signals).toHaveLength(1);
+    expect(arg(signals[0], '--status')).toBe('FAILURE');
+    expect(result.stderr).toMatch(/still 'unhealthy'/);
+  });
+
+  test('with WEBTIER_SIGNAL_STATUS=FAILURE (a failed boot), it signals FAILURE at once without polling', async () => {
+    const { result, healthChecks, signals } = await signalReady('i-0web000000000003',
+      { WEBTIER_TARGET_GROUP_ARN: TARGET_GROUP, WEBTIER_SIGNAL_STATUS: 'FAILURE' });
+
+    expect(result.code).not.toBe(0);
+    expect(healthChecks).toEqual([]);
+    expect(signals.map(argv => arg(argv, '--status'))).toEqual(['FAILURE']);
+  });
+
+  test('without a target group, it waits for the local health page before signalling SUCCESS', async () => {
+    // GIVEN a health page on loopback that starts answering on its third request
+    let requests = 0;
+    const server = http.createServer((_req, res) => {
+      requests++;
+      res.writeHead(requests >= 3 ? 200 : 503);
+      res.end(requests >= 3 ? 'ok' : 'starting');
+    });
+    await new Promise<void>(resolve => server.listen(0, LOOPBACK, resolve));
+    perTest.add(() => new Promise<void>(resolve => { server.closeAllConnections(); server.close(() => resolve()); }));
+    const port = (server.address() as net.AddressInfo).port;
+    // WHEN
+    const { result, healthChecks, signals } = await signalReady('i-0web000000000004', { WEBTIER_WEB_PORT: String(port) });
+    // THEN
+    expect(result.code).toBe(0);
+    expect(healthChecks).toEqual([]);
+    expect(requests).toBe(3);
+    expect(signals.map(argv => arg(argv, '--status'))).toEqual(['SUCCESS']);
+  });
+
+  test('without the stack name, it fails clearly before calling aws', async () => {
+    const { result, signals } = await signalReady('i-0web000000000005', { WEBTIER_STACK_NAME: '' });
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/WEBTIER_STACK_NAME is required/);
+    expect(signals).toEqual([]);
+  });
+});
