@@ -14,3 +14,6 @@ export { Bastion } from './bastion/bastion';
 export type { BastionProps } from './bastion/bastion';
 export { RedisCache } from './cache/redis-cache';
 export type { RedisCacheProps } from './cache/redis-cache';
+export { WebTierMonitoring } from './monitoring/web-tier-monitoring';
+export type { WebTierMonitoringProps } from './monitoring/web-tier-monitoring';
+export type { WebTierAlarmOptions } from './monitoring/web-tier-alarm-options';

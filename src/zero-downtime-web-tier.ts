@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
@@ -11,6 +12,7 @@ import { WebHealthCheck } from './load-balancer/web-health-check';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
 import { parseCidr } from './network/cidr';
 import { SubnetGroup, SubnetLayout } from './network/subnet-layout';
+import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 import { WebTierNetwork } from './network/web-tier-network';
 import { invalidProp } from './validation';
 import { WebFleet } from './web-fleet/web-fleet';
@@ -192,6 +194,20 @@ export interface ZeroDowntimeWebTierProps {
   readonly webAclArn?: string;
 
   /**
+   * Alarms (lost redundancy, 5XX rates, latency, Redis, NAT) and a CloudWatch dashboard for the tier.
+   *
+   * @default true
+   */
+  readonly monitoring?: boolean;
+
+  /**
+   * The SNS topic every alarm notifies, on alarm and on OK; it must let CloudWatch publish to it.
+   *
+   * @default - a topic encrypted with a KMS key that CloudWatch may use; subscribe to `monitoring.alarmTopic`
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
    * Record the VPC's traffic in flow logs sent to CloudWatch Logs.
    *
    * @default true
@@ -253,6 +269,9 @@ export class ZeroDowntimeWebTier extends Construct {
 
   /** The Redis port. */
   public readonly cachePort: number;
+
+  /** Alarms and dashboard, unless `monitoring` is false. */
+  public readonly monitoring?: WebTierMonitoring;
 
   /**
    * The worst-case time from a web server's death until the load balancer stops routing to it,
@@ -340,6 +359,21 @@ export class ZeroDowntimeWebTier extends Construct {
     this.webFleet.connections.allowFrom(this.bastion, ec2.Port.tcp(22), 'SSH from the bastion');
     this.webFleet.connections.allowToDefaultPort(this.cache, 'Redis from the web servers');
     this.bastion.allowSshAccessFrom(...(props.sshAllowedCidrs ?? []).map(cidr => ec2.Peer.ipv4(cidr)));
+
+    if (props.monitoring ?? true) {
+      this.monitoring = new WebTierMonitoring(this, 'Monitoring', {
+        loadBalancer: this.webLoadBalancer.loadBalancer,
+        targetGroup: this.webLoadBalancer.targetGroup,
+        autoScalingGroup: this.webFleet.autoScalingGroup,
+        minCapacity: this.webFleet.minCapacity,
+        replicationGroupId: this.cache.replicationGroup.ref,
+        redisNodeCount: this.cache.nodeCount,
+        natGatewayIds: this.network.natGatewayIds,
+        availabilityZones: this.network.availabilityZones,
+        alarmTopic: props.alarmTopic,
+        createAlarmTopic: props.alarmTopic === undefined,
+      });
+    }
 
     this.loadBalancer = this.webLoadBalancer.loadBalancer;
     this.listener = this.webLoadBalancer.listener;

@@ -158,6 +158,9 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The port the web servers listen on. */
   public readonly webPort: number;
 
+  /** The fewest web servers the group keeps. */
+  public readonly minCapacity: number;
+
   /** The CPU target-tracking scaling policy, when `cpuTargetUtilizationPercent` is set. */
   public readonly cpuScalingPolicy?: autoscaling.TargetTrackingScalingPolicy;
 
@@ -169,6 +172,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     const redisPort = props.redisPort ?? 6379;
     checkIntegerInRange('redisPort', redisPort, 1, 65535);
     const minCapacity = props.minCapacity ?? 2;
+    this.minCapacity = minCapacity;
     const maxCapacity = props.maxCapacity ?? Math.max(2, minCapacity);
     checkCapacity(
       { minName: 'webMinCapacity', maxName: 'webMaxCapacity', desiredName: 'webDesiredCapacity' },
@@ -230,6 +234,8 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       // Health replacements (a server that fails its checks): launch the new one before terminating the old one.
       minHealthyPercentage: 100,
       maxHealthyPercentage: 200,
+      // GroupInServiceInstances and friends, for the in-service alarm and the dashboard (free of charge).
+      groupMetrics: [autoscaling.GroupMetrics.all()],
     });
     const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
     declareAvailabilityZones(this.autoScalingGroup, props.vpc, vpcSubnets);
