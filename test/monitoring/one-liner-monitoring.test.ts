@@ -1,0 +1,62 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+
+function synth(props: ZeroDowntimeWebTierProps = {}, extra?: (stack: Stack) => Partial<ZeroDowntimeWebTierProps>) {
+  const stack = new Stack();
+  const tier = new ZeroDowntimeWebTier(stack, 'WebTier', { ...props, ...extra?.(stack) });
+  return { stack, tier, template: Template.fromStack(stack) };
+}
+
+describe('ZeroDowntimeWebTier monitoring', () => {
+  // GIVEN / WHEN
+  const defaults = synth();
+
+  test('with no props, the alarms, a dashboard and an encrypted alarm topic are created', () => {
+    const alarms = defaults.tier.monitoring!.alarms;
+    // 5 tier alarms, 4 per Redis node (2 nodes), 2 per NAT gateway (3 gateways).
+    expect(alarms.length).toBe(5 + 4 * 2 + 2 * 3);
+    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', alarms.length);
+    defaults.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    defaults.template.resourceCountIs('AWS::SNS::Topic', 1);
+    defaults.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  test('with no props, every alarm notifies the topic on ALARM and on OK', () => {
+    const topic = defaults.stack.resolve((defaults.tier.monitoring!.alarmTopic as sns.Topic).topicArn);
+    for (const alarm of Object.values(defaults.template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual([topic]);
+      expect(alarm.Properties.OKActions).toEqual([topic]);
+    }
+  });
+
+  test('with no props, the web group publishes its group metrics for the in-service alarm', () => {
+    defaults.template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '2',
+      MetricsCollection: [{ Granularity: '1Minute' }],
+    });
+  });
+
+  test('with monitoring: false, no alarm, dashboard or topic is created', () => {
+    const { tier, template } = synth({ monitoring: false });
+    expect(tier.monitoring).toBeUndefined();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  test('with an alarmTopic, the alarms notify it and no topic is created', () => {
+    const { template } = synth({}, s => ({ alarmTopic: sns.Topic.fromTopicArn(s, 'Pager', 'arn:aws:sns:eu-west-3:111111111111:pager') }));
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:eu-west-3:111111111111:pager']);
+    }
+  });
+
+  test('with redisReplicas: 0, there are no replication-lag alarms', () => {
+    const { tier } = synth({ redisReplicas: 0 });
+    expect(tier.monitoring!.redisReplicationLagAlarms).toEqual([]);
+    expect(tier.monitoring!.redisCpuAlarms.length).toBe(1);
+  });
+});
