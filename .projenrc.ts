@@ -1,5 +1,11 @@
 import { awscdk, javascript } from 'projen';
 
+/**
+ * The projen this repository builds with, and the floor of the optional peer dependency on it. The peer pins
+ * the dev dependency to this version, so upgrading projen means changing it here.
+ */
+const PROJEN_VERSION = '0.103.25';
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-zero-downtime-web-tier',
   description:
@@ -25,6 +31,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
   ],
+  // The projen project type (`npx projen new --from cdk-zero-downtime-web-tier`, src/project/) extends projen's
+  // classes, so jsii needs projen as a peer. It is optional (peerDependenciesMeta below): a plain
+  // `npm install cdk-zero-downtime-web-tier` does not install it, and the compile step keeps lib/index.js from
+  // loading it (projenrc/optional-projen.ts). The floor is the projen this repository builds and tests with.
+  peerDeps: [`projen@>=${PROJEN_VERSION}`],
+
 
   eslintOptions: {
     dirs: ['src'],
@@ -54,5 +66,18 @@ project.addTask('example', {
 
 project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('.projenrc.ts');
+
+// ---- Project type, packaging, API.md, end-to-end tests (issue 6) ----
+
+// projen is an optional peer: only `projen new --from` and the generated app's .projenrc.ts need it.
+project.package.addField('peerDependenciesMeta', { projen: { optional: true } });
+// Load the project type lazily and let TypeScript apps without projen type-check the declarations.
+project.compileTask.exec('ts-node --project projenrc/tsconfig.json projenrc/optional-projen.ts');
+
+// The generated app's starting files (templates/app/) ship in the package; they import the published
+// package, so they are checked by the e2e tests in a generated app, not type-checked here.
+project.tsconfigDev.addExclude('templates/**');
+// Only what the published package needs: no example app, synth output or scratch folders.
+project.npmignore?.exclude('/.ci/', '/examples/', 'cdk.out/', '/.tmp/', '/results/');
 
 project.synth();

@@ -1,0 +1,1 @@
+export * from './zero-downtime-web-tier-app';
