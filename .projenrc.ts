@@ -37,6 +37,24 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // loading it (projenrc/optional-projen.ts). The floor is the projen this repository builds and tests with.
   peerDeps: [`projen@>=${PROJEN_VERSION}`],
 
+  // npm (on by default), PyPI, Maven Central and Go. Locally and in CI the build generates the other languages'
+  // source (`bindings` task below) without their toolchains; the release workflow builds and publishes them.
+  publishToPypi: {
+    distName: 'cdk-zero-downtime-web-tier',
+    module: 'cdk_zero_downtime_web_tier',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkzerodowntimewebtier',
+    mavenGroupId: 'io.github.cdk-zero-downtime-web-tier',
+    mavenArtifactId: 'cdk-zero-downtime-web-tier',
+  },
+  // No NuGet: projen publishes no .NET package, and the project type's base class (projen's
+  // AwsCdkTypeScriptApp) is in this assembly, so jsii cannot generate a .NET binding (jsii-pacmak's dotnet
+  // target fails on the `projen` dependency). Moving the project type to its own npm-only package would allow
+  // `publishToNuget: { dotNetNamespace: 'CdkZeroDowntimeWebTier', packageId: 'CdkZeroDowntimeWebTier' }`.
+  publishToGo: {
+    moduleName: 'github.com/cdk-zero-downtime-web-tier/cdk-zero-downtime-web-tier-go',
+  },
 
   eslintOptions: {
     dirs: ['src'],
@@ -79,5 +97,27 @@ project.compileTask.exec('ts-node --project projenrc/tsconfig.json projenrc/opti
 project.tsconfigDev.addExclude('templates/**');
 // Only what the published package needs: no example app, synth output or scratch folders.
 project.npmignore?.exclude('/.ci/', '/examples/', 'cdk.out/', '/.tmp/', '/results/');
+
+// `package` would run `package-all` (Python, Java and Go packages) when CI is unset, which needs their
+// toolchains and registries. Locally and in CI it builds the npm tarball and generates every other language's
+// source only: an API jsii cannot carry to a language fails the build, not the release. The release workflow
+// still runs `package:python`, `package:java` and `package:go` in their own jobs.
+const bindings = project.addTask('bindings', {
+  description: 'Generate the Python, Java and Go bindings as source only in .tmp/bindings/ (no toolchains needed)',
+  steps: [
+    { exec: 'rm -rf .tmp/bindings' },
+    {
+      exec: [
+        'jsii-pacmak --code-only --force --no-npmignore --outdir .tmp/bindings',
+        '--target python --target java --target go',
+        // Example snippets go into the docs as written: translating them is the release build's job.
+        '--rosetta-unknown-snippets verbatim',
+      ].join(' '),
+    },
+  ],
+});
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+project.packageTask.spawn(bindings);
 
 project.synth();
