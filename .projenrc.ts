@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, TaskShell } from 'projen';
 
 /**
  * The projen this repository builds with, and the floor of the optional peer dependency on it. The peer pins
@@ -119,5 +119,17 @@ const bindings = project.addTask('bindings', {
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 project.packageTask.spawn(bindings);
+
+// API.md is regenerated after every compile (docgen). In CI the committed copy must be the fresh one.
+project.postCompileTask.exec([
+  'if [ -n "$(git status --porcelain -- API.md)" ]; then',
+  "echo 'API.md is not the committed one: the public API changed. Run npx projen build and commit API.md.' >&2;",
+  'git --no-pager diff --stat -- API.md >&2; exit 1; fi',
+].join(' '), {
+  name: 'API.md is committed and up to date',
+  condition: 'node -e "if (!process.env.CI) process.exit(1)"',
+  // A POSIX `if`, which projen's built-in shell does not run. CI runs on Linux.
+  shell: TaskShell.system(),
+});
 
 project.synth();
