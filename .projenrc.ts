@@ -132,4 +132,12 @@ project.postCompileTask.exec([
   shell: TaskShell.system(),
 });
 
+// End-to-end: pack lib/ as published, `projen new --from` the tarball, synth and test the app; install the
+// tarball into a minimal CDK app. Slow (npm installs): run alone with `npx projen e2e` after a compile.
+project.addTask('e2e', {
+  description: 'Run the end-to-end tests (test/e2e/) against the compiled lib/',
+  exec: 'jest --coverage=false test/e2e',
+  receiveArgs: true,
+});
+
 project.synth();

@@ -1,0 +1,274 @@
+// End-to-end: the library as npm would publish it (`npm pack` of the compiled tree), used the two ways people
+// use it: installed into an existing CDK app, and as the template of a new one (`projen new --from`).
+//
+// Needs the compiled lib/ and .jsii (`npx projen build` compiles before it tests). Slow, because of the npm
+// installs (a few minutes with a warm npm cache); run it alone with `npx projen e2e`. It reaches no network
+// but the npm registry: the CDK CLI runs without AWS credentials, instance metadata, notices, telemetry or
+// version check.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const LIBRARY = 'cdk-zero-downtime-web-tier';
+const OWN_PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+/** The projen of this repository: its CLI runs `projen new`, and the new app installs the same version. */
+const PROJEN_DIR = path.join(ROOT, 'node_modules', 'projen');
+const PROJEN_VERSION: string = JSON.parse(fs.readFileSync(path.join(PROJEN_DIR, 'package.json'), 'utf8')).version;
+/** The lowest versions the library accepts: what the minimal app installs. */
+const CDK_FLOOR = floor(OWN_PACKAGE.peerDependencies['aws-cdk-lib']);
+const CONSTRUCTS_FLOOR = floor(OWN_PACKAGE.peerDependencies.constructs);
+
+const STEP_TIMEOUT_MS = 10 * 60_000;
+
+/** The minimal app after its imports: the one-liner in a stack, in JavaScript or TypeScript alike. */
+const MINIMAL_APP_BODY = [
+  '',
+  "const app = new App({ outdir: 'cdk.out' });",
+  "new ZeroDowntimeWebTier(new Stack(app, 'MinimalApp'), 'WebTier');",
+  'app.synth();',
+  '',
+];
+
+let workDir: string;
+let tarball: string;
+let packedFiles: string[];
+
+beforeAll(() => {
+  for (const file of ['lib/index.js', 'lib/project/index.js', '.jsii']) {
+    if (!fs.existsSync(path.join(ROOT, file))) {
+      throw new Error(`${file} is missing: the end-to-end tests pack the compiled library. Run \`npx projen compile\` first.`);
+    }
+  }
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zdwt-e2e-'));
+  const packDir = path.join(workDir, 'pack');
+  fs.mkdirSync(packDir);
+  const [pack] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', packDir], ROOT).stdout);
+  tarball = path.join(packDir, pack.filename);
+  packedFiles = pack.files.map((file: { path: string }) => file.path);
+}, STEP_TIMEOUT_MS);
+
+afterAll(() => {
+  if (workDir) {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+});
+
+describe('the packed library', () => {
+  test('has the compiled code, the jsii manifest, the docs, the on-instance assets and the app template', () => {
+    expect(packedFiles).toEqual(expect.arrayContaining([
+      'package.json', 'README.md', 'API.md', 'LICENSE', '.jsii',
+      'lib/index.js', 'lib/index.d.ts', 'lib/project/index.js', 'lib/project/index.d.ts',
+      'templates/app/README.md', 'templates/app/src/main.ts', 'templates/app/test/main.test.ts',
+    ]));
+    // The constructs read the assets at synth time, from `path.join(__dirname, '..', 'assets')`.
+    const assets = listFiles(path.join(ROOT, 'assets')).map(file => `assets/${file}`);
+    expect(assets.length).toBeGreaterThan(0);
+    expect(packedFiles).toEqual(expect.arrayContaining(assets));
+  });
+
+  test('has no sources, tests, examples or build leftovers', () => {
+    const unwanted = /^(src|test|examples|projenrc|\.projen|\.ci|\.tmp|cdk\.out|coverage|test-reports|dist)\/|^\.projenrc\.ts$|^tsconfig/;
+    expect(packedFiles.filter(file => unwanted.test(file))).toEqual([]);
+  });
+});
+
+describe('installed into a minimal CDK app', () => {
+  test('adds only itself, without projen, and synthesizes the web tier', () => {
+    // GIVEN an app with aws-cdk-lib and constructs at the library's floor
+    const appDir = path.join(workDir, 'minimal-app');
+    fs.mkdirSync(appDir);
+    writeJson(path.join(appDir, 'package.json'), {
+      name: 'minimal-app',
+      version: '1.0.0',
+      private: true,
+      dependencies: { 'aws-cdk-lib': CDK_FLOOR, 'constructs': CONSTRUCTS_FLOOR },
+    });
+    run('npm', ['install'], appDir);
+    const before = footprint(appDir);
+
+    // WHEN
+    run('npm', ['install', tarball], appDir);
+
+    // THEN it stays lean: one package, no projen (an optional peer dependency)
+    const after = footprint(appDir);
+    console.log(`npm install ${LIBRARY} into a CDK app adds ${after.packages - before.packages} package(s), `
+      + `${Math.round((after.bytes - before.bytes) / 1024)} KiB (apparent size) to node_modules`);
+    expect(after.packages - before.packages).toBe(1);
+    expect(after.bytes - before.bytes).toBeLessThan(5 * 1024 * 1024);
+    expect(fs.existsSync(path.join(appDir, 'node_modules', 'projen'))).toBe(false);
+
+    // THEN a JavaScript app synthesizes the tutorial's architecture
+    fs.writeFileSync(path.join(appDir, 'app.js'), [
+      "const { App, Stack } = require('aws-cdk-lib');",
+      `const { ZeroDowntimeWebTier } = require('${LIBRARY}');`,
+      ...MINIMAL_APP_BODY,
+    ].join('\n'));
+    run(process.execPath, ['app.js'], appDir);
+    const resources = resourceCounts(path.join(appDir, 'cdk.out', 'MinimalApp.template.json'));
+    expect(resources).toMatchObject({
+      'AWS::EC2::Subnet': 15,
+      'AWS::EC2::NatGateway': 3,
+      'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
+      'AWS::AutoScaling::AutoScalingGroup': 2,
+      'AWS::ElastiCache::ReplicationGroup': 1,
+    });
+
+    // THEN the project type says what it needs instead of failing on a missing module
+    const projects = spawnSync(process.execPath, ['-e', `require('${LIBRARY}').projects`], { cwd: appDir, encoding: 'utf8' });
+    expect(projects.status).not.toBe(0);
+    expect(projects.stderr).toContain('needs projen, an optional peer dependency');
+
+    // THEN a TypeScript app type-checks against the declarations, without skipLibCheck and without projen
+    fs.writeFileSync(path.join(appDir, 'app.ts'), [
+      "import { App, Stack } from 'aws-cdk-lib';",
+      `import { ZeroDowntimeWebTier } from '${LIBRARY}';`,
+      ...MINIMAL_APP_BODY,
+    ].join('\n'));
+    writeJson(path.join(appDir, 'tsconfig.json'), {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        lib: ['es2022'],
+        strict: true,
+        skipLibCheck: false,
+        noEmit: true,
+        // aws-cdk-lib's declarations use Node's types; borrow this repository's @types/node.
+        typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+        types: ['node'],
+      },
+      files: ['app.ts'],
+    });
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], appDir);
+  }, STEP_TIMEOUT_MS);
+});
+
+describe('projen new --from the packed library', () => {
+  test('creates a CDK app that synthesizes and passes its own tests', () => {
+    // GIVEN an empty folder
+    const appDir = path.join(workDir, 'my-web-tier');
+    fs.mkdirSync(appDir);
+
+    // WHEN (no options: every one has a default)
+    run(process.execPath, [path.join(PROJEN_DIR, 'bin', 'projen'), 'new', '--from', tarball, '--projen-version', PROJEN_VERSION], appDir);
+
+    // THEN the app has the library as a runtime dependency, a projenrc of this project type, and its starting files
+    const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('my-web-tier');
+    expect(pkg.dependencies).toMatchObject({ [LIBRARY]: `file:${tarball}`, 'aws-cdk-lib': `^${CDK_FLOOR}` });
+    expect(pkg.devDependencies).toMatchObject({ projen: expect.stringContaining(PROJEN_VERSION) });
+    expect(read(appDir, '.projenrc.ts')).toContain(`import { projects } from '${LIBRARY}';`);
+    expect(read(appDir, '.projenrc.ts')).toContain('new projects.ZeroDowntimeWebTierApp(');
+    expect(read(appDir, 'src/main.ts')).toContain("new ZeroDowntimeWebTier(this, 'WebTier');");
+    expect(read(appDir, 'README.md')).toContain('npx cdk deploy');
+    expect(fs.existsSync(path.join(appDir, 'cdk.json'))).toBe(true);
+    expect(fs.existsSync(path.join(appDir, 'test', 'main.test.ts'))).toBe(true);
+
+    // THEN `cdk synth` produces the web tier
+    run('npx', ['cdk', 'synth', '--quiet', '--no-notices'], appDir);
+    expect(resourceCounts(path.join(appDir, 'cdk.out', 'ZeroDowntimeWebTier.template.json'))).toMatchObject({
+      'AWS::EC2::Subnet': 15,
+      'AWS::EC2::NatGateway': 3,
+      'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
+      'AWS::AutoScaling::AutoScalingGroup': 2,
+    });
+
+    // THEN the app's own tests (jest, then eslint) pass, and they did run
+    const test = run('npx', ['projen', 'test'], appDir);
+    expect(`${test.stdout}\n${test.stderr}`).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+
+    // THEN synthesizing again (ts-node type-checks .projenrc.ts) changes nothing
+    run('npx', ['projen'], appDir);
+    expect(run('git', ['status', '--porcelain'], appDir).stdout).toBe('');
+  }, STEP_TIMEOUT_MS);
+});
+
+/** Runs a command; throws with the end of its output when it fails. */
+function run(command: string, args: string[], cwd: string): { stdout: string; stderr: string } {
+  const result = spawnSync(command, args, {
+    cwd,
+    env: isolatedEnv(),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: STEP_TIMEOUT_MS - 30_000,
+  });
+  if (result.status !== 0) {
+    const tail = (text: string | null) => (text ?? '').split('\n').slice(-40).join('\n');
+    throw new Error(`\`${command} ${args.join(' ')}\` in ${cwd} failed (${result.error ?? result.signal ?? `exit ${result.status}`}):\n`
+      + `${tail(result.stdout)}\n${tail(result.stderr)}`);
+  }
+  return { stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The environment of a user in a fresh shell: not this repository's npm/projen/jest run (no `npm_*`, no local
+ * `node_modules/.bin` on the PATH, no CI, which would make projen install with `npm ci`), no AWS credentials,
+ * and nothing that makes the CDK CLI reach a network.
+ */
+function isolatedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(npm_|JEST_|AWS_|CDK_|PROJEN_)|^(CI|INIT_CWD|NODE_ENV)$/i.test(key)) {
+      env[key] = value;
+    }
+  }
+  const binDir = `${path.sep}node_modules${path.sep}.bin`;
+  env.PATH = (process.env.PATH ?? '').split(path.delimiter).filter(dir => !dir.includes(binDir)).join(path.delimiter);
+  return {
+    ...env,
+    GIT_AUTHOR_NAME: 'e2e',
+    GIT_AUTHOR_EMAIL: 'e2e@example.com',
+    GIT_COMMITTER_NAME: 'e2e',
+    GIT_COMMITTER_EMAIL: 'e2e@example.com',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    AWS_CONFIG_FILE: path.join(workDir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(workDir, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CDK_DISABLE_VERSION_CHECK: '1',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
+}
+
+function footprint(appDir: string): { packages: number; bytes: number } {
+  const packages = run('npm', ['ls', '--all', '--parseable'], appDir).stdout.split('\n').filter(line => line.trim()).length;
+  const bytes = listFiles(path.join(appDir, 'node_modules'))
+    .reduce((sum, file) => sum + fs.lstatSync(path.join(appDir, 'node_modules', file)).size, 0);
+  return { packages, bytes };
+}
+
+/** Files under `dir`, relative to it, with `/` separators. */
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => entry.isDirectory()
+    ? listFiles(path.join(dir, entry.name)).map(file => `${entry.name}/${file}`)
+    : [entry.name]);
+}
+
+function resourceCounts(templateFile: string): Record<string, number> {
+  const template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
+  const counts: Record<string, number> = {};
+  for (const resource of Object.values<{ Type: string }>(template.Resources)) {
+    counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function read(dir: string, file: string): string {
+  return fs.readFileSync(path.join(dir, file), 'utf8');
+}
+
+function writeJson(file: string, value: unknown): void {
+  fs.writeFileSync(file, `${JSON.stringify(value, undefined, 2)}\n`);
+}
+
+/** `^2.258.0` -> `2.258.0` */
+function floor(range: string): string {
+  const match = /\d+\.\d+\.\d+/.exec(range);
+  if (!match) {
+    throw new Error(`expected a version range such as ^2.258.0 in package.json, got ${range}`);
+  }
+  return match[0];
+}
