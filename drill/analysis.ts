@@ -1,0 +1,278 @@
+/**
+ * Turns what a scenario recorded (requests, HAProxy transitions, supervisor events) into the drill's measurements.
+ *
+ * Pure: no clock, no I/O. All times in the result are seconds since the load started.
+ */
+import { RequestRecord } from './load-generator';
+import { ServerTransition } from './server-state-watcher';
+import { TargetGroupHealthCheck } from './target-group-health-check';
+import { SupervisorEvent } from './web-server-supervisor';
+
+export type ScenarioKind = 'crash' | 'instance-loss';
+
+/** Whether HAProxy sends requests to a server in this state ("UP 1/2" still gets traffic while it fails checks). */
+export function inRotation(status: string | undefined): boolean {
+  return status !== undefined && status.startsWith('UP');
+}
+
+export const SCENARIO_TITLES: Record<ScenarioKind, string> = {
+  'crash': 'process crash (kill -9, restarted by its supervisor)',
+  'instance-loss': 'instance loss (kill -9, replaced by a new instance)',
+};
+
+export interface DrillInstance {
+  /** "a", "b" (the two instances at the start), "c" (the replacement). */
+  readonly name: string;
+  readonly instanceId: string;
+  readonly role: 'killed' | 'survivor' | 'replacement';
+}
+
+/** Everything a scenario run recorded, on its own millisecond clock. */
+export interface RawScenario {
+  readonly kind: ScenarioKind;
+  readonly preset: string;
+  readonly startedAt: string;
+  readonly healthCheck: TargetGroupHealthCheck;
+  readonly failoverWindowSeconds: number;
+  readonly healthyAfterSeconds: number;
+  readonly restartSeconds: number;
+  readonly ratePerSecond: number;
+  readonly replacementDelaySeconds?: number;
+  readonly instances: DrillInstance[];
+  readonly loadStartMs: number;
+  readonly endMs: number;
+  readonly killMs: number;
+  readonly killedPid: number;
+  /** Requests sent before the kill and not answered yet when it happened (the drill waits for a quiet instant). */
+  readonly inFlightAtKill: number;
+  /** When health checks reached the killed instance's server (from its request log). */
+  readonly killedHealthChecks: number[];
+  /** When the replacement, started and answering its health page, was registered in the target group (instance loss only). */
+  readonly replacementRegisteredMs?: number;
+  readonly records: RequestRecord[];
+  readonly transitions: ServerTransition[];
+  readonly supervisorEvents: SupervisorEvent[];
+  /** How much the Redis counter rose during the scenario. */
+  readonly redisCounterDelta: number;
+  /** Pids of every process the scenario started. */
+  readonly pids: number[];
+  /** Those still alive after the clean-up (should be none). */
+  readonly leftoverPids: number[];
+  readonly statePollMs: number;
+  readonly haproxyConfig: string;
+}
+
+export interface TimelineMark {
+  readonly t: number;
+  readonly kind: 'kill' | 'out-of-rotation' | 'restarted' | 'replacement-registered' | 'back-in-rotation';
+  readonly label: string;
+}
+
+export interface SecondBucket {
+  /** Start of the second, since the load started. */
+  readonly second: number;
+  readonly sent: number;
+  /** 200 answers, by instance name. */
+  readonly ok: Record<string, number>;
+  readonly failed: number;
+}
+
+export interface ScenarioResult {
+  readonly kind: ScenarioKind;
+  readonly title: string;
+  readonly preset: string;
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly ratePerSecond: number;
+  readonly instances: DrillInstance[];
+  readonly requests: {
+    readonly sent: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    /** Failed requests by HTTP status or `timeout` / `error` / `skipped`. */
+    readonly failedBy: Record<string, number>;
+    /** 200 answers by instance name. */
+    readonly servedBy: Record<string, number>;
+    /** Failed requests sent after the balancer took the dead instance out of rotation. */
+    readonly failedAfterOutOfRotation: number;
+  };
+  readonly measured: {
+    /** Kill -> HAProxy stops routing to the killed server (DOWN, or MAINT once deregistered); null when it never did. */
+    readonly killToOutOfRotationSeconds: number | null;
+    /**
+     * What took the killed server out: its failed health checks (DOWN), or its deregistration (MAINT) when the
+     * replacement came first (a replacement delay shorter than the detection); null when it stayed in rotation.
+     */
+    readonly outOfRotationBy: 'health-checks' | 'deregistration' | null;
+    /** Kill -> the restarted (crash) or replacement (instance loss) server answers its health page directly. */
+    readonly killToListeningSeconds: number | null;
+    /** Kill -> first 200 through the balancer from the restarted or replacement server. */
+    readonly killToFirstServedSeconds: number | null;
+    /** Kill -> the last failed request was sent; null without failures. */
+    readonly killToLastFailureSeconds: number | null;
+    /** Kill -> HAProxy marks the replacement (or the restarted server, if it had left) UP. */
+    readonly killToBackInRotationSeconds: number | null;
+    /** Instance loss: kill -> replacement registered (it was started just before and answers its health page). */
+    readonly killToReplacementRegisteredSeconds: number | null;
+    /** Instance loss: replacement registered -> HAProxy marks it UP. */
+    readonly registeredToBackInRotationSeconds: number | null;
+    /** Instance loss: replacement registered -> its first 200 through the balancer. */
+    readonly registeredToFirstServedSeconds: number | null;
+    /** Time from the last health check the killed server answered to the kill (the kill's phase in the check schedule). */
+    readonly lastCheckBeforeKillSeconds: number | null;
+    /**
+     * The detection time the check schedule implies: the next check comes `interval - lastCheckBeforeKill` after
+     * the kill and fails, then `unhealthyThreshold - 1` more, one interval apart.
+     */
+    readonly expectedDetectionSeconds: number | null;
+    /** Precision of the HAProxy transition times (the admin-socket poll interval). */
+    readonly transitionPrecisionSeconds: number;
+  };
+  readonly predicted: {
+    /** `tier.failoverWindow`: interval x unhealthyThreshold + timeout. */
+    readonly failoverWindowSeconds: number;
+    /** (unhealthyThreshold - 1) x interval: a dead target fails its first check at the soonest right away. */
+    readonly detectionLowerBoundSeconds: number;
+    /** (healthyThreshold - 1) x interval: a new target passes its first check at the soonest right away. */
+    readonly joinLowerBoundSeconds: number;
+    /** `healthyAfter` of the construct: healthyThreshold x interval. */
+    readonly healthyAfterSeconds: number;
+    readonly restartSeconds: number;
+    readonly replacementDelaySeconds: number | null;
+  };
+  readonly redis: {
+    readonly counterDelta: number;
+    readonly succeededHellos: number;
+    /** Nothing lost, nothing counted twice. */
+    readonly matches: boolean;
+    readonly inFlightAtKill: number;
+  };
+  /** Pids of every process the scenario started, and those still alive after its clean-up (none, normally). */
+  readonly processes: { readonly started: number[]; readonly leftover: number[] };
+  readonly marks: TimelineMark[];
+  readonly perSecond: SecondBucket[];
+  readonly transitions: Array<{ readonly t: number; readonly server: string; readonly from: string; readonly to: string; readonly check: string }>;
+  readonly events: Array<{ readonly t: number; readonly instance: string; readonly type: string; readonly pid?: number; readonly detail?: string }>;
+  /** One row per request: [sent, answered, outcome, instance name or ""] in seconds since the load started. */
+  readonly requestLog: Array<[number, number, string | number, string]>;
+  readonly healthCheck: TargetGroupHealthCheck;
+  readonly haproxyConfig: string;
+}
+
+const round = (s: number) => Math.round(s * 1000) / 1000;
+
+export function analyzeScenario(raw: RawScenario): ScenarioResult {
+  const sec = (ms: number) => round((ms - raw.loadStartMs) / 1000);
+  const since = (ms: number | undefined) => (ms === undefined ? null : round((ms - raw.killMs) / 1000));
+  const byId = new Map(raw.instances.map((i) => [i.instanceId, i.name]));
+  const killed = raw.instances.find((i) => i.role === 'killed');
+  if (!killed) throw new Error('no killed instance in the scenario');
+  const comeback = raw.kind === 'crash' ? killed : raw.instances.find((i) => i.role === 'replacement');
+
+  const records = [...raw.records].sort((x, y) => x.sentAt - y.sentAt);
+  const ok = records.filter((r) => r.outcome === 200);
+  const failed = records.filter((r) => r.outcome !== 200);
+  const failedBy: Record<string, number> = {};
+  for (const r of failed) failedBy[String(r.outcome)] = (failedBy[String(r.outcome)] ?? 0) + 1;
+  const servedBy: Record<string, number> = {};
+  for (const r of ok) {
+    const name = byId.get(r.instanceId ?? '') ?? r.instanceId ?? 'unknown';
+    servedBy[name] = (servedBy[name] ?? 0) + 1;
+  }
+
+  const out = raw.transitions.find((t) => t.server === killed.name && t.at > raw.killMs && !inRotation(t.to));
+  const after = raw.replacementRegisteredMs ?? out?.at ?? raw.killMs;
+  const backIn = comeback && (raw.kind === 'instance-loss' || out)
+    ? raw.transitions.find((t) => t.server === comeback.name && t.at > after && t.to === 'UP')
+    : undefined;
+  const listening = comeback && raw.supervisorEvents.find((e) => e.instance === comeback.name && e.type === 'listening' && e.at > raw.killMs);
+  const firstServed = comeback && ok
+    .filter((r) => r.instanceId === comeback.instanceId && r.sentAt > raw.killMs)
+    .sort((x, y) => x.doneAt - y.doneAt)[0];
+  const lastCheck = raw.killedHealthChecks.filter((t) => t < raw.killMs).pop();
+  const sinceLastCheck = lastCheck === undefined ? null : round((raw.killMs - lastCheck) / 1000);
+  const lastFailure = failed.filter((r) => r.sentAt >= raw.killMs).pop();
+
+  const marks: TimelineMark[] = [{ t: sec(raw.killMs), kind: 'kill', label: `kill -9 ${killed.name}` }];
+  if (out) marks.push({ t: sec(out.at), kind: 'out-of-rotation', label: `${killed.name} out of rotation` });
+  if (raw.kind === 'crash' && listening) marks.push({ t: sec(listening.at), kind: 'restarted', label: `${killed.name} restarted` });
+  if (raw.replacementRegisteredMs !== undefined && comeback) {
+    marks.push({ t: sec(raw.replacementRegisteredMs), kind: 'replacement-registered', label: `${comeback.name} registered` });
+  }
+  if (backIn) {
+    marks.push({ t: sec(backIn.at), kind: 'back-in-rotation', label: `${backIn.server} in rotation` });
+  } else if (raw.kind === 'crash' && !out && firstServed) {
+    marks.push({ t: sec(firstServed.doneAt), kind: 'back-in-rotation', label: `${killed.name} serves again` });
+  }
+
+  const seconds = Math.max(1, Math.ceil((raw.endMs - raw.loadStartMs) / 1000));
+  const perSecond = Array.from({ length: seconds }, (_, second) => ({ second, sent: 0, ok: {} as Record<string, number>, failed: 0 }));
+  for (const r of records) {
+    const b = perSecond[Math.min(seconds - 1, Math.max(0, Math.floor((r.sentAt - raw.loadStartMs) / 1000)))];
+    b.sent++;
+    if (r.outcome === 200) {
+      const name = byId.get(r.instanceId ?? '') ?? 'unknown';
+      b.ok[name] = (b.ok[name] ?? 0) + 1;
+    } else {
+      b.failed++;
+    }
+  }
+
+  const hc = raw.healthCheck;
+  return {
+    kind: raw.kind,
+    title: SCENARIO_TITLES[raw.kind],
+    preset: raw.preset,
+    startedAt: raw.startedAt,
+    durationSeconds: round((raw.endMs - raw.loadStartMs) / 1000),
+    ratePerSecond: raw.ratePerSecond,
+    instances: raw.instances,
+    requests: {
+      sent: records.length,
+      succeeded: ok.length,
+      failed: failed.length,
+      failedBy,
+      servedBy,
+      failedAfterOutOfRotation: out ? failed.filter((r) => r.sentAt > out.at).length : 0,
+    },
+    measured: {
+      killToOutOfRotationSeconds: since(out?.at),
+      outOfRotationBy: out ? (out.to === 'MAINT' ? 'deregistration' : 'health-checks') : null,
+      killToListeningSeconds: since(listening?.at),
+      killToFirstServedSeconds: since(firstServed?.doneAt),
+      killToLastFailureSeconds: since(lastFailure?.sentAt),
+      killToBackInRotationSeconds: since(backIn?.at),
+      killToReplacementRegisteredSeconds: since(raw.replacementRegisteredMs),
+      registeredToBackInRotationSeconds: raw.replacementRegisteredMs !== undefined && backIn
+        ? round((backIn.at - raw.replacementRegisteredMs) / 1000) : null,
+      registeredToFirstServedSeconds: raw.replacementRegisteredMs !== undefined && firstServed
+        ? round((firstServed.doneAt - raw.replacementRegisteredMs) / 1000) : null,
+      lastCheckBeforeKillSeconds: sinceLastCheck,
+      expectedDetectionSeconds: sinceLastCheck === null || sinceLastCheck > hc.intervalSeconds ? null
+        : round(hc.intervalSeconds - sinceLastCheck + (hc.unhealthyThreshold - 1) * hc.intervalSeconds),
+      transitionPrecisionSeconds: raw.statePollMs / 1000,
+    },
+    predicted: {
+      failoverWindowSeconds: raw.failoverWindowSeconds,
+      detectionLowerBoundSeconds: (hc.unhealthyThreshold - 1) * hc.intervalSeconds,
+      joinLowerBoundSeconds: (hc.healthyThreshold - 1) * hc.intervalSeconds,
+      healthyAfterSeconds: raw.healthyAfterSeconds,
+      restartSeconds: raw.restartSeconds,
+      replacementDelaySeconds: raw.replacementDelaySeconds ?? null,
+    },
+    redis: {
+      counterDelta: raw.redisCounterDelta,
+      succeededHellos: ok.length,
+      matches: raw.redisCounterDelta === ok.length,
+      inFlightAtKill: raw.inFlightAtKill,
+    },
+    processes: { started: raw.pids, leftover: raw.leftoverPids },
+    marks,
+    perSecond: perSecond as SecondBucket[],
+    transitions: raw.transitions.map((t) => ({ t: sec(t.at), server: t.server, from: t.from, to: t.to, check: t.checkStatus })),
+    events: raw.supervisorEvents.map((e) => ({ t: sec(e.at), instance: e.instance, type: e.type, pid: e.pid, detail: e.detail })),
+    requestLog: records.map((r) => [sec(r.sentAt), sec(r.doneAt), r.outcome, r.instanceId ? byId.get(r.instanceId) ?? r.instanceId : '']),
+    healthCheck: hc,
+    haproxyConfig: raw.haproxyConfig,
+  };
+}

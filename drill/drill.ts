@@ -1,0 +1,147 @@
+/**
+ * The tutorial's "kill a web server" test, reproduced on one machine and measured: the programmatic API.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ScenarioKind, ScenarioResult } from './analysis';
+import { PresetName, synthesizeExample } from './example-template';
+import { runScenario } from './scenario';
+import { TargetGroupHealthCheck } from './target-group-health-check';
+import { ASSETS_DIR, Cleanup } from '../test/runtime/harness';
+
+export interface DrillOptions {
+  /**
+   * The short drill: the fast preset only, both scenarios, shorter warm-up and tail; about a minute.
+   *
+   * @default false
+   */
+  readonly short?: boolean;
+  /**
+   * Health-check presets to run, in order.
+   *
+   * @default - ['tutorial', 'fast'], or ['fast'] when short
+   */
+  readonly presets?: PresetName[];
+  /**
+   * Scenarios to run for each preset.
+   *
+   * @default ['crash', 'instance-loss']
+   */
+  readonly scenarios?: ScenarioKind[];
+  /**
+   * Requests per second through the balancer.
+   *
+   * @default 20
+   */
+  readonly ratePerSecond?: number;
+  /**
+   * Steady load before the kill, in seconds.
+   *
+   * @default - 5, or 3 when short
+   */
+  readonly warmupSeconds?: number;
+  /**
+   * Instance loss: seconds from the kill until the replacement is launched.
+   *
+   * @default - the preset's failover window, rounded up, plus 2 s: the Auto Scaling group replaces an instance
+   * once the target group reports it unhealthy
+   */
+  readonly replacementDelaySeconds?: number;
+  /**
+   * Load after the last event, in seconds.
+   *
+   * @default - 3, or 2 when short
+   */
+  readonly tailSeconds?: number;
+  /**
+   * The supervisor's restart delay.
+   *
+   * @default - `RestartSec=` of assets/web/webtier.service
+   */
+  readonly restartSeconds?: number;
+  /**
+   * Progress lines.
+   *
+   * @default - none
+   */
+  readonly log?: (line: string) => void;
+  /** Aborts the drill (Ctrl-C); everything started is stopped. */
+  readonly signal?: AbortSignal;
+  /**
+   * Everything the drill starts is also registered here, to stop it from outside.
+   *
+   * @default - a private registry
+   */
+  readonly registry?: Cleanup;
+}
+
+export interface PresetResult {
+  readonly preset: PresetName;
+  readonly healthCheck: TargetGroupHealthCheck;
+  readonly failoverWindowSeconds: number;
+  readonly healthyAfterSeconds: number;
+  readonly scenarios: ScenarioResult[];
+}
+
+export interface DrillResult {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly short: boolean;
+  readonly presets: PresetResult[];
+}
+
+/** `Restart=` and `RestartSec=` of the shipped unit: the supervisor behaves the same. */
+export function shippedRestartPolicy(unitFile = path.join(ASSETS_DIR, 'web', 'webtier.service')): { restart: string; restartSeconds: number } {
+  const unit = fs.readFileSync(unitFile, 'utf8');
+  const restart = /^Restart=(\S+)/m.exec(unit)?.[1];
+  const sec = /^RestartSec=(\d+(?:\.\d+)?)s?$/m.exec(unit)?.[1];
+  if (restart !== 'always' || sec === undefined) {
+    throw new Error(`${unitFile}: expected Restart=always and RestartSec=<seconds>, found Restart=${restart} RestartSec=${sec}; update the drill's supervisor`);
+  }
+  return { restart, restartSeconds: Number(sec) };
+}
+
+export async function runDrill(opts: DrillOptions = {}): Promise<DrillResult> {
+  const short = opts.short ?? false;
+  const startedAt = new Date().toISOString();
+  const log = opts.log ?? (() => undefined);
+  const registry = opts.registry ?? new Cleanup();
+  const restartSeconds = opts.restartSeconds ?? shippedRestartPolicy().restartSeconds;
+  const presets: PresetResult[] = [];
+  try {
+    const presetNames: PresetName[] = opts.presets ?? (short ? ['fast'] : ['tutorial', 'fast']);
+    for (const preset of presetNames) {
+      const example = synthesizeExample(preset);
+      const hc = example.healthCheck;
+      log(`[${preset}] synthesized the example: target group ${hc.logicalId}: ${hc.path} every ${hc.intervalSeconds} s, ` +
+        `timeout ${hc.timeoutSeconds} s, healthy after ${hc.healthyThreshold}, unhealthy after ${hc.unhealthyThreshold}, ` +
+        `matcher ${hc.httpCodes}; failoverWindow ${example.failoverWindowSeconds} s`);
+      const scenarios: ScenarioResult[] = [];
+      for (const kind of opts.scenarios ?? ['crash', 'instance-loss']) {
+        scenarios.push(await runScenario({
+          kind,
+          example,
+          ratePerSecond: opts.ratePerSecond ?? 20,
+          warmupSeconds: opts.warmupSeconds ?? (short ? 3 : 5),
+          replacementDelaySeconds: opts.replacementDelaySeconds ?? Math.ceil(example.failoverWindowSeconds) + 2,
+          restartSeconds,
+          tailSeconds: opts.tailSeconds ?? (short ? 2 : 3),
+          progressEverySeconds: Math.max(2, hc.intervalSeconds / 5),
+          log,
+          signal: opts.signal,
+          registry,
+        }));
+      }
+      presets.push({
+        preset,
+        healthCheck: hc,
+        failoverWindowSeconds: example.failoverWindowSeconds,
+        healthyAfterSeconds: example.healthyAfterSeconds,
+        scenarios,
+      });
+    }
+  } finally {
+    if (!opts.registry) await registry.run();
+  }
+  return { startedAt, finishedAt: new Date().toISOString(), short, presets };
+}

@@ -1,0 +1,103 @@
+/**
+ * `npm run drill`: the tutorial's "kill a web server" test, on this machine, measured.
+ *
+ *   npx ts-node --project tsconfig.dev.json drill/main.ts [--short] [--preset tutorial|fast]... [--rate N]
+ *                                                          [--replacement-delay S] [--out DIR]
+ *
+ * Runs a real Redis, two web "instances" (the shipped assets/web files, each under a systemd-like supervisor)
+ * and HAProxy standing in for the ALB, configured from the synthesized example's target group. Both scenarios
+ * (process crash, instance loss) per preset; a table at the end, JSON and SVG under results/.
+ */
+import * as path from 'path';
+import { DrillOptions, runDrill } from './drill';
+import { PresetName, PRESETS } from './example-template';
+import { missingDrillPrerequisites, prerequisiteHint } from './prerequisites';
+import { formatTable, writeResults } from './report';
+import { Cleanup, REPO_ROOT } from '../test/runtime/harness';
+
+const USAGE = `usage: drill/main.ts [--short] [--preset tutorial|fast]... [--rate N] [--replacement-delay SECONDS] [--out DIR]
+  --short               fast preset only, both scenarios (about a minute)
+  --preset NAME         run this preset (repeatable; default: tutorial and fast, about 5 minutes)
+  --rate N              requests per second through the balancer (default 20)
+  --replacement-delay S instance loss: seconds from the kill to the replacement (default: failover window + 2)
+  --out DIR             where the JSON and SVG go (default: results/)`;
+
+interface Args extends DrillOptions { readonly out: string }
+
+export function parseArgs(argv: string[]): Args {
+  const presets: PresetName[] = [];
+  let short = false;
+  let ratePerSecond: number | undefined;
+  let replacementDelaySeconds: number | undefined;
+  let out = path.join(REPO_ROOT, 'results');
+  const number = (flag: string, v: string | undefined, min: number, max: number) => {
+    const x = Number(v);
+    if (v === undefined || !Number.isFinite(x) || x < min || x > max) throw new Error(`${flag} needs a number from ${min} to ${max}, got ${v}`);
+    return x;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--short') {short = true;} else if (arg === '--preset') {
+      const p = argv[++i];
+      if (!(p in PRESETS)) throw new Error(`--preset needs one of ${Object.keys(PRESETS).join(', ')}, got ${p}`);
+      presets.push(p as PresetName);
+    } else if (arg === '--rate') {ratePerSecond = number(arg, argv[++i], 1, 200);} else if (arg === '--replacement-delay') {replacementDelaySeconds = number(arg, argv[++i], 0, 600);} else if (arg === '--out') {out = path.resolve(argv[++i] ?? '');} else {throw new Error(`unknown argument ${arg}\n${USAGE}`);}
+  }
+  return { short, presets: presets.length ? presets : undefined, ratePerSecond, replacementDelaySeconds, out };
+}
+
+async function main(): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  const missing = missingDrillPrerequisites();
+  if (missing.length) {
+    console.error(prerequisiteHint(missing));
+    return 1;
+  }
+
+  const registry = new Cleanup();
+  const abort = new AbortController();
+  let signals = 0;
+  let stopping: Promise<void> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      // A second Ctrl-C: exit now; the harness SIGKILLs every child it still tracks on exit.
+      console.error(`${signal} again: killing what is left and exiting`);
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
+    }
+    console.error(`${signal}: stopping the drill and everything it started...`);
+    abort.abort(signal);
+    // Processes may sit in a wait that does not watch the signal (a start-up, a request): stop them directly too.
+    stopping = registry.run().catch((e) => console.error(`clean-up: ${e}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const started = Date.now();
+  try {
+    const result = await runDrill({ ...args, registry, signal: abort.signal, log: (line) => console.log(line) });
+    console.log('');
+    console.log(formatTable(result));
+    console.log('');
+    for (const file of writeResults(result, args.out)) console.log(`wrote ${path.relative(process.cwd(), file)}`);
+    console.log(`drill finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return result.presets.every((p) => p.scenarios.every((s) => s.processes.leftover.length === 0)) ? 0 : 1;
+  } catch (e) {
+    console.error(abort.signal.aborted ? `drill aborted (${String(abort.signal.reason)})` : `drill failed: ${(e as Error).stack ?? e}`);
+    // 128 + the signal number, as a shell reports a process killed by it.
+    return abort.signal.aborted ? (abort.signal.reason === 'SIGTERM' ? 143 : 130) : 1;
+  } finally {
+    await stopping;
+    await registry.run().catch((e) => console.error(`clean-up: ${e}`));
+  }
+}
+
+if (require.main === module) {
+  void main().then((code) => process.exit(code));
+}

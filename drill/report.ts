@@ -1,0 +1,102 @@
+/**
+ * The drill's report: a side-by-side table for the terminal, and JSON + SVG files per preset.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { SCENARIO_TITLES, ScenarioKind, ScenarioResult } from './analysis';
+import { DrillResult, PresetResult } from './drill';
+import { timelineSvg } from './timeline-svg';
+
+const seconds = (s: number | null, never = 'never') => (s === null ? never : `${s.toFixed(1)} s`);
+const failures = (s: ScenarioResult) => {
+  const by = Object.entries(s.requests.failedBy).map(([k, v]) => `${k} x${v}`).join(', ');
+  return `${s.requests.failed}${by ? ` (${by})` : ''}`;
+};
+
+type Row = [label: string, value: (s: ScenarioResult) => string];
+
+const COMMON_HEAD: Row[] = [
+  ['requests sent', (s) => `${s.requests.sent} (${s.ratePerSecond}/s, ${s.durationSeconds.toFixed(0)} s)`],
+  ['succeeded (200)', (s) => String(s.requests.succeeded)],
+  ['failed', failures],
+];
+const COMMON_TAIL: Row[] = [
+  ['Redis counter = 200s', (s) => `${s.redis.counterDelta} ${s.redis.matches ? '=' : '!='} ${s.redis.succeededHellos}`],
+  ['processes left afterwards', (s) => String(s.processes.leftover.length)],
+];
+const ROWS: Record<ScenarioKind, Row[]> = {
+  'crash': [
+    ...COMMON_HEAD,
+    ['kill -> out of rotation (DOWN)', (s) => seconds(s.measured.killToOutOfRotationSeconds, 'never (stayed UP)')],
+    ['  failover window (construct)', (s) => `${s.predicted.failoverWindowSeconds} s`],
+    ['  last check before the kill', (s) => seconds(s.measured.lastCheckBeforeKillSeconds, 'none seen')],
+    ['kill -> restarted server listening', (s) => seconds(s.measured.killToListeningSeconds)],
+    ['kill -> restarted server served', (s) => seconds(s.measured.killToFirstServedSeconds)],
+    ['  RestartSec (webtier.service)', (s) => `${s.predicted.restartSeconds} s`],
+    ['kill -> last failed request sent', (s) => seconds(s.measured.killToLastFailureSeconds, 'no failure')],
+    ...COMMON_TAIL,
+  ],
+  'instance-loss': [
+    ...COMMON_HEAD,
+    ['kill -> out of rotation (DOWN)', (s) => seconds(s.measured.killToOutOfRotationSeconds) +
+      (s.measured.outOfRotationBy === 'deregistration' ? ' (deregistered before DOWN)' : '')],
+    ['  predicted (fall-1) x interval .. window', (s) => `${s.predicted.detectionLowerBoundSeconds} .. ${s.predicted.failoverWindowSeconds} s`],
+    ['  last check before the kill', (s) => seconds(s.measured.lastCheckBeforeKillSeconds, 'none seen')],
+    ['  expected from that check\'s phase', (s) => seconds(s.measured.expectedDetectionSeconds, '-')],
+    ['failed after out of rotation', (s) => String(s.requests.failedAfterOutOfRotation)],
+    ['kill -> replacement registered', (s) => seconds(s.measured.killToReplacementRegisteredSeconds)],
+    ['registered -> replacement in rotation (UP)', (s) => seconds(s.measured.registeredToBackInRotationSeconds)],
+    ['registered -> replacement served', (s) => seconds(s.measured.registeredToFirstServedSeconds)],
+    ['  predicted (rise-1) x interval .. healthyAfter', (s) => `${s.predicted.joinLowerBoundSeconds} .. ${s.predicted.healthyAfterSeconds} s`],
+    ['kill -> replacement served', (s) => seconds(s.measured.killToFirstServedSeconds)],
+    ...COMMON_TAIL,
+  ],
+};
+
+export function presetLabel(p: PresetResult): string {
+  const hc = p.healthCheck;
+  return `${p.preset} (${hc.intervalSeconds} s x ${hc.unhealthyThreshold})`;
+}
+
+/** One section per scenario, one column per preset. */
+export function formatTable(result: DrillResult): string {
+  const presets = result.presets;
+  const kinds = [...new Set(presets.flatMap((p) => p.scenarios.map((s) => s.kind)))];
+  const labelW = Math.max(...Object.values(ROWS).flat().map(([l]) => l.length)) + 2;
+  const cells = kinds.map((kind) => ROWS[kind].map(([label, value]) =>
+    [label, ...presets.map((p) => {
+      const s = p.scenarios.find((x) => x.kind === kind);
+      return s ? value(s) : '-';
+    })]));
+  const colW = presets.map((p, i) => Math.max(presetLabel(p).length,
+    ...cells.flat().map((row) => row[i + 1].length)) + 3);
+  const line = (cols: string[]) => cols[0].padEnd(labelW) + cols.slice(1).map((c, i) => c.padStart(colW[i])).join('');
+  const out: string[] = [line(['', ...presets.map(presetLabel)])];
+  kinds.forEach((kind, k) => {
+    out.push(`Scenario ${k + 1}: ${SCENARIO_TITLES[kind]}`);
+    for (const row of cells[k]) out.push(line(row));
+  });
+  return out.join('\n');
+}
+
+/** Writes results/drill-<preset>-<timestamp>.json and .svg for each preset; returns the paths. */
+export function writeResults(result: DrillResult, dir: string): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  const written: string[] = [];
+  for (const p of result.presets) {
+    const base = path.join(dir, `drill-${p.preset}-${stamp}`);
+    const json = JSON.stringify({
+      drill: 'kill-a-web-server',
+      short: result.short,
+      startedAt: result.startedAt,
+      finishedAt: result.finishedAt,
+      ...p,
+    }, null, 2);
+    // Arrays of plain values (one a request in requestLog) on one line each.
+    fs.writeFileSync(`${base}.json`, json.replace(/\[\n\s+([^[\]{}]*?)\n\s+\]/g, (_, inner: string) => `[${inner.split(/,\n\s+/).join(', ')}]`) + '\n');
+    fs.writeFileSync(`${base}.svg`, timelineSvg(`Kill-a-web-server drill: ${presetLabel(p)}, failover window ${p.failoverWindowSeconds} s`, p.scenarios));
+    written.push(`${base}.json`, `${base}.svg`);
+  }
+  return written;
+}
