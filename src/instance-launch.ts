@@ -4,16 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge, SSM_MANAGED_POLICY_REASON } from './acknowledgements';
 
-/** An instance role, its customer managed policy and the instance profile that carries it. */
+/** An instance role and the instance profile that carries it. */
 export interface InstanceRole {
   readonly role: iam.Role;
-  readonly policy: iam.ManagedPolicy;
   readonly instanceProfile: iam.InstanceProfile;
 }
 
 /**
- * The role of an instance of the tier: reachable with Session Manager (no SSH key needed), and a customer managed
- * policy (not an inline one) that the caller fills with the few actions the instance needs.
+ * The role of an instance of the tier: reachable with Session Manager (no SSH key needed). What else the instance
+ * may do goes in a customer managed policy (not an inline one): see `instancePolicy`.
  */
 export function instanceRole(scope: Construct, description: string): InstanceRole {
   const role = new iam.Role(scope, 'Role', {
@@ -22,9 +21,13 @@ export function instanceRole(scope: Construct, description: string): InstanceRol
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
   });
   acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]', SSM_MANAGED_POLICY_REASON);
-  const policy = new iam.ManagedPolicy(scope, 'Policy', { description, roles: [role] });
   const instanceProfile = new iam.InstanceProfile(scope, 'InstanceProfile', { role });
-  return { role, policy, instanceProfile };
+  return { role, instanceProfile };
+}
+
+/** The customer managed policy with the few actions an instance needs, or nothing when it needs none. */
+export function instancePolicy(scope: Construct, role: iam.IRole, description: string, statements: iam.PolicyStatement[]): iam.ManagedPolicy | undefined {
+  return statements.length === 0 ? undefined : new iam.ManagedPolicy(scope, 'Policy', { description, roles: [role], statements });
 }
 
 /** What differs between the tier's launch templates. */

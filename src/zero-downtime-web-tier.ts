@@ -10,9 +10,9 @@ import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
 import { WebHealthCheck } from './load-balancer/web-health-check';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
+import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 import { parseCidr } from './network/cidr';
 import { SubnetGroup, SubnetLayout } from './network/subnet-layout';
-import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 import { WebTierNetwork } from './network/web-tier-network';
 import { invalidProp } from './validation';
 import { WebFleet } from './web-fleet/web-fleet';
@@ -97,7 +97,7 @@ export interface ZeroDowntimeWebTierProps {
    * How long a deploy waits for each new web server to be reported healthy by the load balancer
    * before it fails and rolls back; longer than `healthyThreshold x interval` of the health check.
    *
-   * @default Duration.minutes(15)
+   * @default - 15 minutes, or `healthyThreshold x interval` plus 10 minutes when that is longer
    */
   readonly deployTimeout?: Duration;
 
@@ -217,9 +217,21 @@ export interface ZeroDowntimeWebTierProps {
   /**
    * How long CloudWatch Logs keeps the flow logs.
    *
-   * @default logs.RetentionDays.THREE_MONTHS
+   * @default logs.RetentionDays.ONE_YEAR
    */
   readonly flowLogRetention?: logs.RetentionDays;
+}
+
+/**
+ * 15 minutes, or 10 minutes of boot time past the earliest moment a new server can be reported healthy
+ * when a slow health check needs longer.
+ */
+function defaultDeployTimeout(healthyAfter: Duration): Duration {
+  const fifteenMinutes = Duration.minutes(15);
+  if (healthyAfter.isUnresolved() || healthyAfter.toSeconds() + 600 <= fifteenMinutes.toSeconds()) {
+    return fifteenMinutes;
+  }
+  return Duration.seconds(healthyAfter.toSeconds() + 600);
 }
 
 /**
@@ -342,7 +354,7 @@ export class ZeroDowntimeWebTier extends Construct {
       maxCapacity: props.webMaxCapacity,
       desiredCapacity: props.webDesiredCapacity,
       cpuTargetUtilizationPercent: props.webCpuTargetUtilization,
-      deployTimeout: props.deployTimeout,
+      deployTimeout: props.deployTimeout ?? defaultDeployTimeout(healthyAfter),
       targetGroup: this.webLoadBalancer.targetGroup,
       keyPair,
     });

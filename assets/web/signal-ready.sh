@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tells CloudFormation whether this web server is ready, once the load balancer (not a local ping) says so.
 # SUCCESS when the target group reports this instance healthy; FAILURE when it does not within
-# WEBTIER_READY_TIMEOUT seconds, or at once when run with WEBTIER_SIGNAL_STATUS=FAILURE (the boot failed).
+# WEBTIER_READY_TIMEOUT seconds of WEBTIER_BOOT_STARTED (the user-data's start, epoch seconds), less
+# WEBTIER_READY_MARGIN for the launch before it, so CloudFormation hears FAILURE before its own timeout;
+# or at once when run with WEBTIER_SIGNAL_STATUS=FAILURE (the boot failed).
 # Without WEBTIER_TARGET_GROUP_ARN it waits for the local health page instead.
 set -euo pipefail
 WEBTIER_HOME="${WEBTIER_HOME:-/opt/webtier}"
@@ -37,7 +39,7 @@ if [ "${WEBTIER_SIGNAL_STATUS:-}" = FAILURE ]; then
   exit 1
 fi
 
-deadline=$(($(date +%s) + ${WEBTIER_READY_TIMEOUT:-600}))
+deadline=$((${WEBTIER_BOOT_STARTED:-$(date +%s)} + ${WEBTIER_READY_TIMEOUT:-600} - ${WEBTIER_READY_MARGIN:-0}))
 interval="${WEBTIER_READY_POLL_SECONDS:-5}"
 while :; do
   state=$(target_state)

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { checkUserDataSize, exportVariables, INSTANCE_HOME, instancePath, writeInstanceFiles } from '../instance-files';
-import { declareAvailabilityZones, hardenedLaunchTemplate, instanceRole, SINGLE_INSTANCE_TYPE_REASON } from '../instance-launch';
+import { declareAvailabilityZones, hardenedLaunchTemplate, instancePolicy, instanceRole, SINGLE_INSTANCE_TYPE_REASON } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
 
 /** The on-instance files of the bastion, relative to `assets/`. */
@@ -88,14 +88,13 @@ export class Bastion extends Construct implements ec2.IConnectable {
 
     this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc' });
 
-    const { role, policy, instanceProfile } = instanceRole(this, 'Web tier bastion');
+    const { role, instanceProfile } = instanceRole(this, 'Web tier bastion');
     this.role = role;
-    this.policy = policy;
     // AssociateAddress authorizes the address, the instance and its network interface:
     // this one allocation, instances launched with this bastion's profile, interfaces in this VPC.
     const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
     const interfaces = stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' });
-    policy.addStatements(
+    this.policy = instancePolicy(this, role, 'Web tier bastion', [
       new iam.PolicyStatement({
         sid: 'AssociateOwnElasticIp',
         actions: ['ec2:AssociateAddress'],
@@ -113,8 +112,8 @@ export class Bastion extends Construct implements ec2.IConnectable {
         resources: [interfaces],
         conditions: { ArnEquals: { 'ec2:Vpc': stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: props.vpc.vpcId }) } },
       }),
-    );
-    acknowledgeWildcardResources(policy, [instances, interfaces],
+    ])!;
+    acknowledgeWildcardResources(this.policy, [instances, interfaces],
       'The bastion\'s instance id is not known before it launches: the statement names any instance but only matches those ' +
       'launched with this bastion\'s instance profile, and network interfaces only in this VPC; the address is named exactly.');
 

@@ -1,11 +1,11 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnCondition, Duration, Fn, ICfnConditionExpression, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { FactName } from 'aws-cdk-lib/region-info';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledge } from '../acknowledgements';
 import { failoverWindow, healthyAfter, resolveWebHealthCheck, WebHealthCheck } from './web-health-check';
@@ -210,6 +210,37 @@ export class WebLoadBalancer extends Construct {
     }
   }
 
+  /**
+   * `arn:<partition>:iam::<elb account>:root` of the stack's region when it has a regional ELB account,
+   * else this account's root (which may write to its own bucket anyway).
+   */
+  private regionalElbAccountPrincipal(): string {
+    const stack = Stack.of(this);
+    // Flat, not nested: one Fn::If per region inside a Fn::Join, exactly one of which yields a value.
+    // (Thirty nested Fn::If make template tooling crawl; a mapping would fail on any region it lacks.)
+    const parts: string[] = [];
+    const legacy: ICfnConditionExpression[] = [];
+    for (const region of RegionInfo.regions) {
+      const account = region.elbv2Account;
+      if (account) {
+        const inRegion = new CfnCondition(this, `AccessLogsIn${region.name}`, { expression: Fn.conditionEquals(Aws.REGION, region.name) });
+        legacy.push(inRegion);
+        parts.push(Token.asString(Fn.conditionIf(inRegion.logicalId, `arn:${region.partition}:iam::${account}:root`, '')));
+      }
+    }
+    // Fn::Or takes 2 to 10 conditions: group them.
+    const groups: ICfnConditionExpression[] = [];
+    for (let i = 0; i < legacy.length; i += 9) {
+      const group = legacy.slice(i, i + 9);
+      groups.push(group.length === 1 ? Fn.conditionOr(group[0], group[0]) : Fn.conditionOr(...group));
+    }
+    const inLegacyRegion = new CfnCondition(this, 'AccessLogsInLegacyRegion', {
+      expression: groups.length === 1 ? groups[0] : Fn.conditionOr(...groups),
+    });
+    parts.push(Token.asString(Fn.conditionIf(inLegacyRegion.logicalId, '', `arn:${stack.partition}:iam::${stack.account}:root`)));
+    return Fn.join('', parts);
+  }
+
   private addAccessLogs(retention: Duration): s3.Bucket {
     const bucket = new s3.Bucket(this, 'AccessLogs', {
       // ALB access logs can only be written to buckets encrypted with SSE-S3.
@@ -245,8 +276,9 @@ export class WebLoadBalancer extends Construct {
 
   /**
    * Access logs in an environment-agnostic stack, where CDK's `logAccessLogs` needs a region:
-   * regions since August 2022 deliver as the log-delivery service principal, older ones as a regional
-   * Elastic Load Balancing account, looked up in a template mapping.
+   * regions since August 2022 deliver as the log-delivery service principal; older ones as a regional
+   * Elastic Load Balancing account, chosen with one condition per such region. No mapping: a `Fn::FindInMap`
+   * on a region the mapping lacks (any newer region) would fail the deployment.
    */
   private logAccessLogsInAnyRegion(bucket: s3.Bucket): void {
     const stack = Stack.of(this);
@@ -256,10 +288,9 @@ export class WebLoadBalancer extends Construct {
       principals: [new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com')],
       resources: [logs],
     }));
-    const elbAccount = stack.regionalFact(FactName.ELBV2_ACCOUNT, stack.account);
     bucket.addToResourcePolicy(new iam.PolicyStatement({
       actions: ['s3:PutObject'],
-      principals: [new iam.ArnPrincipal(`arn:${stack.partition}:iam::${elbAccount}:root`)],
+      principals: [new iam.ArnPrincipal(this.regionalElbAccountPrincipal())],
       resources: [logs],
     }));
     this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');

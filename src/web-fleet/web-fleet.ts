@@ -1,4 +1,4 @@
-import { Annotations, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { webUserData } from './web-user-data';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { checkUserDataSize } from '../instance-files';
-import { declareAvailabilityZones, hardenedLaunchTemplate, instanceRole, SINGLE_INSTANCE_TYPE_REASON } from '../instance-launch';
+import { declareAvailabilityZones, hardenedLaunchTemplate, instancePolicy, instanceRole, SINGLE_INSTANCE_TYPE_REASON } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
 import { checkCapacity, checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
 
@@ -149,8 +149,8 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The instances' IAM role. */
   public readonly role: iam.Role;
 
-  /** The customer managed policy of the role: target health and the Redis AUTH token. */
-  public readonly policy: iam.ManagedPolicy;
+  /** The customer managed policy of the role (target health, the Redis AUTH token), when it needs either. */
+  public readonly policy?: iam.ManagedPolicy;
 
   /** Network connections of the web servers. */
   public readonly connections: ec2.Connections;
@@ -199,9 +199,8 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out: packages, SSM, Secrets Manager');
     this.connections = this.securityGroup.connections;
 
-    const { role, policy, instanceProfile } = instanceRole(this, 'Web tier web servers');
+    const { role, instanceProfile } = instanceRole(this, 'Web tier web servers');
     this.role = role;
-    this.policy = policy;
     this.userData = ec2.UserData.forLinux();
     this.launchTemplate = hardenedLaunchTemplate(this, {
       instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
@@ -254,7 +253,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       redisTls: props.redisTls ?? false,
       redisAuthSecretArn: props.redisAuthSecret?.secretArn,
       webPort: this.webPort,
-      stackName: stack.stackName,
+      stackName: Aws.STACK_NAME,
       logicalId: stack.getLogicalId(this.autoScalingGroup.node.defaultChild as CfnElement),
       targetGroupArn: props.targetGroup?.targetGroupArn,
       readyTimeoutSeconds: deployTimeout.toSeconds(),
@@ -266,19 +265,23 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         'CDK writes the permission that resource signals need (cloudformation:SignalResource on this stack only) ' +
         'as the role\'s inline default policy; everything else the servers may do is in a customer managed policy.');
     }
+    const statements: iam.PolicyStatement[] = [];
     if (props.redisAuthSecret) {
-      this.policy.addStatements(new iam.PolicyStatement({
+      statements.push(new iam.PolicyStatement({
         sid: 'ReadRedisAuthToken',
         actions: ['secretsmanager:GetSecretValue'],
         resources: [props.redisAuthSecret.secretArn],
       }));
     }
     if (props.targetGroup) {
-      this.policy.addStatements(new iam.PolicyStatement({
+      statements.push(new iam.PolicyStatement({
         sid: 'ReadOwnTargetHealth',
         actions: ['elasticloadbalancing:DescribeTargetHealth'],
         resources: ['*'],
       }));
+    }
+    this.policy = instancePolicy(this, role, 'Web tier web servers', statements);
+    if (this.policy && props.targetGroup) {
       acknowledgeWildcardResources(this.policy, ['*'],
         'elasticloadbalancing:DescribeTargetHealth supports no resource-level permission (AWS accepts only "*"); ' +
         'it reads health states and nothing else. The instance asks it about its own target group before signalling ready.');

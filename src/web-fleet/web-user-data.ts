@@ -36,6 +36,8 @@ export function webUserData(options: WebUserDataOptions): string[] {
   const signalReady = instancePath('web', 'web/signal-ready.sh');
   return [
     'set -euo pipefail',
+    // signal-ready.sh counts its deadline from here, so its FAILURE reaches CloudFormation before the timeout does.
+    'export WEBTIER_BOOT_STARTED="$(date +%s)"',
     ...writeInstanceFiles('web', WEB_FILES),
     ...exportVariables({
       WEBTIER_HOME: INSTANCE_HOME,
@@ -47,6 +49,8 @@ export function webUserData(options: WebUserDataOptions): string[] {
       WEBTIER_STACK_NAME: options.stackName,
       WEBTIER_LOGICAL_ID: options.logicalId,
       WEBTIER_READY_TIMEOUT: options.readyTimeoutSeconds,
+      // The instance boots for a while before the user-data starts; CloudFormation's timer started at launch.
+      WEBTIER_READY_MARGIN: 90,
       ...(options.targetGroupArn ? { WEBTIER_TARGET_GROUP_ARN: options.targetGroupArn } : {}),
     }),
     `if ! ${bootstrap}; then WEBTIER_SIGNAL_STATUS=FAILURE ${signalReady} || true; exit 1; fi`,

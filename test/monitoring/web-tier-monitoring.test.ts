@@ -32,10 +32,10 @@ function tierParts(tier: ZeroDowntimeWebTier): WebTierMonitoringProps {
   };
 }
 
-/** The tier's parts in a stack, watched by a `WebTierMonitoring` given them as props (and `props` on top). */
+/** The tier's parts in a stack (its own monitoring off), watched by a `WebTierMonitoring` given them as props (and `props` on top). */
 function monitoredTier(props: Partial<WebTierMonitoringProps> = {}, before?: (stack: Stack) => Partial<WebTierMonitoringProps>): Monitored {
   const stack = newStack({ env: ENV });
-  const tier = new ZeroDowntimeWebTier(stack, 'Tier');
+  const tier = new ZeroDowntimeWebTier(stack, 'Tier', { monitoring: false });
   const extra = before?.(stack) ?? {};
   const monitoring = new WebTierMonitoring(stack, 'Monitoring', { ...tierParts(tier), ...extra, ...props });
   return { stack, tier, monitoring, template: Template.fromStack(stack) };
@@ -619,7 +619,7 @@ describe('WebTierMonitoring', () => {
     ])('fails with %s', (_name, props, expected) => {
       // GIVEN
       const stack = newStack({ env: ENV });
-      const tier = new ZeroDowntimeWebTier(stack, 'Tier');
+      const tier = new ZeroDowntimeWebTier(stack, 'Tier', { monitoring: false });
       const alarmTopic = props.createAlarmTopic ? new sns.Topic(stack, 'Operations') : undefined;
 
       // THEN

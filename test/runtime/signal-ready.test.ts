@@ -69,6 +69,17 @@ describeWith(['curl'])('signal-ready.sh', () => {
     expect(result.stderr).toMatch(/still 'unhealthy'/);
   });
 
+  test('with a boot that started longer ago than the timeout less the margin, it signals FAILURE after one poll', async () => {
+    const bootStarted = Math.floor(Date.now() / 1000) - 100;
+    const { result, healthChecks, signals } = await signalReady('i-0web000000000006', {
+      WEBTIER_TARGET_GROUP_ARN: TARGET_GROUP, WEBTIER_BOOT_STARTED: String(bootStarted), WEBTIER_READY_TIMEOUT: '120', WEBTIER_READY_MARGIN: '30',
+    }, ['initial']);
+
+    expect(result.code).not.toBe(0);
+    expect(healthChecks).toHaveLength(1);
+    expect(signals.map(argv => arg(argv, '--status'))).toEqual(['FAILURE']);
+  });
+
   test('with WEBTIER_SIGNAL_STATUS=FAILURE (a failed boot), it signals FAILURE at once without polling', async () => {
     const { result, healthChecks, signals } = await signalReady('i-0web000000000003',
       { WEBTIER_TARGET_GROUP_ARN: TARGET_GROUP, WEBTIER_SIGNAL_STATUS: 'FAILURE' });

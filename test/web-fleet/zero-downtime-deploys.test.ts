@@ -99,9 +99,9 @@ describe('zero-downtime deploys of the web fleet', () => {
       expect(lines).toContain(`if ! /opt/webtier/bootstrap-web.sh; then WEBTIER_SIGNAL_STATUS=FAILURE ${SIGNAL_READY} || true; exit 1; fi`);
     });
 
-    test('with no props, the user-data names the stack and the group\'s logical id to signal', () => {
+    test('with no props, the user-data names the stack (as deployed, AWS::StackName) and the group\'s logical id to signal', () => {
       // THEN
-      expect(variables.get('WEBTIER_STACK_NAME')).toBe(stack.stackName);
+      expect(variables.get('WEBTIER_STACK_NAME')).toBe('{{Ref:AWS::StackName}}');
       expect(variables.get('WEBTIER_LOGICAL_ID')).toBe(logicalId(tier.webAutoScalingGroup));
     });
 
@@ -148,7 +148,7 @@ describe('zero-downtime deploys of the web fleet', () => {
 
     // WebFleet always creates its customer managed policy, but fills it only for a target group or a Redis secret:
     // without either, the policy is empty and synthesis fails ("Managed Policy is empty").
-    test.failing('used alone without a target group or a Redis secret, the fleet synthesizes', () => {
+    test('used alone without a target group or a Redis secret, the fleet synthesizes', () => {
       // GIVEN
       const alone = fleetAlone();
       // WHEN / THEN
@@ -247,7 +247,7 @@ describe('zero-downtime deploys of the web fleet', () => {
 
     // The default deployTimeout (15 minutes) is never compared with the health check: a health check that needs
     // 3000 s to report a new server healthy builds a group whose every deploy times out, with no error.
-    test.failing('with a health check healthy after 3000 s and no deployTimeout, the tier refuses it or waits longer than 3000 s', () => {
+    test('with a health check healthy after 3000 s and no deployTimeout, the tier refuses it or waits longer than 3000 s', () => {
       // GIVEN
       const props = { healthCheck: { interval: Duration.seconds(300), healthyThreshold: 10 } };
       let timeout: string | undefined;
