@@ -26,7 +26,9 @@ export function instanceRole(scope: Construct, description: string): InstanceRol
 }
 
 /** The customer managed policy with the few actions an instance needs, or nothing when it needs none. */
-export function instancePolicy(scope: Construct, role: iam.IRole, description: string, statements: iam.PolicyStatement[]): iam.ManagedPolicy | undefined {
+export function instancePolicy(
+  scope: Construct, role: iam.IRole, description: string, statements: iam.PolicyStatement[],
+): iam.ManagedPolicy | undefined {
   return statements.length === 0 ? undefined : new iam.ManagedPolicy(scope, 'Policy', { description, roles: [role], statements });
 }
 
