@@ -1,0 +1,67 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { allAcknowledgements } from './security/policy-harness';
+import { WebHealthCheckPresets, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+
+/** The lines of the README section under `## title`. */
+function section(title: string): string {
+  const start = README.indexOf(`\n## ${title}\n`);
+  expect(start).toBeGreaterThan(0);
+  const end = README.indexOf('\n## ', start + 1);
+  return README.slice(start, end < 0 ? undefined : end);
+}
+
+function tier(props: ZeroDowntimeWebTierProps = {}, withCertificate = false): { stack: Stack; tier: ZeroDowntimeWebTier } {
+  const stack = new Stack(new App(), 'Readme');
+  const certificate = withCertificate
+    ? acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:eu-west-3:111111111111:certificate/x') : undefined;
+  return { stack, tier: new ZeroDowntimeWebTier(stack, 'WebTier', { ...props, certificate }) };
+}
+
+describe('README', () => {
+  test('with the quick start, both commands are scripts of this package', () => {
+    const scripts = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).scripts;
+    expect(README).toContain('npm ci && npm run example');
+    expect(README).toContain('npx projen build');
+    expect(scripts.example).toBeDefined();
+    expect(scripts.build).toBeDefined();
+    expect(fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8')).toMatch(/\nnpx projen build\n/);
+  });
+
+  test('with the install table, every name is the one the jsii targets publish under', () => {
+    const targets = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).jsii.targets;
+    for (const name of [targets.python.distName, targets.python.module, targets.java.package, targets.java.maven.groupId,
+      targets.java.maven.artifactId, targets.go.moduleName]) {
+      expect(README).toContain(name);
+    }
+  });
+
+  test('with the Security section, every acknowledgement the library makes is listed with its rule id', () => {
+    const security = section('Security');
+    const configurations = [tier(), tier({ redisReplicas: 0, redisSnapshotRetentionDays: 1 }), tier({}, true)];
+    const ids = new Set(configurations.flatMap(c => allAcknowledgements(c.stack).map(a => a.id)));
+    expect(ids.size).toBeGreaterThan(20);
+    const missing = [...ids].filter(id => !security.includes(`\`${id.replace(/\|/g, '\\|')}\``));
+    expect(missing).toEqual([]);
+  });
+
+  test('with the Monitoring section, every alarm the construct can create has a row', () => {
+    const monitoring = section('Monitoring');
+    const source = fs.readFileSync(path.join(__dirname, '..', 'src', 'monitoring', 'web-tier-monitoring.ts'), 'utf8');
+    const alarmProps = [...source.matchAll(/readonly (\w+Alarm)\?: WebTierAlarmOptions/g)].map(m => m[1]);
+    expect(alarmProps.length).toBe(11);
+    for (const prop of alarmProps) {
+      expect(monitoring).toMatch(new RegExp(`\\| \`${prop}\``));
+    }
+    expect(monitoring).toContain(`there are ${tier().tier.monitoring!.alarms.length} alarms`);
+  });
+
+  test('with the failover windows it quotes, the construct agrees', () => {
+    expect(README).toContain(`${tier().tier.failoverWindow.toSeconds()} s by default`);
+    expect(README).toContain(`about ${tier({ healthCheck: WebHealthCheckPresets.fast() }).tier.failoverWindow.toSeconds()} s with \`WebHealthCheckPresets.fast()\``);
+  });
+});
