@@ -58,7 +58,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'drill', 'projenrc', '.projenrc.ts'],
     // One typed-lint project for everything: tsconfig.dev.json covers src, test and examples.
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
@@ -82,6 +82,12 @@ project.addTask('example', {
   exec: 'ts-node --project tsconfig.dev.json examples/app.ts',
 });
 
+project.addTask('drill', {
+  description: 'Kill-a-web-server drill on this machine: Redis, two web servers, HAProxy standing in for the ALB (--short: fast preset only)',
+  exec: 'ts-node --project tsconfig.dev.json drill/main.ts',
+  receiveArgs: true,
+});
+
 project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('.projenrc.ts');
 
@@ -96,7 +102,7 @@ project.compileTask.exec('ts-node --project projenrc/tsconfig.json projenrc/opti
 // package, so they are checked by the e2e tests in a generated app, not type-checked here.
 project.tsconfigDev.addExclude('templates/**');
 // Only what the published package needs: no example app, synth output or scratch folders.
-project.npmignore?.exclude('/.ci/', '/examples/', 'cdk.out/', '/.tmp/', '/results/');
+project.npmignore?.exclude('/.ci/', '/examples/', '/drill/', 'cdk.out/', '/.tmp/', '/results/');
 
 // `package` would run `package-all` (Python, Java and Go packages) when CI is unset, which needs their
 // toolchains and registries. Locally and in CI it builds the npm tarball and generates every other language's
