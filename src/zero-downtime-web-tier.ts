@@ -40,7 +40,7 @@ export interface ZeroDowntimeWebTierProps {
   /**
    * The Availability Zones, as many as the subnet layout has CIDRs per group.
    *
-   * @default - the region's first N zones (`Fn::GetAZs`), without a context look-up
+   * @default - the region's first N zones (`Fn::GetAZs`); in an environment-agnostic stack, without a context look-up
    */
   readonly availabilityZones?: string[];
 

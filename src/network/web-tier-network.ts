@@ -32,7 +32,7 @@ export interface WebTierNetworkProps {
   /**
    * The Availability Zones to use, as many as the subnet layout has CIDRs per group.
    *
-   * @default - the first N zones of the region (`Fn::GetAZs`), N the number of CIDRs per group; no context look-up
+   * @default - the first N zones of the region (`Fn::GetAZs`), N the number of CIDRs per group (no context look-up in an environment-agnostic stack)
    */
   readonly availabilityZones?: string[];
 
