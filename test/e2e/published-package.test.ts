@@ -5,7 +5,7 @@
 // installs (a few minutes with a warm npm cache); run it alone with `npx projen e2e`. It reaches no network
 // but the npm registry: the CDK CLI runs without AWS credentials, instance metadata, notices, telemetry or
 // version check.
-import { spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -21,6 +21,8 @@ const CDK_FLOOR = floor(OWN_PACKAGE.peerDependencies['aws-cdk-lib']);
 const CONSTRUCTS_FLOOR = floor(OWN_PACKAGE.peerDependencies.constructs);
 
 const STEP_TIMEOUT_MS = 10 * 60_000;
+/** A command that runs longer has hung (they take seconds to about a minute): it fails, and all its processes end. */
+const COMMAND_TIMEOUT_MS = 5 * 60_000;
 
 /** The minimal app after its imports: the one-liner in a stack, in JavaScript or TypeScript alike. */
 const MINIMAL_APP_BODY = [
@@ -35,7 +37,7 @@ let workDir: string;
 let tarball: string;
 let packedFiles: string[];
 
-beforeAll(() => {
+beforeAll(async () => {
   for (const file of ['lib/index.js', 'lib/project/index.js', '.jsii']) {
     if (!fs.existsSync(path.join(ROOT, file))) {
       throw new Error(`${file} is missing: the end-to-end tests pack the compiled library. Run \`npx projen compile\` first.`);
@@ -44,7 +46,7 @@ beforeAll(() => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zdwt-e2e-'));
   const packDir = path.join(workDir, 'pack');
   fs.mkdirSync(packDir);
-  const [pack] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', packDir], ROOT).stdout);
+  const [pack] = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', packDir], ROOT)).stdout);
   tarball = path.join(packDir, pack.filename);
   packedFiles = pack.files.map((file: { path: string }) => file.path);
 }, STEP_TIMEOUT_MS);
@@ -75,7 +77,7 @@ describe('the packed library', () => {
 });
 
 describe('installed into a minimal CDK app', () => {
-  test('adds only itself, without projen, and synthesizes the web tier', () => {
+  test('adds only itself, without projen, and synthesizes the web tier', async () => {
     // GIVEN an app with aws-cdk-lib and constructs at the library's floor
     const appDir = path.join(workDir, 'minimal-app');
     fs.mkdirSync(appDir);
@@ -85,14 +87,14 @@ describe('installed into a minimal CDK app', () => {
       private: true,
       dependencies: { 'aws-cdk-lib': CDK_FLOOR, 'constructs': CONSTRUCTS_FLOOR },
     });
-    run('npm', ['install'], appDir);
-    const before = footprint(appDir);
+    await run('npm', ['install'], appDir);
+    const before = await footprint(appDir);
 
     // WHEN
-    run('npm', ['install', tarball], appDir);
+    await run('npm', ['install', tarball], appDir);
 
     // THEN it stays lean: one package, no projen (an optional peer dependency)
-    const after = footprint(appDir);
+    const after = await footprint(appDir);
     console.log(`npm install ${LIBRARY} into a CDK app adds ${after.packages - before.packages} package(s), `
       + `${Math.round((after.bytes - before.bytes) / 1024)} KiB (apparent size) to node_modules`);
     expect(after.packages - before.packages).toBe(1);
@@ -105,7 +107,7 @@ describe('installed into a minimal CDK app', () => {
       `const { ZeroDowntimeWebTier } = require('${LIBRARY}');`,
       ...MINIMAL_APP_BODY,
     ].join('\n'));
-    run(process.execPath, ['app.js'], appDir);
+    await run(process.execPath, ['app.js'], appDir);
     const resources = resourceCounts(path.join(appDir, 'cdk.out', 'MinimalApp.template.json'));
     expect(resources).toMatchObject({
       'AWS::EC2::Subnet': 15,
@@ -141,18 +143,18 @@ describe('installed into a minimal CDK app', () => {
       },
       files: ['app.ts'],
     });
-    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], appDir);
+    await run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], appDir);
   }, STEP_TIMEOUT_MS);
 });
 
 describe('projen new --from the packed library', () => {
-  test('creates a CDK app that synthesizes and passes its own tests', () => {
+  test('creates a CDK app that synthesizes and passes its own tests', async () => {
     // GIVEN an empty folder
     const appDir = path.join(workDir, 'my-web-tier');
     fs.mkdirSync(appDir);
 
     // WHEN (no options: every one has a default)
-    run(process.execPath, [path.join(PROJEN_DIR, 'bin', 'projen'), 'new', '--from', tarball, '--projen-version', PROJEN_VERSION], appDir);
+    await run(process.execPath, [path.join(PROJEN_DIR, 'bin', 'projen'), 'new', '--from', tarball, '--projen-version', PROJEN_VERSION], appDir);
 
     // THEN the app has the library as a runtime dependency, a projenrc of this project type, and its starting files
     const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8'));
@@ -167,7 +169,7 @@ describe('projen new --from the packed library', () => {
     expect(fs.existsSync(path.join(appDir, 'test', 'main.test.ts'))).toBe(true);
 
     // THEN `cdk synth` produces the web tier
-    run('npx', ['cdk', 'synth', '--quiet', '--no-notices'], appDir);
+    await run('npx', ['cdk', 'synth', '--quiet', '--no-notices'], appDir);
     expect(resourceCounts(path.join(appDir, 'cdk.out', 'ZeroDowntimeWebTier.template.json'))).toMatchObject({
       'AWS::EC2::Subnet': 15,
       'AWS::EC2::NatGateway': 3,
@@ -176,30 +178,54 @@ describe('projen new --from the packed library', () => {
     });
 
     // THEN the app's own tests (jest, then eslint) pass, and they did run
-    const test = run('npx', ['projen', 'test'], appDir);
+    const test = await run('npx', ['projen', 'test'], appDir);
     expect(`${test.stdout}\n${test.stderr}`).toMatch(/Tests:\s+\d+ passed, \d+ total/);
 
     // THEN synthesizing again (ts-node type-checks .projenrc.ts) changes nothing
-    run('npx', ['projen'], appDir);
-    expect(run('git', ['status', '--porcelain'], appDir).stdout).toBe('');
+    await run('npx', ['projen'], appDir);
+    expect((await run('git', ['status', '--porcelain'], appDir)).stdout).toBe('');
   }, STEP_TIMEOUT_MS);
 });
 
-/** Runs a command; throws with the end of its output when it fails. */
-function run(command: string, args: string[], cwd: string): { stdout: string; stderr: string } {
-  const result = spawnSync(command, args, {
-    cwd,
-    env: isolatedEnv(),
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-    timeout: STEP_TIMEOUT_MS - 30_000,
+/**
+ * Runs a command; rejects with the end of its output when it fails or hangs. A hung command is killed with
+ * every process it started (its process group), so nothing outlives the test or its temporary folder.
+ */
+function run(command: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: isolatedEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (data: string) => stdout += data);
+    child.stderr!.setEncoding('utf8').on('data', (data: string) => stderr += data);
+    let hung = false;
+    const timer = setTimeout(() => {
+      hung = true;
+      killGroup(child);
+    }, COMMAND_TIMEOUT_MS);
+    child.on('error', error => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) {
+        resolve({ stdout, stderr });
+        return;
+      }
+      const tail = (text: string) => text.split('\n').slice(-40).join('\n');
+      const why = hung ? `hung: killed after ${COMMAND_TIMEOUT_MS / 60_000} minutes` : signal ?? `exit ${code}`;
+      reject(new Error(`\`${command} ${args.join(' ')}\` in ${cwd} failed (${why}):\n${tail(stdout)}\n${tail(stderr)}`));
+    });
   });
-  if (result.status !== 0) {
-    const tail = (text: string | null) => (text ?? '').split('\n').slice(-40).join('\n');
-    throw new Error(`\`${command} ${args.join(' ')}\` in ${cwd} failed (${result.error ?? result.signal ?? `exit ${result.status}`}):\n`
-      + `${tail(result.stdout)}\n${tail(result.stderr)}`);
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
   }
-  return { stdout: result.stdout, stderr: result.stderr };
 }
 
 /**
@@ -233,8 +259,8 @@ function isolatedEnv(): NodeJS.ProcessEnv {
   };
 }
 
-function footprint(appDir: string): { packages: number; bytes: number } {
-  const packages = run('npm', ['ls', '--all', '--parseable'], appDir).stdout.split('\n').filter(line => line.trim()).length;
+async function footprint(appDir: string): Promise<{ packages: number; bytes: number }> {
+  const packages = (await run('npm', ['ls', '--all', '--parseable'], appDir)).stdout.split('\n').filter(line => line.trim()).length;
   const bytes = listFiles(path.join(appDir, 'node_modules'))
     .reduce((sum, file) => sum + fs.lstatSync(path.join(appDir, 'node_modules', file)).size, 0);
   return { packages, bytes };
