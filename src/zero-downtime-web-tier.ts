@@ -326,7 +326,7 @@ export class ZeroDowntimeWebTier extends Construct {
       && props.deployTimeout.toSeconds() <= healthyAfter.toSeconds()) {
       throw invalidProp('deployTimeout', props.deployTimeout,
         `must be longer than healthCheck.healthyThreshold x healthCheck.interval (${healthyAfter.toSeconds()} seconds): ` +
-        'a new web server can never be reported healthy sooner, so every deploy would fail');
+        'a healthy new web server may need that long to be reported healthy, so deploys would fail at random');
     }
 
     this.cache = new RedisCache(this, 'Cache', {

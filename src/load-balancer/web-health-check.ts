@@ -120,7 +120,8 @@ export function failoverWindow(healthCheck: ResolvedWebHealthCheck): Duration {
 }
 
 /**
- * The shortest time for a new target to be reported healthy: `healthyThreshold x interval`.
+ * The longest a healthy new target waits to be reported healthy: `healthyThreshold x interval` (its first check
+ * comes within one interval of registration).
  */
 export function healthyAfter(healthCheck: ResolvedWebHealthCheck): Duration {
   return timesPlus(healthCheck.interval, healthCheck.healthyThreshold, Duration.seconds(0));

@@ -113,7 +113,7 @@ export class WebLoadBalancer extends Construct {
   /** The worst-case time from a target's death until the load balancer stops routing to it. */
   public readonly failoverWindow: Duration;
 
-  /** The shortest time for a new target to be reported healthy: `healthyThreshold x interval`. */
+  /** The longest a healthy new target waits to be reported healthy: `healthyThreshold x interval`. */
   public readonly healthyAfter: Duration;
 
   constructor(scope: Construct, id: string, props: WebLoadBalancerProps) {
