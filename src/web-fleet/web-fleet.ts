@@ -211,9 +211,10 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       associatePublicIpAddress: false,
     });
 
+    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB },
+      vpcSubnets,
       launchTemplate: this.launchTemplate,
       minCapacity,
       maxCapacity,
@@ -236,7 +237,6 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       // GroupInServiceInstances and friends, for the in-service alarm and the dashboard (free of charge).
       groupMetrics: [autoscaling.GroupMetrics.all()],
     });
-    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
     declareAvailabilityZones(this.autoScalingGroup, props.vpc, vpcSubnets);
     acknowledge(this.autoScalingGroup, 'CT.AUTOSCALING.PR.6', SINGLE_INSTANCE_TYPE_REASON);
     acknowledge(this.autoScalingGroup, 'AwsSolutions-AS3',
