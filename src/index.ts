@@ -4,6 +4,7 @@ export { SubnetGroup } from './network/subnet-layout';
 export type { SubnetLayout } from './network/subnet-layout';
 export { WebTierNetwork } from './network/web-tier-network';
 export type { WebTierNetworkProps } from './network/web-tier-network';
+export type { WebTierSubnets } from './network/web-tier-subnets';
 export { WebHealthCheckPresets } from './load-balancer/web-health-check';
 export type { WebHealthCheck } from './load-balancer/web-health-check';
 export { WebLoadBalancer } from './load-balancer/web-load-balancer';

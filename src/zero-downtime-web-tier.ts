@@ -14,6 +14,7 @@ import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 import { parseCidr } from './network/cidr';
 import { SubnetGroup, SubnetLayout } from './network/subnet-layout';
 import { WebTierNetwork } from './network/web-tier-network';
+import { checkNetworkChoice, placeInVpc, WebTierPlacement, WebTierSubnets } from './network/web-tier-subnets';
 import { invalidProp } from './validation';
 import { WebFleet } from './web-fleet/web-fleet';
 
@@ -21,6 +22,24 @@ import { WebFleet } from './web-fleet/web-fleet';
  * Properties of a `ZeroDowntimeWebTier`. Every one is optional: the defaults build the tutorial's architecture.
  */
 export interface ZeroDowntimeWebTierProps {
+  /**
+   * A VPC you already have, to run the tier in: the tier then makes no VPC, subnets, NAT gateways or flow log
+   * (and so no NAT alarms), and `subnetLayout`, `natGatewayPerAz`, `availabilityZones`, `flowLogs` and
+   * `flowLogRetention` must not be given.
+   *
+   * @default - a new VPC, laid out by `subnetLayout` (`WebTierNetwork`)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where each part runs in `vpc`; only with `vpc`. Each selection must reach 2 or more AZs, and web and Redis
+   * must not select public subnets.
+   *
+   * @default - load balancer and bastion in the public subnets, web servers in the private subnets with egress,
+   * Redis in the isolated subnets (or the private ones with egress when there are no isolated subnets)
+   */
+  readonly subnets?: WebTierSubnets;
+
   /**
    * The VPC block and the five subnet groups (ALB, NAT, bastion, web, Redis), one CIDR per AZ in each.
    *
@@ -194,7 +213,8 @@ export interface ZeroDowntimeWebTierProps {
   readonly webAclArn?: string;
 
   /**
-   * Alarms (lost redundancy, 5XX rates, latency, Redis, NAT) and a CloudWatch dashboard for the tier.
+   * Alarms (lost redundancy, 5XX rates, latency, Redis, and NAT when the tier builds its VPC) and a CloudWatch
+   * dashboard for the tier.
    *
    * @default true
    */
@@ -241,13 +261,14 @@ function defaultDeployTimeout(healthyAfter: Duration): Duration {
  * an internet-facing Application Load Balancer (`WebLoadBalancer`) in front of an Auto Scaling group
  * of web servers in private subnets (`WebFleet`), a bastion with a stable Elastic IP (`Bastion`)
  * and ElastiCache Redis (`RedisCache`), with security groups that open only the tutorial's paths.
+ * Given `vpc`, it runs in that VPC instead and builds no network of its own.
  */
 export class ZeroDowntimeWebTier extends Construct {
-  /** The network: VPC, subnets, internet and NAT gateways. */
-  public readonly network: WebTierNetwork;
+  /** The network: VPC, subnets, internet and NAT gateways; none when `vpc` is given. */
+  public readonly network?: WebTierNetwork;
 
-  /** The VPC. */
-  public readonly vpc: ec2.Vpc;
+  /** The VPC: the one the tier built, or the one given as `vpc`. */
+  public readonly vpc: ec2.IVpc;
 
   /** The load balancer part: ALB, listener, target group. */
   public readonly webLoadBalancer: WebLoadBalancer;
@@ -293,6 +314,7 @@ export class ZeroDowntimeWebTier extends Construct {
 
   constructor(scope: Construct, id: string, props: ZeroDowntimeWebTierProps = {}) {
     super(scope, id);
+    checkNetworkChoice(props);
 
     (props.sshAllowedCidrs ?? []).forEach((cidr, index) => {
       if (!Token.isUnresolved(cidr)) {
@@ -300,18 +322,31 @@ export class ZeroDowntimeWebTier extends Construct {
       }
     });
 
-    this.network = new WebTierNetwork(this, 'Network', {
-      subnetLayout: props.subnetLayout,
-      natGatewayPerAz: props.natGatewayPerAz,
-      availabilityZones: props.availabilityZones,
-      flowLogs: props.flowLogs,
-      flowLogRetention: props.flowLogRetention,
-    });
-    this.vpc = this.network.vpc;
+    let subnets: WebTierPlacement;
+    if (props.vpc) {
+      this.vpc = props.vpc;
+      subnets = placeInVpc(this, props.vpc, props.subnets);
+    } else {
+      const network = new WebTierNetwork(this, 'Network', {
+        subnetLayout: props.subnetLayout,
+        natGatewayPerAz: props.natGatewayPerAz,
+        availabilityZones: props.availabilityZones,
+        flowLogs: props.flowLogs,
+        flowLogRetention: props.flowLogRetention,
+      });
+      this.network = network;
+      this.vpc = network.vpc;
+      subnets = {
+        alb: network.subnets(SubnetGroup.ALB),
+        bastion: network.subnets(SubnetGroup.BASTION),
+        web: network.subnets(SubnetGroup.WEB),
+        redis: network.subnets(SubnetGroup.REDIS),
+      };
+    }
 
     this.webLoadBalancer = new WebLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
-      vpcSubnets: this.network.subnets(SubnetGroup.ALB),
+      vpcSubnets: subnets.alb,
       webPort: props.webPort,
       healthCheck: props.healthCheck,
       deregistrationDelay: props.deregistrationDelay,
@@ -331,7 +366,7 @@ export class ZeroDowntimeWebTier extends Construct {
 
     this.cache = new RedisCache(this, 'Cache', {
       vpc: this.vpc,
-      vpcSubnets: this.network.subnets(SubnetGroup.REDIS),
+      vpcSubnets: subnets.redis,
       nodeType: props.redisNodeType,
       replicas: props.redisReplicas,
       multiAz: props.redisMultiAz,
@@ -343,7 +378,7 @@ export class ZeroDowntimeWebTier extends Construct {
 
     this.webFleet = new WebFleet(this, 'WebFleet', {
       vpc: this.vpc,
-      vpcSubnets: this.network.subnets(SubnetGroup.WEB),
+      vpcSubnets: subnets.web,
       redisHost: this.cache.endpointAddress,
       redisPort: this.cache.port,
       redisTls: this.cache.tls,
@@ -361,7 +396,7 @@ export class ZeroDowntimeWebTier extends Construct {
 
     this.bastion = new Bastion(this, 'Bastion', {
       vpc: this.vpc,
-      vpcSubnets: this.network.subnets(SubnetGroup.BASTION),
+      vpcSubnets: subnets.bastion,
       instanceType: props.bastionInstanceType,
       keyPair,
     });
@@ -380,8 +415,8 @@ export class ZeroDowntimeWebTier extends Construct {
         minCapacity: this.webFleet.minCapacity,
         replicationGroupId: this.cache.replicationGroup.ref,
         redisNodeCount: this.cache.nodeCount,
-        natGatewayIds: this.network.natGatewayIds,
-        availabilityZones: this.network.availabilityZones,
+        natGatewayIds: this.network?.natGatewayIds ?? [],
+        availabilityZones: this.network?.availabilityZones ?? this.vpc.selectSubnets(subnets.web).availabilityZones,
         alarmTopic: props.alarmTopic,
         createAlarmTopic: props.alarmTopic === undefined,
       });

@@ -225,7 +225,7 @@ describe('ZeroDowntimeWebTier', () => {
 
   describe('composable parts', () => {
     test.each<[string, (t: ZeroDowntimeWebTier) => IConstruct, (t: ZeroDowntimeWebTier) => IConstruct, string, Record<string, unknown>]>([
-      ['vpc', t => t.vpc, t => t.network.vpc, 'AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' }],
+      ['vpc', t => t.vpc, t => t.network!.vpc, 'AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' }],
       ['loadBalancer', t => t.loadBalancer, t => t.webLoadBalancer.loadBalancer, 'AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' }],
       ['listener', t => t.listener, t => t.webLoadBalancer.listener, 'AWS::ElasticLoadBalancingV2::Listener', { Port: 80 }],
       ['targetGroup', t => t.targetGroup, t => t.webLoadBalancer.targetGroup, 'AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8000 }],

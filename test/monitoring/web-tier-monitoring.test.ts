@@ -27,8 +27,8 @@ function tierParts(tier: ZeroDowntimeWebTier): WebTierMonitoringProps {
     minCapacity: 2,
     replicationGroupId: tier.cache.replicationGroup.ref,
     redisNodeCount: 1,
-    natGatewayIds: tier.network.natGatewayIds,
-    availabilityZones: tier.network.availabilityZones,
+    natGatewayIds: tier.network!.natGatewayIds,
+    availabilityZones: tier.network!.availabilityZones,
   };
 }
 

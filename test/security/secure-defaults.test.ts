@@ -105,7 +105,7 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
         ResourceId: { Ref: logicalId(tier.vpc) },
         TrafficType: 'ALL',
         LogDestinationType: 'cloud-watch-logs',
-        LogGroupName: { Ref: logicalId(tier.network.flowLogGroup!) },
+        LogGroupName: { Ref: logicalId(tier.network!.flowLogGroup!) },
       })]);
     });
 
@@ -132,7 +132,7 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
       expect(JSON.stringify(custom.template.toJSON())).not.toContain('vpc-flow-logs.amazonaws.com');
       // web, bastion (and no flow-log policy)
       custom.template.resourceCountIs('AWS::IAM::ManagedPolicy', 2);
-      expect(custom.tier.network.flowLog).toBeUndefined();
+      expect(custom.tier.network!.flowLog).toBeUndefined();
     });
 
     test('with no props, the flow-log role may only write to that log group, through a customer managed policy', () => {
@@ -142,7 +142,7 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
       expect(statementsGrantedTo(template, roleId)).toEqual([{
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
         Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [logicalId(tier.network.flowLogGroup!), 'Arn'] },
+        Resource: { 'Fn::GetAtt': [logicalId(tier.network!.flowLogGroup!), 'Arn'] },
       }]);
       const inline = Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
         .filter(p => p.Properties.Roles.some((r: unknown) => referencedId(r) === roleId));
