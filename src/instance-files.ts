@@ -55,12 +55,22 @@ export function exportVariables(variables: Record<string, string | number | bool
   });
 }
 
+/** How CDK renders an unresolved token in a string: `${Token[...]}`. */
+const CDK_TOKEN = /\$\{Token\[[^\]]+\]\}/g;
+
+/**
+ * The size rendered user-data will have once deployed, in bytes, counting each token (each match of `tokenPattern`,
+ * a global regular expression) at its longest.
+ */
+export function deployedUserDataBytes(rendered: string, tokenPattern: RegExp = CDK_TOKEN): number {
+  return Buffer.byteLength(rendered.replace(tokenPattern, 'x'.repeat(TOKEN_ALLOWANCE)), 'utf8');
+}
+
 /**
  * The size the user-data will have once deployed, in bytes, counting each token at its longest.
  */
 export function estimatedUserDataBytes(userData: ec2.UserData): number {
-  const rendered = userData.render().replace(/\$\{Token\[[^\]]+\]\}/g, 'x'.repeat(TOKEN_ALLOWANCE));
-  return Buffer.byteLength(rendered, 'utf8');
+  return deployedUserDataBytes(userData.render());
 }
 
 /**

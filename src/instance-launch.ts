@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge, SSM_MANAGED_POLICY_REASON } from './acknowledgements';
+import { checkUserDataSize } from './instance-files';
 
 /** An instance role and the instance profile that carries it. */
 export interface InstanceRole {
@@ -69,14 +70,58 @@ export function hardenedLaunchTemplate(scope: Construct, options: LaunchTemplate
 }
 
 /**
+ * The security group every instance of the tier starts from: nothing in, and out only HTTPS (443) anywhere
+ * (packages, SSM, AWS APIs). The construct adds the paths it needs on top.
+ *
+ * @param httpsUse what the instances reach over HTTPS, for the egress rule's description
+ */
+export function httpsOutSecurityGroup(scope: Construct, vpc: ec2.IVpc, description: string, httpsUse: string): ec2.SecurityGroup {
+  const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', { vpc, description, allowAllOutbound: false });
+  securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), `HTTPS out: ${httpsUse}`);
+  return securityGroup;
+}
+
+/** An Auto Scaling group of the tier: the group's settings, and what the checks on it need to know. */
+export interface InstanceGroupOptions extends autoscaling.AutoScalingGroupProps {
+  /** Where the instances run; named on the group as its AZs. */
+  readonly vpcSubnets: ec2.SubnetSelection;
+
+  /** The launch template; its user-data must stay under EC2's 16 KB. */
+  readonly launchTemplate: ec2.LaunchTemplate;
+
+  /** Who the instances are, for the user-data size message: `the web servers`. */
+  readonly owner: string;
+
+  /** Why the group's scaling events need no SNS notification (AwsSolutions-AS3). */
+  readonly scalingEventsReason: string;
+}
+
+/**
+ * The Auto Scaling group (id `Resource`) of the construct `scope`, with the steps every group of the tier takes:
+ * its AZs named on the group, one instance type acknowledged, and a synthesis check that the user-data fits.
+ */
+export function instanceGroup(scope: Construct, options: InstanceGroupOptions): autoscaling.AutoScalingGroup {
+  const { owner, scalingEventsReason, ...groupProps } = options;
+  const group = new autoscaling.AutoScalingGroup(scope, 'Resource', groupProps);
+  declareAvailabilityZones(group, options.vpc, options.vpcSubnets);
+  acknowledge(group, 'CT.AUTOSCALING.PR.6', SINGLE_INSTANCE_TYPE_REASON);
+  acknowledge(group, 'AwsSolutions-AS3', scalingEventsReason);
+  const userData = options.launchTemplate.userData;
+  if (userData) {
+    scope.node.addValidation({ validate: () => checkUserDataSize(owner, userData) });
+  }
+  return group;
+}
+
+/**
  * Names the Availability Zones of the group's subnets on the group itself, so that rules reading the template
  * (Control Tower CT.AUTOSCALING.PR.1) see that it spans several.
  */
-export function declareAvailabilityZones(group: autoscaling.AutoScalingGroup, vpc: ec2.IVpc, subnets: ec2.SubnetSelection): void {
+function declareAvailabilityZones(group: autoscaling.AutoScalingGroup, vpc: ec2.IVpc, subnets: ec2.SubnetSelection): void {
   (group.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = vpc.selectSubnets(subnets).availabilityZones;
 }
 
 /** The reason the tier's groups use one instance type (Control Tower CT.AUTOSCALING.PR.6). */
-export const SINGLE_INSTANCE_TYPE_REASON =
+const SINGLE_INSTANCE_TYPE_REASON =
   'Every server of the group runs the same instance type so they behave alike behind the load balancer; ' +
   'capacity comes from spreading over several AZs rather than over instance types.';

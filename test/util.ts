@@ -1,6 +1,7 @@
 import { App, CfnElement, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
+import { deployedUserDataBytes as deployedBytes } from '../src/instance-files';
 
 /** One resource of a synthesized template. */
 export interface TemplateResource {
@@ -167,9 +168,12 @@ export function userDataOf(template: Template, launchTemplateId: string): string
   }).join(separator);
 }
 
-/** The size of the user-data once deployed, counting each token at 255 bytes (the longest DNS name). */
+/**
+ * The size of user-data read by `userDataOf` once deployed, each `{{...}}` token counted as the library counts it
+ * (`deployedUserDataBytes` of src/instance-files.ts).
+ */
 export function deployedUserDataBytes(userData: string): number {
-  return Buffer.byteLength(userData.replace(/\{\{[^}]*\}\}/g, 'x'.repeat(255)), 'utf8');
+  return deployedBytes(userData, /\{\{[^}]*\}\}/g);
 }
 
 /** The files the user-data writes with `cat > PATH <<'END' ... END`, by path. */

@@ -4,8 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
-import { checkUserDataSize, exportVariables, INSTANCE_HOME, instancePath, writeInstanceFiles } from '../instance-files';
-import { declareAvailabilityZones, hardenedLaunchTemplate, instancePolicy, instanceRole, SINGLE_INSTANCE_TYPE_REASON } from '../instance-launch';
+import { exportVariables, INSTANCE_HOME, instancePath, writeInstanceFiles } from '../instance-files';
+import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
 
 /** The on-instance files of the bastion, relative to `assets/`. */
@@ -78,12 +78,9 @@ export class Bastion extends Construct implements ec2.IConnectable {
     const stack = Stack.of(this);
     const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.BASTION };
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: 'Web tier bastion: SSH in only from the CIDRs allowed, out HTTPS and SSH to the web servers',
-      allowAllOutbound: false,
-    });
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out: EC2 API for the Elastic IP, SSM, packages');
+    this.securityGroup = httpsOutSecurityGroup(this, props.vpc,
+      'Web tier bastion: SSH in only from the CIDRs allowed, out HTTPS and SSH to the web servers',
+      'EC2 API for the Elastic IP, SSM, packages');
     this.connections = this.securityGroup.connections;
 
     this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc' });
@@ -138,19 +135,15 @@ export class Bastion extends Construct implements ec2.IConnectable {
       'The bastion is the tier\'s one public host: it needs a public address at launch to reach the EC2 API and claim ' +
       'its Elastic IP. Its security group admits SSH only from the CIDRs you name, none by default.');
 
-    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
+    this.autoScalingGroup = instanceGroup(this, {
       vpc: props.vpc,
       vpcSubnets,
       launchTemplate: this.launchTemplate,
       minCapacity: 1,
       maxCapacity: 1,
+      owner: 'the bastion',
+      scalingEventsReason: 'The bastion group only ever replaces its one instance; replacements are kept in its activity history.',
     });
-    declareAvailabilityZones(this.autoScalingGroup, props.vpc, vpcSubnets);
-    acknowledge(this.autoScalingGroup, 'CT.AUTOSCALING.PR.6', SINGLE_INSTANCE_TYPE_REASON);
-    acknowledge(this.autoScalingGroup, 'AwsSolutions-AS3',
-      'The bastion group only ever replaces its one instance; replacements are kept in its activity history.');
-
-    this.node.addValidation({ validate: () => checkUserDataSize('the bastion', this.userData) });
   }
 
   /** Allows SSH (port 22) into the bastion from each peer, for example `ec2.Peer.ipv4('203.0.113.7/32')`. */

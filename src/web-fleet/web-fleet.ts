@@ -7,8 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { webUserData } from './web-user-data';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
-import { checkUserDataSize } from '../instance-files';
-import { declareAvailabilityZones, hardenedLaunchTemplate, instancePolicy, instanceRole, SINGLE_INSTANCE_TYPE_REASON } from '../instance-launch';
+import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
 import { checkCapacity, checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
 
@@ -191,12 +190,9 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         `webMinCapacity is ${minCapacity}: with fewer than 2 web servers the tier is no longer zero-downtime (losing one server, or replacing it, stops service)`);
     }
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: 'Web tier web servers: in only from the ALB (and SSH from the bastion), out HTTPS and Redis',
-      allowAllOutbound: false,
-    });
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out: packages, SSM, Secrets Manager');
+    this.securityGroup = httpsOutSecurityGroup(this, props.vpc,
+      'Web tier web servers: in only from the ALB (and SSH from the bastion), out HTTPS and Redis',
+      'packages, SSM, Secrets Manager');
     this.connections = this.securityGroup.connections;
 
     const { role, instanceProfile } = instanceRole(this, 'Web tier web servers');
@@ -212,7 +208,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     });
 
     const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
-    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
+    this.autoScalingGroup = instanceGroup(this, {
       vpc: props.vpc,
       vpcSubnets,
       launchTemplate: this.launchTemplate,
@@ -236,12 +232,10 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       maxHealthyPercentage: 200,
       // GroupInServiceInstances and friends, for the in-service alarm and the dashboard (free of charge).
       groupMetrics: [autoscaling.GroupMetrics.all()],
+      owner: 'the web servers',
+      scalingEventsReason: 'Scaling and replacement events are watched through CloudWatch alarms on healthy hosts and in-service instances ' +
+        '(WebTierMonitoring) and kept in the group\'s activity history; per-event notifications are optional.',
     });
-    declareAvailabilityZones(this.autoScalingGroup, props.vpc, vpcSubnets);
-    acknowledge(this.autoScalingGroup, 'CT.AUTOSCALING.PR.6', SINGLE_INSTANCE_TYPE_REASON);
-    acknowledge(this.autoScalingGroup, 'AwsSolutions-AS3',
-      'Scaling and replacement events are watched through CloudWatch alarms on healthy hosts and in-service instances ' +
-      '(WebTierMonitoring) and kept in the group\'s activity history; per-event notifications are optional.');
     if (props.targetGroup) {
       props.targetGroup.addTarget(this.autoScalingGroup);
     }
@@ -292,7 +286,5 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         targetUtilizationPercent: props.cpuTargetUtilizationPercent,
       });
     }
-
-    this.node.addValidation({ validate: () => checkUserDataSize('the web servers', this.userData) });
   }
 }

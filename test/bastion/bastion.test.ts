@@ -1,3 +1,4 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Bastion, BastionProps, WebTierNetwork } from '../../src';
@@ -116,5 +117,25 @@ describe('Bastion', () => {
     // THEN
     const launchTemplate = onlyResource(custom, 'AWS::EC2::LaunchTemplate');
     expect(custom.toJSON().Parameters[launchTemplate.Properties.LaunchTemplateData.ImageId.Ref].Default).toMatch(/arm64$/);
+  });
+
+  test('with about 20 KB of commands added to its user-data, synthesis fails naming the bastion and the 16 KB limit', () => {
+    // GIVEN
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    const custom = new Bastion(stack, 'Bastion', { vpc: new WebTierNetwork(stack, 'Network').vpc });
+    // WHEN
+    custom.userData.addCommands(...Array.from({ length: 200 }, (_, i) => `echo ${i} ${'x'.repeat(100)}`));
+    // THEN
+    expect(() => app.synth()).toThrow(/user-data of the bastion .*16 KB/);
+  });
+
+  test('with no props, the group names the AZs of its three subnets on itself', () => {
+    // THEN
+    const group = resourcesOfType(template, 'AWS::AutoScaling::AutoScalingGroup')[logicalId(bastion.autoScalingGroup)];
+    const subnets = resourcesOfType(template, 'AWS::EC2::Subnet');
+    const zonesOfSubnets = group.Properties.VPCZoneIdentifier.map((ref: unknown) => subnets[referencedId(ref)!].Properties.AvailabilityZone);
+    expect(zonesOfSubnets).toHaveLength(3);
+    expect(group.Properties.AvailabilityZones).toEqual(zonesOfSubnets);
   });
 });
