@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RedisCache, RedisCacheProps, WebTierNetwork } from '../../src';
+import { acknowledgementsOn } from '../security/policy-harness';
 import { cidrsOfSubnets, expectInvalidProp, logicalId, newStack, onlyResource, securityGroupRules, tutorialCidrs } from '../util';
 
 /** A stack with the network and Redis, and nothing else. */
@@ -75,5 +76,36 @@ describe('RedisCache', () => {
     const vpc = ec2.Vpc.fromVpcAttributes(other, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['az-a'], isolatedSubnetIds: ['subnet-1'] });
     // WHEN / THEN
     expectInvalidProp(() => new RedisCache(other, 'Cache', { vpc, port }), { prop: 'redisPort', received: `${port}`, rule: /whole number from 1 to 65535/ });
+  });
+
+  describe('with replicas 0', () => {
+    // WHEN
+    const single = cacheAlone({ replicas: 0 });
+    const singleTemplate = Template.fromStack(single.stack);
+
+    test('there is one node, without failover or Multi-AZ', () => {
+      // THEN
+      singleTemplate.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
+      singleTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+        NumCacheClusters: 1, AutomaticFailoverEnabled: false, MultiAZEnabled: false,
+      });
+    });
+
+    test('the single node is acknowledged as the tutorial\'s choice, unlike the default', () => {
+      // THEN
+      const acknowledged = (c: RedisCache) => [...acknowledgementsOn(c.replicationGroup).keys()]
+        .filter(id => ['AwsSolutions-AEC4', 'CT.ELASTICACHE.PR.3'].includes(id)).sort();
+      expect(acknowledged(single.cache)).toEqual(['AwsSolutions-AEC4', 'CT.ELASTICACHE.PR.3']);
+      expect(acknowledged(cache)).toEqual([]);
+    });
+  });
+
+  test('with replicas 5, there are 6 nodes with automatic failover across AZs', () => {
+    // WHEN
+    const custom = cacheAlone({ replicas: 5 });
+    // THEN
+    Template.fromStack(custom.stack).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      NumCacheClusters: 6, AutomaticFailoverEnabled: true, MultiAZEnabled: true,
+    });
   });
 });

@@ -4,7 +4,6 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { acknowledgementsOn } from './policy-harness';
 import { ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 import {
   expectInvalidProp, logicalId, newStack, referencedId, resourcesOfType, securityGroupRules, statementsGrantedTo, TemplateResource,
@@ -506,34 +505,6 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
       expect(secretStatements).toEqual([{ Sid: 'ReadRedisAuthToken', Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: { Ref: secretId } }]);
       expect(resourceOf(template, 'AWS::IAM::ManagedPolicy', logicalId(tier.webFleet.policy!)).Properties.PolicyDocument.Statement)
         .toContainEqual(secretStatements[0]);
-    });
-
-    describe('with redisReplicas 0', () => {
-      // WHEN
-      const single = secureTier({ redisReplicas: 0 });
-
-      test('there is one node, without failover or Multi-AZ', () => {
-        // THEN
-        single.template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
-        single.template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
-          NumCacheClusters: 1, AutomaticFailoverEnabled: false, MultiAZEnabled: false,
-        });
-      });
-
-      test('the single node is acknowledged as the tutorial\'s choice, unlike the default', () => {
-        // THEN
-        const acknowledged = (t: ZeroDowntimeWebTier) => [...acknowledgementsOn(t.cache.replicationGroup).keys()]
-          .filter(id => ['AwsSolutions-AEC4', 'CT.ELASTICACHE.PR.3'].includes(id)).sort();
-        expect(acknowledged(single.tier)).toEqual(['AwsSolutions-AEC4', 'CT.ELASTICACHE.PR.3']);
-        expect(acknowledged(tier)).toEqual([]);
-      });
-    });
-
-    test('with redisReplicas 5, there are 6 nodes', () => {
-      // WHEN
-      const custom = secureTier({ redisReplicas: 5 }).template;
-      // THEN
-      custom.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumCacheClusters: 6, AutomaticFailoverEnabled: true, MultiAZEnabled: true });
     });
 
     test.each<[string, ZeroDowntimeWebTierProps, string, string, RegExp]>([
