@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import { WebHealthCheckPresets, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+import { WebHealthCheckPresets, WebTierMonitoring, WebTierMonitoringProps, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
 import { allAcknowledgements } from './security/policy-harness';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -49,15 +49,33 @@ describe('README', () => {
     expect(missing).toEqual([]);
   });
 
-  test('with the Monitoring section, every alarm the construct can create has a row', () => {
+  test('with the Monitoring section, every alarm the construct can create has a row, and each row names a prop that switches its alarms off', () => {
     const monitoring = section('Monitoring');
-    const source = fs.readFileSync(path.join(__dirname, '..', 'src', 'monitoring', 'web-tier-monitoring.ts'), 'utf8');
-    const alarmProps = [...source.matchAll(/readonly (\w+Alarm)\?: WebTierAlarmOptions/g)].map(m => m[1]);
-    expect(alarmProps.length).toBe(11);
-    for (const prop of alarmProps) {
-      expect(monitoring).toMatch(new RegExp(`\\| \`${prop}\``));
-    }
-    expect(monitoring).toContain(`there are ${tier().tier.monitoring!.alarms.length} alarms`);
+    const rowProps = [...monitoring.matchAll(/^\| `(\w+Alarm)`/gm)].map(m => m[1]);
+    // GIVEN the default tier's parts (3 NAT gateways, 2 Redis nodes), watched by a WebTierMonitoring of their own
+    const alarmsWith = (props: Partial<WebTierMonitoringProps>) => {
+      const { tier: parts } = tier({ monitoring: false });
+      return new WebTierMonitoring(parts, 'Watched', {
+        loadBalancer: parts.loadBalancer,
+        targetGroup: parts.targetGroup,
+        autoScalingGroup: parts.webAutoScalingGroup,
+        minCapacity: parts.webFleet.minCapacity,
+        replicationGroupId: parts.cache.replicationGroup.ref,
+        redisNodeCount: parts.cache.nodeCount,
+        natGatewayIds: parts.network!.natGatewayIds,
+        availabilityZones: parts.network!.availabilityZones,
+        ...props,
+      }).alarms.length;
+    };
+    const all = alarmsWith({});
+    // WHEN each row's prop is turned off in turn
+    const removed = rowProps.map(prop => all - alarmsWith({ [prop]: { enabled: false } }));
+    // THEN every row removes some alarms, and together the rows account for every alarm
+    expect(rowProps.length).toBe(11);
+    expect(removed.filter(n => n <= 0)).toEqual([]);
+    expect(removed.reduce((sum, n) => sum + n, 0)).toBe(all);
+    expect(all).toBe(tier().tier.monitoring!.alarms.length);
+    expect(monitoring).toContain(`there are ${all} alarms`);
   });
 
   test('with the failover windows it quotes, the construct agrees', () => {

@@ -127,6 +127,17 @@ describeWith(['redis-server', 'python3-redis', 'curl'])('bootstrap-web.sh', () =
     expect(result.stderr).toContain('bootstrap-web.sh: ERROR: WEBTIER_REDIS_HOST is required');
     expect(fs.existsSync(configFile)).toBe(false);
   });
+
+  test('with the AUTH secret never readable, it stops with an error and writes no config', async () => {
+    const imds = await startFakeImds({ instanceId: 'i-0nosecret0000001', registry: perTest });
+    const aws = fakeAws({ secret: 'never-read', failFirst: 100, registry: perTest });
+    const arn = 'arn:aws:secretsmanager:eu-west-3:123456789012:secret:webtier-redis-auth-AbCdEf';
+    const result = await bootstrap({ WEBTIER_IMDS_ENDPOINT: imds.url, WEBTIER_REDIS_AUTH_SECRET_ARN: arn, PATH: `${aws.binDir}:${process.env.PATH}` });
+
+    expect(result.code).not.toBe(0);
+    expect(aws.calls().length).toBeGreaterThan(1);
+    expect(fs.existsSync(configFile)).toBe(false);
+  });
 });
 
 describeWith(['curl'])('associate-eip.sh', () => {
@@ -180,5 +191,13 @@ describeWith(['curl'])('associate-eip.sh', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('associate-eip.sh: ERROR: WEBTIER_EIP_ALLOCATION_ID is required');
     expect(aws.calls()).toEqual([]);
+  });
+
+  test('with the aws call failing every attempt, it stops with an error after its last retry', async () => {
+    const { aws, result } = await associateEip('i-0bastion00000004', { WEBTIER_EIP_ALLOCATION_ID: 'eipalloc-0123456789abcdef0' }, { failFirst: 100 });
+
+    expect(result.code).not.toBe(0);
+    expect(aws.calls()).toHaveLength(5);
+    expect(result.stderr).toContain('associate-eip.sh: ERROR: associate-address failed');
   });
 });

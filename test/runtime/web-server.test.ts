@@ -80,6 +80,23 @@ describeWith(['redis-server', 'python3-redis'])('webtier_server.py with a plain 
     expect((await httpGet(`${servers[0].url}/cgi-bin/hello.py?x=1`)).status).toBe(200);
     expect(await readCounter(redis)).toBe(before + 1);
   });
+
+  test('with the cgi and cgitb modules gone (removed in Python 3.13), the server starts, answers ping and counts', async () => {
+    // GIVEN modules named cgi and cgitb ahead of the standard library, that fail as a missing module does
+    const gone = tempDir('no-cgi');
+    for (const name of ['cgi', 'cgitb']) {
+      fs.writeFileSync(path.join(gone, `${name}.py`), `raise ModuleNotFoundError("No module named '${name}'")\n`);
+    }
+    // WHEN
+    const server = await startWebServer({
+      config: webConfig('i-0nocgi0000000000001', await freePort(), redis),
+      env: { PYTHONPATH: gone },
+    });
+    const before = await readCounter(redis);
+    // THEN
+    expect((await httpGet(`${server.url}/cgi-bin/ping.py`)).body).toBe('ok');
+    expect(parseHello((await httpGet(`${server.url}/cgi-bin/hello.py`)).body)).toEqual({ count: before + 1, instanceId: 'i-0nocgi0000000000001' });
+  });
 });
 
 describeWith(['redis-server', 'python3-redis'])('webtier_server.py when Redis fails', () => {

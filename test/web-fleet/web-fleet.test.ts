@@ -125,13 +125,6 @@ describe('WebFleet', () => {
     expect(files.get('/opt/webtier/webtier.service')).toMatch(/^Restart=always$/m);
   });
 
-  test('with no props, the hello page increments a counter key, never incr(1)', () => {
-    // THEN
-    const hello = files.get('/opt/webtier/cgi-bin/hello.py');
-    expect(hello).toMatch(/\.incr\(\s*[A-Za-z_"']/);
-    expect(hello).not.toMatch(/incr\(\s*1\s*\)/);
-  });
-
   test('with no props, the user-data runs the bootstrap after exporting its settings', () => {
     // THEN
     const lines = userData.split('\n');
