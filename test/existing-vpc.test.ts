@@ -182,6 +182,24 @@ describe('ZeroDowntimeWebTier in an existing VPC, refused', () => {
       { prop: `subnets.${part}`, received: group!, rule: /2 or more Availability Zones.*it selects 1 subnet\(s\) in 1 zone/ });
   });
 
+  test('fails when an imported VPC\'s two web subnets sit in the same zone', () => {
+    // GIVEN
+    const stack = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['eu-west-3a', 'eu-west-3b'],
+      publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'],
+      privateSubnetIds: ['subnet-app-a', 'subnet-app-b'],
+    });
+    const sameZone = [
+      ec2.Subnet.fromSubnetAttributes(stack, 'A1', { subnetId: 'subnet-a1', availabilityZone: 'eu-west-3a' }),
+      ec2.Subnet.fromSubnetAttributes(stack, 'A2', { subnetId: 'subnet-a2', availabilityZone: 'eu-west-3a' }),
+    ];
+    // WHEN / THEN
+    expectInvalidProp(() => new ZeroDowntimeWebTier(stack, 'Tier', { vpc, subnets: { web: { subnets: sameZone } } }),
+      { prop: 'subnets.web', received: 'subnet-a2', rule: /it selects 2 subnet\(s\) in 1 zone/ });
+  });
+
   test('fails when the VPC spans one AZ, naming the default it could not place', () => {
     // GIVEN
     const stack = newStack();
