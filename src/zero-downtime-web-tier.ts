@@ -12,9 +12,9 @@ import { WebHealthCheck } from './load-balancer/web-health-check';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
 import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 import { parseCidr } from './network/cidr';
-import { SubnetGroup, SubnetLayout } from './network/subnet-layout';
+import { SubnetLayout } from './network/subnet-layout';
 import { WebTierNetwork } from './network/web-tier-network';
-import { checkNetworkChoice, placeInVpc, WebTierPlacement, WebTierSubnets } from './network/web-tier-subnets';
+import { checkNetworkChoice, placeInNetwork, placeInVpc, WebTierPlacement, WebTierSubnets } from './network/web-tier-subnets';
 import { invalidProp } from './validation';
 import { WebFleet } from './web-fleet/web-fleet';
 
@@ -336,12 +336,7 @@ export class ZeroDowntimeWebTier extends Construct {
       });
       this.network = network;
       this.vpc = network.vpc;
-      subnets = {
-        alb: network.subnets(SubnetGroup.ALB),
-        bastion: network.subnets(SubnetGroup.BASTION),
-        web: network.subnets(SubnetGroup.WEB),
-        redis: network.subnets(SubnetGroup.REDIS),
-      };
+      subnets = placeInNetwork(network);
     }
 
     this.webLoadBalancer = new WebLoadBalancer(this, 'LoadBalancer', {

@@ -1,6 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { SubnetGroup } from './subnet-layout';
+import { WebTierNetwork } from './web-tier-network';
 import { invalidProp } from '../validation';
 import type { ZeroDowntimeWebTierProps } from '../zero-downtime-web-tier';
 
@@ -44,6 +46,16 @@ export interface WebTierPlacement {
   readonly bastion: ec2.SubnetSelection;
   readonly web: ec2.SubnetSelection;
   readonly redis: ec2.SubnetSelection;
+}
+
+/** Where each part goes in the network the tier builds: its own subnet group. */
+export function placeInNetwork(network: WebTierNetwork): WebTierPlacement {
+  return {
+    alb: network.subnets(SubnetGroup.ALB),
+    bastion: network.subnets(SubnetGroup.BASTION),
+    web: network.subnets(SubnetGroup.WEB),
+    redis: network.subnets(SubnetGroup.REDIS),
+  };
 }
 
 /** The parts that must not sit in public subnets. */
