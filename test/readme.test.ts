@@ -53,7 +53,7 @@ describe('README', () => {
     const monitoring = section('Monitoring');
     const source = fs.readFileSync(path.join(__dirname, '..', 'src', 'monitoring', 'web-tier-monitoring.ts'), 'utf8');
     const alarmProps = [...source.matchAll(/readonly (\w+Alarm)\?: WebTierAlarmOptions/g)].map(m => m[1]);
-    expect(alarmProps.length).toBe(11);
+    expect(alarmProps.length).toBe(12);
     for (const prop of alarmProps) {
       expect(monitoring).toMatch(new RegExp(`\\| \`${prop}\``));
     }

@@ -1,13 +1,12 @@
-import { Aws, CfnCondition, Duration, Fn, ICfnConditionExpression, Stack, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledge } from '../acknowledgements';
+import { addAccessLogs } from './access-log-bucket';
 import { failoverWindow, healthyAfter, resolveWebHealthCheck, WebHealthCheck } from './web-health-check';
 import { SubnetGroup } from '../network/subnet-layout';
 import { checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
@@ -160,7 +159,7 @@ export class WebLoadBalancer extends Construct {
         'A web ACL is an account-level choice with its own rules and cost; pass webAclArn to associate yours.');
     }
     if (props.accessLogs ?? true) {
-      this.accessLogsBucket = this.addAccessLogs(accessLogsRetention);
+      this.accessLogsBucket = addAccessLogs(this, this.loadBalancer, accessLogsRetention);
     }
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
@@ -208,94 +207,5 @@ export class WebLoadBalancer extends Construct {
       acknowledge(this.listener, 'CT.ELASTICLOADBALANCING.PR.1', reason);
       acknowledge(this.loadBalancer, 'NIST.800.53.R5-ELBv2ACMCertificateRequired', reason);
     }
-  }
-
-  /**
-   * `arn:<partition>:iam::<elb account>:root` of the stack's region when it has a regional ELB account,
-   * else this account's root (which may write to its own bucket anyway).
-   */
-  private regionalElbAccountPrincipal(): string {
-    const stack = Stack.of(this);
-    // Flat, not nested: one Fn::If per region inside a Fn::Join, exactly one of which yields a value.
-    // (Thirty nested Fn::If make template tooling crawl; a mapping would fail on any region it lacks.)
-    const parts: string[] = [];
-    const legacy: ICfnConditionExpression[] = [];
-    for (const region of RegionInfo.regions) {
-      const account = region.elbv2Account;
-      if (account) {
-        const inRegion = new CfnCondition(this, `AccessLogsIn${region.name}`, { expression: Fn.conditionEquals(Aws.REGION, region.name) });
-        legacy.push(inRegion);
-        parts.push(Token.asString(Fn.conditionIf(inRegion.logicalId, `arn:${region.partition}:iam::${account}:root`, '')));
-      }
-    }
-    // Fn::Or takes 2 to 10 conditions: group them.
-    const groups: ICfnConditionExpression[] = [];
-    for (let i = 0; i < legacy.length; i += 9) {
-      const group = legacy.slice(i, i + 9);
-      groups.push(group.length === 1 ? Fn.conditionOr(group[0], group[0]) : Fn.conditionOr(...group));
-    }
-    const inLegacyRegion = new CfnCondition(this, 'AccessLogsInLegacyRegion', {
-      expression: groups.length === 1 ? groups[0] : Fn.conditionOr(...groups),
-    });
-    parts.push(Token.asString(Fn.conditionIf(inLegacyRegion.logicalId, '', `arn:${stack.partition}:iam::${stack.account}:root`)));
-    return Fn.join('', parts);
-  }
-
-  private addAccessLogs(retention: Duration): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'AccessLogs', {
-      // ALB access logs can only be written to buckets encrypted with SSE-S3.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(1) }],
-    });
-    const logBucketReason = 'This bucket holds the load balancer\'s access logs; logging access to the log bucket would need ' +
-      'yet another bucket, and so on.';
-    for (const id of ['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'CT.S3.PR.2']) {
-      acknowledge(bucket, id, logBucketReason);
-    }
-    acknowledge(bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled',
-      'Access logs are operational data kept for a limited time; cross-region replication is left to the user.');
-    const sseS3Reason = 'ALB access logs can only be delivered to buckets encrypted with SSE-S3; AWS rejects SSE-KMS for them.';
-    acknowledge(bucket, 'NIST.800.53.R5-S3DefaultEncryptionKMS', sseS3Reason);
-    acknowledge(bucket, 'CT.S3.PR.10', sseS3Reason);
-    acknowledge(bucket, 'CT.S3.PR.4',
-      'Nothing consumes access-log objects as they arrive; they are read on demand (Athena, downloads) until they expire.');
-    acknowledge(bucket, 'CT.S3.PR.9',
-      'Object Lock would stop the lifecycle rule from expiring old logs; the bucket blocks public access, requires SSL ' +
-      'and keeps versions, and the logs are operational data, not records under retention rules.');
-    if (!Token.isUnresolved(Stack.of(this).region)) {
-      this.loadBalancer.logAccessLogs(bucket);
-    } else {
-      this.logAccessLogsInAnyRegion(bucket);
-    }
-    return bucket;
-  }
-
-  /**
-   * Access logs in an environment-agnostic stack, where CDK's `logAccessLogs` needs a region:
-   * regions since August 2022 deliver as the log-delivery service principal; older ones as a regional
-   * Elastic Load Balancing account, chosen with one condition per such region. No mapping: a `Fn::FindInMap`
-   * on a region the mapping lacks (any newer region) would fail the deployment.
-   */
-  private logAccessLogsInAnyRegion(bucket: s3.Bucket): void {
-    const stack = Stack.of(this);
-    const logs = bucket.arnForObjects(`AWSLogs/${stack.account}/*`);
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      actions: ['s3:PutObject'],
-      principals: [new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com')],
-      resources: [logs],
-    }));
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      actions: ['s3:PutObject'],
-      principals: [new iam.ArnPrincipal(this.regionalElbAccountPrincipal())],
-      resources: [logs],
-    }));
-    this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
-    this.loadBalancer.setAttribute('access_logs.s3.bucket', bucket.bucketName);
-    // The load balancer checks that it may write to the bucket when the attribute is set.
-    this.loadBalancer.node.addDependency(bucket);
   }
 }
