@@ -62,35 +62,46 @@ export function addAccessLogs(scope: Construct, loadBalancer: elbv2.ApplicationL
   acknowledge(bucket, 'CT.S3.PR.9',
     'Object Lock would stop the lifecycle rule from expiring old logs; the bucket blocks public access, requires SSL ' +
     'and keeps versions, and the logs are operational data, not records under retention rules.');
-  if (!Token.isUnresolved(Stack.of(scope).region)) {
-    loadBalancer.logAccessLogs(bucket);
-  } else {
-    logAccessLogsInAnyRegion(scope, loadBalancer, bucket);
-  }
+  logAccessLogs(scope, loadBalancer, bucket);
   return bucket;
 }
 
 /**
- * Access logs in an environment-agnostic stack, where CDK's `logAccessLogs` needs a region:
- * regions since August 2022 deliver as the log-delivery service principal; older ones as a regional
- * Elastic Load Balancing account, chosen with one condition per such region. No mapping: a `Fn::FindInMap`
- * on a region the mapping lacks (any newer region) would fail the deployment.
+ * Lets Elastic Load Balancing write the access logs, and turns them on. Regions since August 2022 deliver as the
+ * log-delivery service principal, held to this account by `aws:SourceAccount` (the confused-deputy guard); older ones
+ * as a regional Elastic Load Balancing account. In an environment-agnostic stack both statements are written, the
+ * account chosen with one condition per such region. No mapping: a `Fn::FindInMap` on a region the mapping lacks
+ * (any newer region) would fail the deployment. (CDK's `logAccessLogs` also grants `delivery.logs.amazonaws.com`,
+ * which only Network Load Balancers use, without a condition.)
  */
-function logAccessLogsInAnyRegion(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, bucket: s3.Bucket): void {
+function logAccessLogs(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, bucket: s3.Bucket): void {
   const stack = Stack.of(scope);
   const logs = bucket.arnForObjects(`AWSLogs/${stack.account}/*`);
-  bucket.addToResourcePolicy(new iam.PolicyStatement({
-    actions: ['s3:PutObject'],
-    principals: [new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com')],
-    resources: [logs],
-  }));
-  bucket.addToResourcePolicy(new iam.PolicyStatement({
-    actions: ['s3:PutObject'],
-    principals: [new iam.ArnPrincipal(regionalElbAccountPrincipal(scope))],
-    resources: [logs],
-  }));
+  const regionalAccount = Token.isUnresolved(stack.region) ? regionalElbAccountPrincipal(scope) : knownRegionElbAccount(stack);
+  if (regionalAccount !== undefined) {
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject'],
+      principals: [new iam.ArnPrincipal(regionalAccount)],
+      resources: [logs],
+    }));
+  }
+  if (Token.isUnresolved(stack.region) || regionalAccount === undefined) {
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject'],
+      principals: [new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com')],
+      resources: [logs],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+  }
   loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
   loadBalancer.setAttribute('access_logs.s3.bucket', bucket.bucketName);
+  loadBalancer.setAttribute('access_logs.s3.prefix', '');
   // The load balancer checks that it may write to the bucket when the attribute is set.
   loadBalancer.node.addDependency(bucket);
+}
+
+/** The regional Elastic Load Balancing account of a stack whose region is known, if that region has one. */
+function knownRegionElbAccount(stack: Stack): string | undefined {
+  const account = RegionInfo.get(stack.region).elbv2Account;
+  return account === undefined ? undefined : `arn:${stack.partition}:iam::${account}:root`;
 }

@@ -1,13 +1,16 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { acknowledge } from '../acknowledgements';
 import { addAccessLogs } from './access-log-bucket';
+import { checkWebDomain, createAliasRecords, createWebCertificate } from './web-domain';
 import { failoverWindow, healthyAfter, resolveWebHealthCheck, WebHealthCheck } from './web-health-check';
+import { WebTierFirewall } from '../firewall/web-tier-firewall';
 import { SubnetGroup } from '../network/subnet-layout';
 import { checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
 
@@ -76,12 +79,41 @@ export interface WebLoadBalancerProps {
   readonly deletionProtection?: boolean;
 
   /**
-   * The ARN of an AWS WAFv2 web ACL (scope REGIONAL) to associate with the load balancer.
+   * The ARN of an AWS WAFv2 web ACL (scope REGIONAL, in the stack's region) to associate with the load balancer:
+   * `arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>`. Not together with `firewall`.
    *
    * @default - no web ACL
    */
   readonly webAclArn?: string;
+
+  /**
+   * An AWS WAF firewall to create and associate with the load balancer, such as `WebTierFirewall.managedRules()`.
+   * Not together with `webAclArn`.
+   *
+   * @default - no firewall
+   */
+  readonly firewall?: WebTierFirewall;
+
+  /**
+   * The domain name the tier is served at, such as `shop.example.com`: HTTPS on 443 with a certificate for it
+   * (a DNS-validated one made in `hostedZone` unless `certificate` is given), port 80 redirecting to HTTPS, and with
+   * `hostedZone` an alias record to the load balancer. Needs `hostedZone` or `certificate`.
+   *
+   * @default - no domain: the load balancer's own DNS name
+   */
+  readonly domainName?: string;
+
+  /**
+   * The Route 53 hosted zone `domainName` is in: it gets the alias record (A, and AAAA for a dual-stack load balancer)
+   * and, unless `certificate` is given, the certificate's validation records.
+   *
+   * @default - no DNS records: point your DNS at the load balancer yourself
+   */
+  readonly hostedZone?: route53.IHostedZone;
 }
+
+/** `arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>`: a regional web ACL, the only kind an ALB takes. */
+const REGIONAL_WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/;
 
 /**
  * An internet-facing Application Load Balancer in front of the web servers:
@@ -112,6 +144,15 @@ export class WebLoadBalancer extends Construct {
   /** The worst-case time from a target's death until the load balancer stops routing to it. */
   public readonly failoverWindow: Duration;
 
+  /** The web ACL made by `firewall`; undefined without it. */
+  public readonly webAcl?: wafv2.CfnWebACL;
+
+  /** The certificate made for `domainName` in `hostedZone`; undefined when `certificate` was given or without a domain. */
+  public readonly certificate?: acm.ICertificate;
+
+  /** The alias records of `domainName` in `hostedZone`: A, and AAAA when dual-stack; empty without a zone. */
+  public readonly aliasRecords: route53.RecordSet[];
+
   /** The longest a healthy new target waits to be reported healthy: `healthyThreshold x interval`. */
   public readonly healthyAfter: Duration;
 
@@ -126,6 +167,11 @@ export class WebLoadBalancer extends Construct {
     if (!accessLogsRetention.isUnresolved() && accessLogsRetention.toDays({ integral: false }) < 1) {
       throw invalidProp('accessLogsRetention', accessLogsRetention, 'must be 1 day or more');
     }
+    if (!accessLogsRetention.isUnresolved() && !Number.isInteger(accessLogsRetention.toDays({ integral: false }))) {
+      throw invalidProp('accessLogsRetention', accessLogsRetention, 'must be a whole number of days: S3 lifecycle rules expire objects after whole days');
+    }
+    checkWebAcl(props, Stack.of(this).region);
+    checkWebDomain(this, props);
     const healthCheck = resolveWebHealthCheck(props.healthCheck);
     this.failoverWindow = failoverWindow(healthCheck);
     this.healthyAfter = healthyAfter(healthCheck);
@@ -154,6 +200,11 @@ export class WebLoadBalancer extends Construct {
     }
     if (props.webAclArn) {
       new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
+    } else if (props.firewall) {
+      this.webAcl = props.firewall._attach(this, 'Firewall', this.loadBalancer.loadBalancerArn);
+      acknowledge(this.webAcl, 'NIST.800.53.R5-WAFv2LoggingEnabled',
+        'Request logs cost per GB ingested; CloudWatch metrics and sampled requests (the last 3 hours) are on for the web ACL ' +
+        'and every rule. Add a CfnLoggingConfiguration on webAcl to keep full request logs.');
     } else {
       acknowledge(this.loadBalancer, 'NIST.800.53.R5-ALBWAFEnabled',
         'A web ACL is an account-level choice with its own rules and cost; pass webAclArn to associate yours.');
@@ -181,11 +232,17 @@ export class WebLoadBalancer extends Construct {
       },
     });
 
-    if (props.certificate) {
+    if (props.domainName !== undefined && props.hostedZone !== undefined && props.certificate === undefined) {
+      this.certificate = createWebCertificate(this, props.domainName, props.hostedZone);
+    }
+    const certificate = props.certificate ?? this.certificate;
+    this.aliasRecords = props.domainName !== undefined && props.hostedZone !== undefined
+      ? createAliasRecords(this, props.domainName, props.hostedZone, this.loadBalancer) : [];
+    if (certificate) {
       this.listener = this.loadBalancer.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [props.certificate],
+        certificates: [certificate],
         sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
         open: true,
         defaultTargetGroups: [this.targetGroup],
@@ -207,5 +264,28 @@ export class WebLoadBalancer extends Construct {
       acknowledge(this.listener, 'CT.ELASTICLOADBALANCING.PR.1', reason);
       acknowledge(this.loadBalancer, 'NIST.800.53.R5-ELBv2ACMCertificateRequired', reason);
     }
+  }
+}
+
+/** A web ACL for the load balancer is one regional ARN in its region, or a firewall to make: never both. */
+function checkWebAcl(props: WebLoadBalancerProps, stackRegion: string): void {
+  const arn = props.webAclArn;
+  if (arn === undefined) {
+    return;
+  }
+  if (props.firewall !== undefined) {
+    throw invalidProp('webAclArn', arn, 'must not be given together with firewall: a load balancer has one web ACL; use one or the other');
+  }
+  if (Token.isUnresolved(arn)) {
+    return;
+  }
+  const match = REGIONAL_WEB_ACL_ARN.exec(arn);
+  if (!match) {
+    throw invalidProp('webAclArn', arn,
+      'must be the ARN of a regional AWS WAFv2 web ACL, arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> ' +
+      '(a load balancer cannot use a CloudFront-scoped "global" web ACL or a WAF Classic one)');
+  }
+  if (!Token.isUnresolved(stackRegion) && match[1] !== stackRegion) {
+    throw invalidProp('webAclArn', arn, `must be in the stack's region ${stackRegion}: a web ACL protects resources of its own region only`);
   }
 }
