@@ -25,3 +25,28 @@ describe('access-log bucket logical IDs', () => {
     expect(conditions.every(c => c.startsWith('WebTierLoadBalancerAccessLogsIn'))).toBe(true);
   });
 });
+
+describe('access-log bucket policy', () => {
+  function statements(region: string): any[] {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region } });
+    new ZeroDowntimeWebTier(stack, 'WebTier');
+    const policy = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy'))[0];
+    return policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Allow');
+  }
+
+  test('in a region since 2022, only the ELB log-delivery service may write, and only for this account (confused deputy)', () => {
+    const allowed = statements('eu-south-2');
+    expect(allowed).toHaveLength(1);
+    expect(allowed[0]).toMatchObject({
+      Action: 's3:PutObject',
+      Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+    });
+  });
+
+  test('in an older region, only that region\'s ELB account may write, and no other log-delivery service is trusted', () => {
+    const allowed = statements('eu-west-1');
+    expect(allowed.map(s => s.Principal)).toEqual([{ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::156460612806:root']] } }]);
+    expect(JSON.stringify(allowed)).not.toContain('delivery.logs.amazonaws.com');
+  });
+});
