@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import { WebHealthCheckPresets, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+import { WebHealthCheckPresets, WebTierFirewall, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
 import { allAcknowledgements } from './security/policy-harness';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -42,7 +42,7 @@ describe('README', () => {
 
   test('with the Security section, every acknowledgement the library makes is listed with its rule id', () => {
     const security = section('Security');
-    const configurations = [tier(), tier({ redisReplicas: 0, redisSnapshotRetentionDays: 1 }), tier({}, true)];
+    const configurations = [tier(), tier({ redisReplicas: 0, redisSnapshotRetentionDays: 1 }), tier({}, true), tier({ firewall: WebTierFirewall.managedRules() })];
     const ids = new Set(configurations.flatMap(c => allAcknowledgements(c.stack).map(a => a.id)));
     expect(ids.size).toBeGreaterThan(20);
     const missing = [...ids].filter(id => !security.includes(`\`${id.replace(/\|/g, '\\|')}\``));

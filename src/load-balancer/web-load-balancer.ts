@@ -207,7 +207,7 @@ export class WebLoadBalancer extends Construct {
         'and every rule. Add a CfnLoggingConfiguration on webAcl to keep full request logs.');
     } else {
       acknowledge(this.loadBalancer, 'NIST.800.53.R5-ALBWAFEnabled',
-        'A web ACL is an account-level choice with its own rules and cost; pass webAclArn to associate yours.');
+        'A web ACL has its own rules and monthly cost; pass firewall: WebTierFirewall.managedRules() to make one, or webAclArn to associate yours.');
     }
     if (props.accessLogs ?? true) {
       this.accessLogsBucket = addAccessLogs(this, this.loadBalancer, accessLogsRetention);
