@@ -42,7 +42,8 @@ describe('README', () => {
 
   test('with the Security section, every acknowledgement the library makes is listed with its rule id', () => {
     const security = section('Security');
-    const configurations = [tier(), tier({ redisReplicas: 0, redisSnapshotRetentionDays: 1 }), tier({}, true), tier({ firewall: WebTierFirewall.managedRules() })];
+    const configurations = [tier(), tier({ redisReplicas: 0, redisSnapshotRetentionDays: 1 }), tier({}, true),
+      tier({ firewall: WebTierFirewall.managedRules() })];
     const ids = new Set(configurations.flatMap(c => allAcknowledgements(c.stack).map(a => a.id)));
     expect(ids.size).toBeGreaterThan(20);
     const missing = [...ids].filter(id => !security.includes(`\`${id.replace(/\|/g, '\\|')}\``));

@@ -40,10 +40,10 @@ export function checkWebDomain(scope: Construct, input: WebDomainInput): void {
   if (Token.isUnresolved(domainName)) {
     return;
   }
-  if (domainName.length > 253 || !DNS_NAME.test(domainName.replace(/\.$/, ''))) {
+  if (domainName.length > 253 || !DNS_NAME.test(domainName)) {
     throw invalidProp('domainName', domainName,
       'must be a DNS name such as shop.example.com: labels of 1 to 63 letters, digits and hyphens (not at either end), ' +
-      'separated by dots, 253 characters at most');
+      'separated by dots, no trailing dot, 253 characters at most');
   }
   if (hostedZone === undefined && certificate === undefined) {
     throw invalidProp('domainName', domainName,

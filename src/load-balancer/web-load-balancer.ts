@@ -120,7 +120,8 @@ const REGIONAL_WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional
  * an HTTP listener on port 80 that forwards to a target group on the web port, with a health check.
  *
  * Its security group admits port 80 from anywhere and sends nothing anywhere until targets are attached
- * (then only to their security groups, on the web port).
+ * (then only to their security groups, on the web port). With a certificate or a domain it serves HTTPS on 443 and
+ * redirects 80; with a firewall an AWS WAF web ACL guards it.
  */
 export class WebLoadBalancer extends Construct {
   /** The Application Load Balancer. */

@@ -132,6 +132,7 @@ describe('ZeroDowntimeWebTier with a domain', () => {
     'shop_1.example.com',
     'https://shop.example.com',
     'shop.example.com/',
+    'shop.example.com.',
     '*.example.com',
     'shop.example.123',
     `${'a'.repeat(64)}.example.com`,
