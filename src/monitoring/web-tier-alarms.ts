@@ -5,10 +5,33 @@ import { Construct } from 'constructs';
 import { AlarmDefaults, resolveAlarmOptions, ResolvedAlarmOptions } from './web-tier-alarm-options';
 import { webAclMetric, WebTierMetrics } from './web-tier-metrics';
 import type { WebTierMonitoringProps } from './web-tier-monitoring';
-import { invalidProp } from '../validation';
+import { checkIntegerInRange, invalidProp } from '../validation';
 
 const ONE_MINUTE = Duration.minutes(1);
 const FIVE_MINUTES = Duration.minutes(5);
+
+/** Checks the resources and counts the alarms are made for, and the topic props: one alarm per node and gateway needs them known. */
+export function checkMonitoredResources(props: WebTierMonitoringProps): void {
+  if (!Token.isUnresolved(props.minCapacity) && (!Number.isInteger(props.minCapacity) || props.minCapacity < 0)) {
+    throw invalidProp('minCapacity', props.minCapacity, 'must be a whole number of instances, 0 or more');
+  }
+  if (Token.isUnresolved(props.redisNodeCount)) {
+    throw invalidProp('redisNodeCount', props.redisNodeCount, 'must be a number known at synth time: one alarm is made per node');
+  }
+  checkIntegerInRange('redisNodeCount', props.redisNodeCount, 1, 6);
+  checkLiteralList('natGatewayIds', props.natGatewayIds);
+  checkLiteralList('availabilityZones', props.availabilityZones);
+  if (props.alarmTopic !== undefined && props.createAlarmTopic === true) {
+    throw invalidProp('createAlarmTopic', true, 'must not be true when alarmTopic is given: the alarms notify the given topic');
+  }
+}
+
+/** Throws when a list prop is a single unresolved list token, whose elements cannot be known at synth time. */
+function checkLiteralList(prop: string, list: string[]): void {
+  if (Token.isUnresolved(list)) {
+    throw invalidProp(prop, list, 'must be a list of ids written out (its elements may be tokens), not a single list token: one alarm is made per element');
+  }
+}
 
 /** Every alarm's options, resolved from the monitoring's props; `undefined` for an alarm turned off. */
 export function resolveWebTierAlarmOptions(props: WebTierMonitoringProps) {

@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,10 +9,9 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { WebTierAlarmOptions } from './web-tier-alarm-options';
 import { createAlarmTopic } from './web-tier-alarm-topic';
-import { createWebTierAlarms, nodeNumber, resolveWebTierAlarmOptions, webAclMetricName } from './web-tier-alarms';
+import { checkMonitoredResources, createWebTierAlarms, nodeNumber, resolveWebTierAlarmOptions, webAclMetricName } from './web-tier-alarms';
 import { createDashboard } from './web-tier-dashboard';
 import { WebTierMetrics } from './web-tier-metrics';
-import { checkIntegerInRange, invalidProp } from '../validation';
 
 /**
  * Properties of a `WebTierMonitoring`.
@@ -238,18 +237,7 @@ export class WebTierMonitoring extends Construct {
     super(scope, id);
 
     // Validation first: every prop, before anything is built.
-    if (!Token.isUnresolved(props.minCapacity) && (!Number.isInteger(props.minCapacity) || props.minCapacity < 0)) {
-      throw invalidProp('minCapacity', props.minCapacity, 'must be a whole number of instances, 0 or more');
-    }
-    if (Token.isUnresolved(props.redisNodeCount)) {
-      throw invalidProp('redisNodeCount', props.redisNodeCount, 'must be a number known at synth time: one alarm is made per node');
-    }
-    checkIntegerInRange('redisNodeCount', props.redisNodeCount, 1, 6);
-    checkLiteralList('natGatewayIds', props.natGatewayIds);
-    checkLiteralList('availabilityZones', props.availabilityZones);
-    if (props.alarmTopic !== undefined && props.createAlarmTopic === true) {
-      throw invalidProp('createAlarmTopic', true, 'must not be true when alarmTopic is given: the alarms notify the given topic');
-    }
+    checkMonitoredResources(props);
     const webAclName = props.webAcl === undefined ? undefined : webAclMetricName(props.webAcl);
     const options = resolveWebTierAlarmOptions(props);
     for (const [prop, resolved] of [['healthyHostsAlarm', options.healthyHosts], ['inServiceInstancesAlarm', options.inService]] as const) {
@@ -306,12 +294,5 @@ export class WebTierMonitoring extends Construct {
       dashboardName: props.dashboardName,
       webAclMetricName: webAclName,
     });
-  }
-}
-
-/** Throws when a list prop is a single unresolved list token, whose elements cannot be known at synth time. */
-function checkLiteralList(prop: string, list: string[]): void {
-  if (Token.isUnresolved(list)) {
-    throw invalidProp(prop, list, 'must be a list of ids written out (its elements may be tokens), not a single list token: one alarm is made per element');
   }
 }
