@@ -18,4 +18,6 @@ export type { RedisCacheProps } from './cache/redis-cache';
 export { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 export type { WebTierMonitoringProps } from './monitoring/web-tier-monitoring';
 export type { WebTierAlarmOptions } from './monitoring/web-tier-alarm-options';
+export { WebTierFirewall } from './firewall/web-tier-firewall';
+export type { WebTierManagedRulesOptions } from './firewall/web-tier-firewall';
 export * as projects from './project';

@@ -4,10 +4,13 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
+import { WebTierFirewall } from './firewall/web-tier-firewall';
 import { WebHealthCheck } from './load-balancer/web-health-check';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
 import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
@@ -206,11 +209,33 @@ export interface ZeroDowntimeWebTierProps {
   readonly loadBalancerDeletionProtection?: boolean;
 
   /**
-   * The ARN of a regional AWS WAFv2 web ACL to associate with the load balancer.
+   * The ARN of a regional AWS WAFv2 web ACL (in the stack's region) to associate with the load balancer; not with `firewall`.
    *
    * @default - no web ACL
    */
   readonly webAclArn?: string;
+
+  /**
+   * An AWS WAF firewall for the load balancer, such as `WebTierFirewall.managedRules({ rateLimit: 2000 })`;
+   * adds a blocked-requests alarm and graph to the monitoring. Not with `webAclArn`.
+   *
+   * @default - no firewall
+   */
+  readonly firewall?: WebTierFirewall;
+
+  /**
+   * The domain the tier is served at over HTTPS, such as `shop.example.com`; needs `hostedZone` or `certificate`.
+   *
+   * @default - the load balancer's own DNS name, over HTTP unless `certificate` is given
+   */
+  readonly domainName?: string;
+
+  /**
+   * The Route 53 hosted zone of `domainName`: gets the alias record and validates the certificate made for the domain.
+   *
+   * @default - no DNS records
+   */
+  readonly hostedZone?: route53.IHostedZone;
 
   /**
    * Alarms (lost redundancy, 5XX rates, latency, Redis, and NAT when the tier builds its VPC) and a CloudWatch
@@ -303,6 +328,9 @@ export class ZeroDowntimeWebTier extends Construct {
   /** The Redis port. */
   public readonly cachePort: number;
 
+  /** The web ACL made by `firewall`; undefined without it. */
+  public readonly webAcl?: wafv2.CfnWebACL;
+
   /** Alarms and dashboard, unless `monitoring` is false. */
   public readonly monitoring?: WebTierMonitoring;
 
@@ -350,6 +378,9 @@ export class ZeroDowntimeWebTier extends Construct {
       accessLogsRetention: props.accessLogsRetention,
       deletionProtection: props.loadBalancerDeletionProtection,
       webAclArn: props.webAclArn,
+      firewall: props.firewall,
+      domainName: props.domainName,
+      hostedZone: props.hostedZone,
     });
     const healthyAfter = this.webLoadBalancer.healthyAfter;
     if (props.deployTimeout && !props.deployTimeout.isUnresolved() && !healthyAfter.isUnresolved()
@@ -414,6 +445,7 @@ export class ZeroDowntimeWebTier extends Construct {
         availabilityZones: this.network?.availabilityZones ?? this.vpc.selectSubnets(subnets.web).availabilityZones,
         alarmTopic: props.alarmTopic,
         createAlarmTopic: props.alarmTopic === undefined,
+        webAcl: this.webLoadBalancer.webAcl,
       });
     }
 
@@ -425,14 +457,17 @@ export class ZeroDowntimeWebTier extends Construct {
     this.cacheEndpointAddress = this.cache.endpointAddress;
     this.cachePort = this.cache.port;
     this.failoverWindow = this.webLoadBalancer.failoverWindow;
+    this.webAcl = this.webLoadBalancer.webAcl;
 
     new CfnOutput(this, 'LoadBalancerDnsName', {
       description: 'DNS name of the Application Load Balancer',
       value: this.loadBalancer.loadBalancerDnsName,
     });
+    const host = props.domainName ?? this.loadBalancer.loadBalancerDnsName;
+    const https = props.certificate !== undefined || props.domainName !== undefined;
     new CfnOutput(this, 'LoadBalancerUrl', {
-      description: 'The hello page, through the load balancer',
-      value: `http://${this.loadBalancer.loadBalancerDnsName}/cgi-bin/hello.py`,
+      description: props.domainName !== undefined ? 'The hello page, at your domain' : 'The hello page, through the load balancer',
+      value: `${https ? 'https' : 'http'}://${host}/cgi-bin/hello.py`,
     });
     new CfnOutput(this, 'BastionElasticIp', {
       description: 'The Elastic IP the bastion keeps across replacements',

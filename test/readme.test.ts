@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import { WebHealthCheckPresets, WebTierMonitoring, WebTierMonitoringProps, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+import { WebHealthCheckPresets, WebTierFirewall, WebTierMonitoring, WebTierMonitoringProps, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
 import { allAcknowledgements } from './security/policy-harness';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -42,7 +42,8 @@ describe('README', () => {
 
   test('with the Security section, every acknowledgement the library makes is listed with its rule id', () => {
     const security = section('Security');
-    const configurations = [tier(), tier({ redisReplicas: 0, redisSnapshotRetentionDays: 1 }), tier({}, true)];
+    const configurations = [tier(), tier({ redisReplicas: 0, redisSnapshotRetentionDays: 1 }), tier({}, true),
+      tier({ firewall: WebTierFirewall.managedRules() })];
     const ids = new Set(configurations.flatMap(c => allAcknowledgements(c.stack).map(a => a.id)));
     expect(ids.size).toBeGreaterThan(20);
     const missing = [...ids].filter(id => !security.includes(`\`${id.replace(/\|/g, '\\|')}\``));
@@ -52,9 +53,10 @@ describe('README', () => {
   test('with the Monitoring section, every alarm the construct can create has a row, and each row names a prop that switches its alarms off', () => {
     const monitoring = section('Monitoring');
     const rowProps = [...monitoring.matchAll(/^\| `(\w+Alarm)`/gm)].map(m => m[1]);
-    // GIVEN the default tier's parts (3 NAT gateways, 2 Redis nodes), watched by a WebTierMonitoring of their own
+    // GIVEN the default tier's parts (3 NAT gateways, 2 Redis nodes) behind a firewall, watched by a WebTierMonitoring of their own
+    const firewall = WebTierFirewall.managedRules();
     const alarmsWith = (props: Partial<WebTierMonitoringProps>) => {
-      const { tier: parts } = tier({ monitoring: false });
+      const { tier: parts } = tier({ monitoring: false, firewall });
       return new WebTierMonitoring(parts, 'Watched', {
         loadBalancer: parts.loadBalancer,
         targetGroup: parts.targetGroup,
@@ -64,6 +66,7 @@ describe('README', () => {
         redisNodeCount: parts.cache.nodeCount,
         natGatewayIds: parts.network!.natGatewayIds,
         availabilityZones: parts.network!.availabilityZones,
+        webAcl: parts.webAcl,
         ...props,
       }).alarms.length;
     };
@@ -71,11 +74,11 @@ describe('README', () => {
     // WHEN each row's prop is turned off in turn
     const removed = rowProps.map(prop => all - alarmsWith({ [prop]: { enabled: false } }));
     // THEN every row removes some alarms, and together the rows account for every alarm
-    expect(rowProps.length).toBe(11);
+    expect(rowProps.length).toBe(12);
     expect(removed.filter(n => n <= 0)).toEqual([]);
     expect(removed.reduce((sum, n) => sum + n, 0)).toBe(all);
-    expect(all).toBe(tier().tier.monitoring!.alarms.length);
-    expect(monitoring).toContain(`there are ${all} alarms`);
+    expect(all).toBe(tier({ firewall }).tier.monitoring!.alarms.length);
+    expect(monitoring).toContain(`there are ${tier().tier.monitoring!.alarms.length} alarms`);
   });
 
   test('with the failover windows it quotes, the construct agrees', () => {

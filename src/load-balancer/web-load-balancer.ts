@@ -1,14 +1,16 @@
-import { Aws, CfnCondition, Duration, Fn, ICfnConditionExpression, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledge } from '../acknowledgements';
+import { addAccessLogs } from './access-log-bucket';
+import { checkWebDomain, createAliasRecords, createWebCertificate } from './web-domain';
 import { failoverWindow, healthyAfter, resolveWebHealthCheck, WebHealthCheck } from './web-health-check';
+import { WebTierFirewall } from '../firewall/web-tier-firewall';
 import { SubnetGroup } from '../network/subnet-layout';
 import { checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
 
@@ -77,19 +79,49 @@ export interface WebLoadBalancerProps {
   readonly deletionProtection?: boolean;
 
   /**
-   * The ARN of an AWS WAFv2 web ACL (scope REGIONAL) to associate with the load balancer.
+   * The ARN of an AWS WAFv2 web ACL (scope REGIONAL, in the stack's region) to associate with the load balancer:
+   * `arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>`. Not together with `firewall`.
    *
    * @default - no web ACL
    */
   readonly webAclArn?: string;
+
+  /**
+   * An AWS WAF firewall to create and associate with the load balancer, such as `WebTierFirewall.managedRules()`.
+   * Not together with `webAclArn`.
+   *
+   * @default - no firewall
+   */
+  readonly firewall?: WebTierFirewall;
+
+  /**
+   * The domain name the tier is served at, such as `shop.example.com`: HTTPS on 443 with a certificate for it
+   * (a DNS-validated one made in `hostedZone` unless `certificate` is given), port 80 redirecting to HTTPS, and with
+   * `hostedZone` an alias record to the load balancer. Needs `hostedZone` or `certificate`.
+   *
+   * @default - no domain: the load balancer's own DNS name
+   */
+  readonly domainName?: string;
+
+  /**
+   * The Route 53 hosted zone `domainName` is in: it gets the alias record (A, and AAAA for a dual-stack load balancer)
+   * and, unless `certificate` is given, the certificate's validation records.
+   *
+   * @default - no DNS records: point your DNS at the load balancer yourself
+   */
+  readonly hostedZone?: route53.IHostedZone;
 }
+
+/** `arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>`: a regional web ACL, the only kind an ALB takes. */
+const REGIONAL_WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/;
 
 /**
  * An internet-facing Application Load Balancer in front of the web servers:
  * an HTTP listener on port 80 that forwards to a target group on the web port, with a health check.
  *
  * Its security group admits port 80 from anywhere and sends nothing anywhere until targets are attached
- * (then only to their security groups, on the web port).
+ * (then only to their security groups, on the web port). With a certificate or a domain it serves HTTPS on 443 and
+ * redirects 80; with a firewall an AWS WAF web ACL guards it.
  */
 export class WebLoadBalancer extends Construct {
   /** The Application Load Balancer. */
@@ -113,6 +145,15 @@ export class WebLoadBalancer extends Construct {
   /** The worst-case time from a target's death until the load balancer stops routing to it. */
   public readonly failoverWindow: Duration;
 
+  /** The web ACL made by `firewall`; undefined without it. */
+  public readonly webAcl?: wafv2.CfnWebACL;
+
+  /** The certificate made for `domainName` in `hostedZone`; undefined when `certificate` was given or without a domain. */
+  public readonly certificate?: acm.ICertificate;
+
+  /** The alias records of `domainName` in `hostedZone`: A, and AAAA when dual-stack; empty without a zone. */
+  public readonly aliasRecords: route53.RecordSet[];
+
   /** The longest a healthy new target waits to be reported healthy: `healthyThreshold x interval`. */
   public readonly healthyAfter: Duration;
 
@@ -127,6 +168,11 @@ export class WebLoadBalancer extends Construct {
     if (!accessLogsRetention.isUnresolved() && accessLogsRetention.toDays({ integral: false }) < 1) {
       throw invalidProp('accessLogsRetention', accessLogsRetention, 'must be 1 day or more');
     }
+    if (!accessLogsRetention.isUnresolved() && !Number.isInteger(accessLogsRetention.toDays({ integral: false }))) {
+      throw invalidProp('accessLogsRetention', accessLogsRetention, 'must be a whole number of days: S3 lifecycle rules expire objects after whole days');
+    }
+    checkWebAcl(props, Stack.of(this).region);
+    checkWebDomain(this, props);
     const healthCheck = resolveWebHealthCheck(props.healthCheck);
     this.failoverWindow = failoverWindow(healthCheck);
     this.healthyAfter = healthyAfter(healthCheck);
@@ -155,12 +201,17 @@ export class WebLoadBalancer extends Construct {
     }
     if (props.webAclArn) {
       new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
+    } else if (props.firewall) {
+      this.webAcl = props.firewall._attach(this, 'Firewall', this.loadBalancer.loadBalancerArn);
+      acknowledge(this.webAcl, 'NIST.800.53.R5-WAFv2LoggingEnabled',
+        'Request logs cost per GB ingested; CloudWatch metrics and sampled requests (the last 3 hours) are on for the web ACL ' +
+        'and every rule. Add a CfnLoggingConfiguration on webAcl to keep full request logs.');
     } else {
       acknowledge(this.loadBalancer, 'NIST.800.53.R5-ALBWAFEnabled',
-        'A web ACL is an account-level choice with its own rules and cost; pass webAclArn to associate yours.');
+        'A web ACL has its own rules and monthly cost; pass firewall: WebTierFirewall.managedRules() to make one, or webAclArn to associate yours.');
     }
     if (props.accessLogs ?? true) {
-      this.accessLogsBucket = this.addAccessLogs(accessLogsRetention);
+      this.accessLogsBucket = addAccessLogs(this, this.loadBalancer, accessLogsRetention);
     }
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
@@ -182,11 +233,17 @@ export class WebLoadBalancer extends Construct {
       },
     });
 
-    if (props.certificate) {
+    if (props.domainName !== undefined && props.hostedZone !== undefined && props.certificate === undefined) {
+      this.certificate = createWebCertificate(this, props.domainName, props.hostedZone);
+    }
+    const certificate = props.certificate ?? this.certificate;
+    this.aliasRecords = props.domainName !== undefined && props.hostedZone !== undefined
+      ? createAliasRecords(this, props.domainName, props.hostedZone, this.loadBalancer) : [];
+    if (certificate) {
       this.listener = this.loadBalancer.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [props.certificate],
+        certificates: [certificate],
         sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
         open: true,
         defaultTargetGroups: [this.targetGroup],
@@ -209,93 +266,27 @@ export class WebLoadBalancer extends Construct {
       acknowledge(this.loadBalancer, 'NIST.800.53.R5-ELBv2ACMCertificateRequired', reason);
     }
   }
+}
 
-  /**
-   * `arn:<partition>:iam::<elb account>:root` of the stack's region when it has a regional ELB account,
-   * else this account's root (which may write to its own bucket anyway).
-   */
-  private regionalElbAccountPrincipal(): string {
-    const stack = Stack.of(this);
-    // Flat, not nested: one Fn::If per region inside a Fn::Join, exactly one of which yields a value.
-    // (Thirty nested Fn::If make template tooling crawl; a mapping would fail on any region it lacks.)
-    const parts: string[] = [];
-    const legacy: ICfnConditionExpression[] = [];
-    for (const region of RegionInfo.regions) {
-      const account = region.elbv2Account;
-      if (account) {
-        const inRegion = new CfnCondition(this, `AccessLogsIn${region.name}`, { expression: Fn.conditionEquals(Aws.REGION, region.name) });
-        legacy.push(inRegion);
-        parts.push(Token.asString(Fn.conditionIf(inRegion.logicalId, `arn:${region.partition}:iam::${account}:root`, '')));
-      }
-    }
-    // Fn::Or takes 2 to 10 conditions: group them.
-    const groups: ICfnConditionExpression[] = [];
-    for (let i = 0; i < legacy.length; i += 9) {
-      const group = legacy.slice(i, i + 9);
-      groups.push(group.length === 1 ? Fn.conditionOr(group[0], group[0]) : Fn.conditionOr(...group));
-    }
-    const inLegacyRegion = new CfnCondition(this, 'AccessLogsInLegacyRegion', {
-      expression: groups.length === 1 ? groups[0] : Fn.conditionOr(...groups),
-    });
-    parts.push(Token.asString(Fn.conditionIf(inLegacyRegion.logicalId, '', `arn:${stack.partition}:iam::${stack.account}:root`)));
-    return Fn.join('', parts);
+/** A web ACL for the load balancer is one regional ARN in its region, or a firewall to make: never both. */
+function checkWebAcl(props: WebLoadBalancerProps, stackRegion: string): void {
+  const arn = props.webAclArn;
+  if (arn === undefined) {
+    return;
   }
-
-  private addAccessLogs(retention: Duration): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'AccessLogs', {
-      // ALB access logs can only be written to buckets encrypted with SSE-S3.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(1) }],
-    });
-    const logBucketReason = 'This bucket holds the load balancer\'s access logs; logging access to the log bucket would need ' +
-      'yet another bucket, and so on.';
-    for (const id of ['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled', 'CT.S3.PR.2']) {
-      acknowledge(bucket, id, logBucketReason);
-    }
-    acknowledge(bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled',
-      'Access logs are operational data kept for a limited time; cross-region replication is left to the user.');
-    const sseS3Reason = 'ALB access logs can only be delivered to buckets encrypted with SSE-S3; AWS rejects SSE-KMS for them.';
-    acknowledge(bucket, 'NIST.800.53.R5-S3DefaultEncryptionKMS', sseS3Reason);
-    acknowledge(bucket, 'CT.S3.PR.10', sseS3Reason);
-    acknowledge(bucket, 'CT.S3.PR.4',
-      'Nothing consumes access-log objects as they arrive; they are read on demand (Athena, downloads) until they expire.');
-    acknowledge(bucket, 'CT.S3.PR.9',
-      'Object Lock would stop the lifecycle rule from expiring old logs; the bucket blocks public access, requires SSL ' +
-      'and keeps versions, and the logs are operational data, not records under retention rules.');
-    if (!Token.isUnresolved(Stack.of(this).region)) {
-      this.loadBalancer.logAccessLogs(bucket);
-    } else {
-      this.logAccessLogsInAnyRegion(bucket);
-    }
-    return bucket;
+  if (props.firewall !== undefined) {
+    throw invalidProp('webAclArn', arn, 'must not be given together with firewall: a load balancer has one web ACL; use one or the other');
   }
-
-  /**
-   * Access logs in an environment-agnostic stack, where CDK's `logAccessLogs` needs a region:
-   * regions since August 2022 deliver as the log-delivery service principal; older ones as a regional
-   * Elastic Load Balancing account, chosen with one condition per such region. No mapping: a `Fn::FindInMap`
-   * on a region the mapping lacks (any newer region) would fail the deployment.
-   */
-  private logAccessLogsInAnyRegion(bucket: s3.Bucket): void {
-    const stack = Stack.of(this);
-    const logs = bucket.arnForObjects(`AWSLogs/${stack.account}/*`);
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      actions: ['s3:PutObject'],
-      principals: [new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com')],
-      resources: [logs],
-    }));
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      actions: ['s3:PutObject'],
-      principals: [new iam.ArnPrincipal(this.regionalElbAccountPrincipal())],
-      resources: [logs],
-    }));
-    this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
-    this.loadBalancer.setAttribute('access_logs.s3.bucket', bucket.bucketName);
-    // The load balancer checks that it may write to the bucket when the attribute is set.
-    this.loadBalancer.node.addDependency(bucket);
+  if (Token.isUnresolved(arn)) {
+    return;
+  }
+  const match = REGIONAL_WEB_ACL_ARN.exec(arn);
+  if (!match) {
+    throw invalidProp('webAclArn', arn,
+      'must be the ARN of a regional AWS WAFv2 web ACL, arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> ' +
+      '(a load balancer cannot use a CloudFront-scoped "global" web ACL or a WAF Classic one)');
+  }
+  if (!Token.isUnresolved(stackRegion) && match[1] !== stackRegion) {
+    throw invalidProp('webAclArn', arn, `must be in the stack's region ${stackRegion}: a web ACL protects resources of its own region only`);
   }
 }

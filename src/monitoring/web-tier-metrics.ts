@@ -70,6 +70,14 @@ export class WebTierMetrics {
   }
 }
 
+/**
+ * A metric of a regional web ACL as a whole (`AWS/WAFV2`, dimensions `WebACL` (its metric name), `Region`, and `Rule` `ALL`).
+ * It is not tied to the load balancer, so it is a function of its own.
+ */
+export function webAclMetric(webAclMetricName: string, metricName: string, region: string, reading: MetricReading): cloudwatch.Metric {
+  return metric('AWS/WAFV2', metricName, { WebACL: webAclMetricName, Region: region, Rule: 'ALL' }, reading);
+}
+
 function metric(namespace: string, metricName: string, dimensionsMap: Record<string, string>, reading: MetricReading): cloudwatch.Metric {
   return new cloudwatch.Metric({ namespace, metricName, dimensionsMap, ...reading });
 }

@@ -1,18 +1,17 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { AlarmDefaults, resolveAlarmOptions, ResolvedAlarmOptions, WebTierAlarmOptions } from './web-tier-alarm-options';
+import { WebTierAlarmOptions } from './web-tier-alarm-options';
+import { createAlarmTopic } from './web-tier-alarm-topic';
+import { checkMonitoredResources, createWebTierAlarms, nodeNumber, resolveWebTierAlarmOptions, webAclMetricName } from './web-tier-alarms';
+import { createDashboard } from './web-tier-dashboard';
 import { WebTierMetrics } from './web-tier-metrics';
-import { checkIntegerInRange, invalidProp } from '../validation';
-
-const ONE_MINUTE = Duration.minutes(1);
-const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * Properties of a `WebTierMonitoring`.
@@ -156,18 +155,35 @@ export interface WebTierMonitoringProps {
    * @default - on: more than 0 in one five-minute period
    */
   readonly natPortAllocationErrorsAlarm?: WebTierAlarmOptions;
+
+  /**
+   * A regional AWS WAF web ACL in front of the load balancer, such as the one `WebTierFirewall.managedRules()` makes:
+   * adds the blocked-requests alarm and graphs its allowed and blocked requests. Its `visibilityConfig.metricName`
+   * (the `WebACL` dimension of its metrics) must be known at synth time.
+   *
+   * @default - no web ACL: no firewall alarm or graph
+   */
+  readonly webAcl?: wafv2.CfnWebACL;
+
+  /**
+   * Only with `webAcl`: the web ACL blocked more than `threshold` requests (`BlockedRequests`, Sum, all rules).
+   * A spike is an attack or scan, or a rule that blocks real users. No data is not breaching.
+   *
+   * @default - on with a web ACL: more than 1000 in one five-minute period
+   */
+  readonly blockedRequestsAlarm?: WebTierAlarmOptions;
 }
 
 /**
  * Alarms and a CloudWatch dashboard for the web tier: the load balancer and its target group, the web Auto Scaling group,
- * the Redis nodes and the NAT gateways, given as props so that it works with the tier's parts or with your own.
+ * the Redis nodes, the NAT gateways and optionally the web ACL, given as props so that it works with the tier's parts or with your own.
  *
  * Every alarm has a default threshold and can be changed or turned off through its `WebTierAlarmOptions` prop;
  * `alarms` lists all of them, and with `alarmTopic` or `createAlarmTopic` each notifies an SNS topic on ALARM and on OK.
  */
 export class WebTierMonitoring extends Construct {
   /** Every alarm created, to add actions to them all. */
-  public readonly alarms: cloudwatch.Alarm[] = [];
+  public readonly alarms: cloudwatch.Alarm[];
 
   /** The topic the alarms notify, given or created. */
   public readonly alarmTopic?: sns.ITopic;
@@ -214,42 +230,16 @@ export class WebTierMonitoring extends Construct {
   /** NAT gateway port allocation errors, one per gateway; empty when turned off. */
   public readonly natPortAllocationErrorsAlarms: cloudwatch.Alarm[];
 
-  private readonly metrics: WebTierMetrics;
+  /** Blocked-request spikes of the web ACL; undefined without `webAcl` or when turned off. */
+  public readonly blockedRequestsAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: WebTierMonitoringProps) {
     super(scope, id);
 
     // Validation first: every prop, before anything is built.
-    if (!Token.isUnresolved(props.minCapacity) && (!Number.isInteger(props.minCapacity) || props.minCapacity < 0)) {
-      throw invalidProp('minCapacity', props.minCapacity, 'must be a whole number of instances, 0 or more');
-    }
-    if (Token.isUnresolved(props.redisNodeCount)) {
-      throw invalidProp('redisNodeCount', props.redisNodeCount, 'must be a number known at synth time: one alarm is made per node');
-    }
-    checkIntegerInRange('redisNodeCount', props.redisNodeCount, 1, 6);
-    checkLiteralList('natGatewayIds', props.natGatewayIds);
-    checkLiteralList('availabilityZones', props.availabilityZones);
-    if (props.alarmTopic !== undefined && props.createAlarmTopic === true) {
-      throw invalidProp('createAlarmTopic', true, 'must not be true when alarmTopic is given: the alarms notify the given topic');
-    }
-    const options = {
-      healthyHosts: resolveAlarmOptions('healthyHostsAlarm', props.healthyHostsAlarm, countBelow(props.minCapacity)),
-      elb5xx: resolveAlarmOptions('elb5xxAlarm', props.elb5xxAlarm, ERROR_RATE),
-      target5xx: resolveAlarmOptions('target5xxAlarm', props.target5xxAlarm, ERROR_RATE),
-      responseTime: resolveAlarmOptions('responseTimeAlarm', props.responseTimeAlarm,
-        { threshold: 1, period: FIVE_MINUTES, evaluationPeriods: 3, datapointsToAlarm: 2 }),
-      inService: resolveAlarmOptions('inServiceInstancesAlarm', props.inServiceInstancesAlarm, countBelow(props.minCapacity)),
-      redisCpu: resolveAlarmOptions('redisCpuAlarm', props.redisCpuAlarm,
-        { threshold: 90, percentage: true, period: ONE_MINUTE, evaluationPeriods: 5, datapointsToAlarm: 5 }),
-      redisMemory: resolveAlarmOptions('redisMemoryAlarm', props.redisMemoryAlarm,
-        { threshold: 80, percentage: true, period: ONE_MINUTE, evaluationPeriods: 5, datapointsToAlarm: 5 }),
-      redisEvictions: resolveAlarmOptions('redisEvictionsAlarm', props.redisEvictionsAlarm, ANY_IN_FIVE_MINUTES),
-      redisReplicationLag: resolveAlarmOptions('redisReplicationLagAlarm', props.redisReplicationLagAlarm,
-        { threshold: 1, period: ONE_MINUTE, evaluationPeriods: 5, datapointsToAlarm: 5 }),
-      natPacketsDrop: resolveAlarmOptions('natPacketsDropAlarm', props.natPacketsDropAlarm,
-        { threshold: 0.01, percentage: true, period: ONE_MINUTE, evaluationPeriods: 5, datapointsToAlarm: 5 }),
-      natPortAllocationErrors: resolveAlarmOptions('natPortAllocationErrorsAlarm', props.natPortAllocationErrorsAlarm, ANY_IN_FIVE_MINUTES),
-    };
+    checkMonitoredResources(props);
+    const webAclName = props.webAcl === undefined ? undefined : webAclMetricName(props.webAcl);
+    const options = resolveWebTierAlarmOptions(props);
     for (const [prop, resolved] of [['healthyHostsAlarm', options.healthyHosts], ['inServiceInstancesAlarm', options.inService]] as const) {
       if (resolved?.threshold === 0) {
         Annotations.of(this).addWarningV2('cdk-zero-downtime-web-tier:monitoringAlarmNeverFires',
@@ -257,96 +247,29 @@ export class WebTierMonitoring extends Construct {
       }
     }
 
-    this.metrics = new WebTierMetrics(props);
+
+    const metrics = new WebTierMetrics(props);
     this.cacheClusterIds = Array.from({ length: props.redisNodeCount }, (_, i) => `${props.replicationGroupId}-${nodeNumber(i)}`);
-
-    // The load balancer and the web servers.
-    const m = this.metrics;
-    const sum = (o: ResolvedAlarmOptions) => ({ statistic: 'Sum', period: o.period });
-    if (options.healthyHosts) {
-      const o = options.healthyHosts;
-      this.healthyHostsAlarm = this.alarmBelow('HealthyHostsAlarm', o, m.targetGroup('HealthyHostCount', { statistic: 'Minimum', period: o.period }),
-        `Fewer than ${o.threshold} web servers have passed the load balancer's health check ${whenBreaching(o)}: the tier has lost its redundancy, ` +
-        'and one more failure can take the site down. Self-healing has not restored it: look at the target group\'s unhealthy targets and their ' +
-        'health-check failure reasons, and at the Auto Scaling group\'s activity history (failed launches, servers replaced in a loop). ' +
-        'No data counts as too few.');
-    }
-    if (options.elb5xx) {
-      const o = options.elb5xx;
-      // RequestCount leaves out the requests answered before a target was chosen (503 with no target): add the errors back.
-      this.elb5xxAlarm = this.alarmAbove('Elb5xxAlarm', o, percentage(o, 'Load balancer 5XX (% of requests)',
-        'IF(FILL(requests, 0) + FILL(errors, 0) > 0, 100 * FILL(errors, 0) / (FILL(requests, 0) + FILL(errors, 0)), 0)', {
-          requests: m.loadBalancer('RequestCount', sum(o)),
-          errors: m.loadBalancer('HTTPCode_ELB_5XX_Count', sum(o)),
-        }),
-      `More than ${o.threshold}% of requests got a 5XX error from the load balancer itself ${whenBreaching(o)}: users see error pages. ` +
-        '502/504 mean web servers closed connections or timed out, 503 that no server was registered. Check the healthy host count, ' +
-        'the web app\'s service logs on the servers and the load balancer\'s access logs; roll back a deploy that started it.');
-    }
-    if (options.target5xx) {
-      const o = options.target5xx;
-      this.target5xxAlarm = this.alarmAbove('Target5xxAlarm', o, percentage(o, 'Web server 5XX (% of requests)',
-        'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)', {
-          requests: m.targetGroup('RequestCount', sum(o)),
-          errors: m.targetGroup('HTTPCode_Target_5XX_Count', sum(o)),
-        }),
-      `More than ${o.threshold}% of the requests the web servers answered were 5XX errors ${whenBreaching(o)}: the web app is failing for users. ` +
-        'Check the web app\'s logs on the servers (journalctl -u webtier) and whether it reaches Redis; roll back a deploy that started it.');
-    }
-    if (options.responseTime) {
-      const o = options.responseTime;
-      this.responseTimeAlarm = this.alarmAbove('ResponseTimeAlarm', o, m.targetGroup('TargetResponseTime', { statistic: 'p99', period: o.period }),
-        `The slowest 1% of requests took more than ${o.threshold} s to be answered by the web servers ${whenBreaching(o)}: users wait. ` +
-        'Check the web servers\' CPU and the Redis alarms; add web servers if the fleet is saturated.');
-    }
-    if (options.inService) {
-      const o = options.inService;
-      this.inServiceInstancesAlarm = this.alarmBelow('InServiceInstancesAlarm', o,
-        m.autoScalingGroup('GroupInServiceInstances', { statistic: 'Minimum', period: o.period }),
-        `The web Auto Scaling group has had fewer than ${o.threshold} instances in service ${whenBreaching(o)}: it cannot keep the fleet at its minimum, ` +
-        'and the tier runs without its redundancy. Check the group\'s activity history for failed launches (capacity, quotas, launch template). ' +
-        'No data counts as too few: the group must collect group metrics.');
-    }
-
-    // Redis, one alarm per node.
-    const node = (kind: string, index: number) => `Redis${kind}Alarm${nodeNumber(index)}`;
-    this.redisCpuAlarms = this.each(this.cacheClusterIds, options.redisCpu, (clusterId, index, o) => this.alarmAbove(node('Cpu', index), o,
-      m.cacheCluster(clusterId, 'EngineCPUUtilization', { statistic: 'Average', period: o.period }),
-      `Redis node ${clusterId} has used more than ${o.threshold}% of its engine thread's CPU ${whenBreaching(o)}: every request that counts a visit ` +
-      'waits on it and may time out. Look for slow commands (SLOWLOG GET) or move to a larger node type.'));
-    this.redisMemoryAlarms = this.each(this.cacheClusterIds, options.redisMemory, (clusterId, index, o) => this.alarmAbove(node('Memory', index), o,
-      m.cacheCluster(clusterId, 'DatabaseMemoryUsagePercentage', { statistic: 'Maximum', period: o.period }),
-      `Redis node ${clusterId} has filled more than ${o.threshold}% of its memory for data ${whenBreaching(o)}. When it is full Redis evicts keys ` +
-      'that have a TTL and then refuses writes: the visit counter stops counting. Find the keys that grow, or move to a larger node type.'));
-    this.redisEvictionsAlarms = this.each(this.cacheClusterIds, options.redisEvictions, (clusterId, index, o) => this.alarmAbove(node('Evictions', index), o,
-      m.cacheCluster(clusterId, 'Evictions', sum(o)),
-      `Redis node ${clusterId} evicted more than ${o.threshold} keys ${whenBreaching(o)}: it ran out of memory and dropped data. ` +
-      'Check its memory use and move to a larger node type, or give fewer keys a longer life.'));
-    // Only replicas report ReplicationLag, and which node is the primary changes with failovers: watch every node.
-    this.redisReplicationLagAlarms = this.each(props.redisNodeCount > 1 ? this.cacheClusterIds : [], options.redisReplicationLag,
-      (clusterId, index, o) => this.alarmAbove(node('ReplicationLag', index), o,
-        m.cacheCluster(clusterId, 'ReplicationLag', { statistic: 'Maximum', period: o.period }),
-        `Redis node ${clusterId}, as a replica, has been more than ${o.threshold} s behind the primary ${whenBreaching(o)}: a failover now loses ` +
-        'the latest writes, and reads from it are stale. Check the primary\'s write load and CPU. The primary reports no lag: no data is OK.'));
-
-    // NAT gateways, one alarm per gateway.
-    this.natPacketsDropAlarms = this.each(props.natGatewayIds, options.natPacketsDrop, (gatewayId, index, o) => this.alarmAbove(
-      `NatPacketsDropAlarm${index + 1}`, o, percentage(o, 'Dropped packets (% of packets in)',
-        'IF(FILL(fromSource, 0) + FILL(fromDestination, 0) > 0, 100 * FILL(drops, 0) / (FILL(fromSource, 0) + FILL(fromDestination, 0)), 0)', {
-          drops: m.natGateway(gatewayId, 'PacketsDropCount', sum(o)),
-          fromSource: m.natGateway(gatewayId, 'PacketsInFromSource', sum(o)),
-          fromDestination: m.natGateway(gatewayId, 'PacketsInFromDestination', sum(o)),
-        }),
-      `NAT gateway ${gatewayId} dropped more than ${o.threshold}% of its packets ${whenBreaching(o)}: web servers in its Availability Zone may fail ` +
-      'to reach the internet (packages, SSM, Secrets Manager). Check the AWS Health Dashboard for NAT gateway issues in that zone.'));
-    this.natPortAllocationErrorsAlarms = this.each(props.natGatewayIds, options.natPortAllocationErrors, (gatewayId, index, o) => this.alarmAbove(
-      `NatPortAllocationErrorsAlarm${index + 1}`, o, m.natGateway(gatewayId, 'ErrorPortAllocation', sum(o)),
-      `NAT gateway ${gatewayId} failed to allocate a source port more than ${o.threshold} times ${whenBreaching(o)}: too many simultaneous connections ` +
-      'to one destination, and new outbound connections from the web servers in its zone fail. Look for connection leaks on the servers.'));
+    const made = createWebTierAlarms(this, options, {
+      metrics, cacheClusterIds: this.cacheClusterIds, natGatewayIds: props.natGatewayIds, webAcl: props.webAcl,
+    });
+    this.alarms = made.all;
+    this.healthyHostsAlarm = made.healthyHostsAlarm;
+    this.elb5xxAlarm = made.elb5xxAlarm;
+    this.target5xxAlarm = made.target5xxAlarm;
+    this.responseTimeAlarm = made.responseTimeAlarm;
+    this.inServiceInstancesAlarm = made.inServiceInstancesAlarm;
+    this.redisCpuAlarms = made.redisCpuAlarms;
+    this.redisMemoryAlarms = made.redisMemoryAlarms;
+    this.redisEvictionsAlarms = made.redisEvictionsAlarms;
+    this.redisReplicationLagAlarms = made.redisReplicationLagAlarms;
+    this.natPacketsDropAlarms = made.natPacketsDropAlarms;
+    this.natPortAllocationErrorsAlarms = made.natPortAllocationErrorsAlarms;
+    this.blockedRequestsAlarm = made.blockedRequestsAlarm;
 
     // Notifications.
     if (props.createAlarmTopic === true) {
-      const topic = this.createAlarmTopic();
+      const topic = createAlarmTopic(this);
       this.alarmTopic = topic;
       this.alarmTopicKey = topic.masterKey;
     } else {
@@ -360,188 +283,16 @@ export class WebTierMonitoring extends Construct {
       }
     }
 
-    this.dashboard = this.createDashboard(props);
-  }
 
-  /** An alarm on a value that must stay low (errors, latency, usage): no data (no traffic, nothing reported) is not breaching. */
-  private alarmAbove(id: string, o: ResolvedAlarmOptions, metric: cloudwatch.IMetric, alarmDescription: string): cloudwatch.Alarm {
-    return this.addAlarm(id, o, metric,
-      cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, cloudwatch.TreatMissingData.NOT_BREACHING, alarmDescription);
-  }
-
-  /** An alarm on a count that must stay high enough (servers): no data is breaching, since nothing shows the count is enough. */
-  private alarmBelow(id: string, o: ResolvedAlarmOptions, metric: cloudwatch.IMetric, alarmDescription: string): cloudwatch.Alarm {
-    return this.addAlarm(id, o, metric,
-      cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, cloudwatch.TreatMissingData.BREACHING, alarmDescription);
-  }
-
-  private addAlarm(id: string, o: ResolvedAlarmOptions, metric: cloudwatch.IMetric, comparisonOperator: cloudwatch.ComparisonOperator,
-    treatMissingData: cloudwatch.TreatMissingData, alarmDescription: string): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, {
-      metric,
-      threshold: o.threshold,
-      evaluationPeriods: o.evaluationPeriods,
-      datapointsToAlarm: o.datapointsToAlarm,
-      comparisonOperator,
-      treatMissingData,
-      alarmDescription,
-    });
-    this.alarms.push(alarm);
-    return alarm;
-  }
-
-  /** One alarm per id (Redis node, NAT gateway), or none when the alarm is turned off. */
-  private each(ids: string[], o: ResolvedAlarmOptions | undefined,
-    create: (id: string, index: number, o: ResolvedAlarmOptions) => cloudwatch.Alarm): cloudwatch.Alarm[] {
-    return o === undefined ? [] : ids.map((id, index) => create(id, index, o));
-  }
-
-  /**
-   * An SNS topic CloudWatch alarms of this account can publish to: encrypted with a customer-managed key whose policy lets
-   * CloudWatch use it (the AWS-managed `alias/aws/sns` key does not, and alarms could never notify), TLS enforced.
-   */
-  private createAlarmTopic(): sns.Topic {
-    const stack = Stack.of(this);
-    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: 'Encrypts the web tier alarm topic; CloudWatch alarms use it to publish',
-      enableKeyRotation: true,
-      // The key protects only notifications in flight: nothing is lost when it goes with the stack.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
-      principals: [cloudWatch],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyGrantsExceptForAwsServices',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    }));
-    const topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: 'Web tier alarms',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsOfThisAccount',
-      principals: [cloudWatch],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
-    return topic;
-  }
-
-  private createDashboard(props: WebTierMonitoringProps): cloudwatch.Dashboard {
-    const m = this.metrics;
-    const reading = (statistic: string, label: string) => ({ statistic, period: ONE_MINUTE, label });
-    const graph = (title: string, width: number, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
-      new cloudwatch.GraphWidget({ title, left, width, height: 6, ...extra });
-    const perNode = (metricName: string, statistic: string) =>
-      this.cacheClusterIds.map(clusterId => m.cacheCluster(clusterId, metricName, reading(statistic, clusterId)));
-    const perGateway = (metricName: string, label: string) =>
-      props.natGatewayIds.map((gatewayId, i) => m.natGateway(gatewayId, metricName, reading('Sum', `${label} (NAT gateway ${i + 1})`)));
-    const count = { leftYAxis: { min: 0 } };
-    const percent = { leftYAxis: { min: 0, max: 100 } };
-
-    const rows: cloudwatch.IWidget[][] = [];
-    if (this.alarms.length > 0) {
-      rows.push([new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })]);
-    }
-    // The load balancer: traffic, errors, latency, and where the healthy servers are.
-    rows.push([
-      graph('Requests', 6, [m.loadBalancer('RequestCount', reading('Sum', 'Requests'))], count),
-      graph('4XX and 5XX errors', 6, [
-        m.loadBalancer('HTTPCode_ELB_4XX_Count', reading('Sum', 'Load balancer 4XX')),
-        m.loadBalancer('HTTPCode_ELB_5XX_Count', reading('Sum', 'Load balancer 5XX')),
-        m.targetGroup('HTTPCode_Target_4XX_Count', reading('Sum', 'Web server 4XX')),
-        m.targetGroup('HTTPCode_Target_5XX_Count', reading('Sum', 'Web server 5XX')),
-      ], count),
-      graph('Response time (seconds)', 6, [
-        m.targetGroup('TargetResponseTime', reading('p50', 'p50')),
-        m.targetGroup('TargetResponseTime', reading('p99', 'p99')),
-      ], count),
-      graph('Healthy hosts per AZ', 6, props.availabilityZones.map(az => m.targetGroup('HealthyHostCount', reading('Minimum', az), az)), count),
-    ]);
-    // The web fleet against its minimum, and Redis.
-    rows.push([
-      graph('Web servers', 6, [
-        m.targetGroup('HealthyHostCount', reading('Minimum', 'Healthy')),
-        m.targetGroup('UnHealthyHostCount', reading('Maximum', 'Unhealthy')),
-        m.autoScalingGroup('GroupInServiceInstances', reading('Minimum', 'In service')),
-      ], { ...count, leftAnnotations: [{ value: props.minCapacity, label: 'Minimum capacity', color: cloudwatch.Color.RED }] }),
-      graph('Redis engine CPU (%)', 6, perNode('EngineCPUUtilization', 'Average'), percent),
-      graph('Redis memory used (%)', 6, perNode('DatabaseMemoryUsagePercentage', 'Maximum'), percent),
-      graph('Redis evictions', 6, perNode('Evictions', 'Sum'), count),
-    ]);
-    rows.push([
-      graph('Redis connections', 12, perNode('CurrConnections', 'Maximum'), count),
-      ...(this.cacheClusterIds.length > 1 ? [graph('Redis replication lag (seconds)', 12, perNode('ReplicationLag', 'Maximum'), count)] : []),
-    ]);
-    // The NAT gateways: what the web servers send out, and what gets lost.
-    rows.push([
-      graph('NAT gateway bytes', 8, [...perGateway('BytesOutToDestination', 'Out'), ...perGateway('BytesInFromDestination', 'In')], count),
-      graph('NAT gateway dropped packets', 8, perGateway('PacketsDropCount', 'Dropped'), count),
-      graph('NAT gateway port allocation errors', 8, perGateway('ErrorPortAllocation', 'Errors'), count),
-    ]);
-
-    return new cloudwatch.Dashboard(this, 'Dashboard', {
+    this.dashboard = createDashboard(this, {
+      metrics,
+      alarms: this.alarms,
+      cacheClusterIds: this.cacheClusterIds,
+      natGatewayIds: props.natGatewayIds,
+      availabilityZones: props.availabilityZones,
+      minCapacity: props.minCapacity,
       dashboardName: props.dashboardName,
-      widgets: rows,
+      webAclMetricName: webAclName,
     });
-  }
-}
-
-/** A percentage computed by metric math over the alarm's period. */
-function percentage(
-  o: ResolvedAlarmOptions, label: string, expression: string, usingMetrics: Record<string, cloudwatch.IMetric>,
-): cloudwatch.MathExpression {
-  return new cloudwatch.MathExpression({ expression, usingMetrics, label, period: o.period });
-}
-
-/** A count alarm that fires when the value falls below the fleet minimum for ten minutes. */
-function countBelow(minCapacity: number): AlarmDefaults {
-  return { threshold: minCapacity, period: ONE_MINUTE, evaluationPeriods: 10, datapointsToAlarm: 10 };
-}
-
-const ERROR_RATE: AlarmDefaults = { threshold: 5, percentage: true, period: ONE_MINUTE, evaluationPeriods: 5, datapointsToAlarm: 3 };
-
-const ANY_IN_FIVE_MINUTES: AlarmDefaults = { threshold: 0, period: FIVE_MINUTES, evaluationPeriods: 1, datapointsToAlarm: 1 };
-
-/** A Redis node's number within its replication group: `001` for the first. */
-function nodeNumber(index: number): string {
-  return String(index + 1).padStart(3, '0');
-}
-
-/** When the alarm fires, in words: "for 10 minutes in a row", "in 3 of the last 5 minutes", "in the last 5 minutes". */
-function whenBreaching(o: ResolvedAlarmOptions): string {
-  const minutes = o.period.toMinutes();
-  const unit = minutes === 1 ? 'minute' : `${minutes}-minute period`;
-  if (Token.isUnresolved(o.evaluationPeriods) || Token.isUnresolved(o.datapointsToAlarm)) {
-    return `(${o.datapointsToAlarm} of ${o.evaluationPeriods} ${unit}s)`;
-  }
-  if (o.evaluationPeriods === 1) {
-    return `in the last ${minutes === 1 ? 'minute' : `${minutes} minutes`}`;
-  }
-  if (o.datapointsToAlarm === o.evaluationPeriods) {
-    return `for ${o.evaluationPeriods} ${unit}s in a row`;
-  }
-  return `in ${o.datapointsToAlarm} of the last ${o.evaluationPeriods} ${unit}s`;
-}
-
-/** Throws when a list prop is a single unresolved list token, whose elements cannot be known at synth time. */
-function checkLiteralList(prop: string, list: string[]): void {
-  if (Token.isUnresolved(list)) {
-    throw invalidProp(prop, list, 'must be a list of ids written out (its elements may be tokens), not a single list token: one alarm is made per element');
   }
 }

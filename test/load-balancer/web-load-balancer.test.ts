@@ -1,8 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { WebLoadBalancer, WebLoadBalancerProps, WebTierNetwork } from '../../src';
-import { cidrsOfSubnets, logicalId, newStack, onlyResource, securityGroupRules, tutorialCidrs } from '../util';
+import { cidrsOfSubnets, expectInvalidProp, logicalId, newStack, onlyResource, securityGroupRules, tutorialCidrs } from '../util';
 
 /** A stack with the network and one load balancer, and nothing else. */
 function loadBalancerAlone(props: Partial<WebLoadBalancerProps> = {}) {
@@ -128,5 +128,42 @@ describe('WebLoadBalancer', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Subnets: vpc.publicSubnets.map(s => ({ Ref: logicalId(s) })),
     });
+  });
+});
+
+describe('WebLoadBalancer bad input', () => {
+  /** Builds the load balancer alone in a stack of eu-west-3 with `props`. */
+  function build(props: Partial<WebLoadBalancerProps>): void {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-3' } });
+    const network = new WebTierNetwork(stack, 'Network');
+    new WebLoadBalancer(stack, 'LoadBalancer', { vpc: network.vpc, ...props });
+  }
+
+  test.each([
+    ['a CloudFront (global) web ACL', 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/edge/11111111-2222-3333-4444-555555555555'],
+    ['a WAF Classic regional web ACL', 'arn:aws:waf-regional:eu-west-3:111111111111:webacl/11111111-2222-3333-4444-555555555555'],
+    ['a rule group', 'arn:aws:wafv2:eu-west-3:111111111111:regional/rulegroup/mine/11111111-2222-3333-4444-555555555555'],
+    ['a name, not an ARN', 'my-web-acl'],
+  ])('fails with a webAclArn that is %s', (_what, webAclArn) => {
+    expectInvalidProp(() => build({ webAclArn }), { prop: 'webAclArn', received: webAclArn, rule: /must be the ARN of a regional AWS WAFv2 web ACL/ });
+  });
+
+  test('fails with a webAclArn of another region than the stack\'s', () => {
+    const webAclArn = 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/mine/11111111-2222-3333-4444-555555555555';
+    expectInvalidProp(() => build({ webAclArn }), { prop: 'webAclArn', received: webAclArn, rule: /must be in the stack's region eu-west-3/ });
+  });
+
+  test('with a regional webAclArn of the stack\'s region, it is associated', () => {
+    const webAclArn = 'arn:aws:wafv2:eu-west-3:111111111111:regional/webacl/mine/11111111-2222-3333-4444-555555555555';
+    expect(() => build({ webAclArn })).not.toThrow();
+  });
+
+  test.each([Duration.hours(36), Duration.minutes(2 * 24 * 60 + 1)])('fails with an accessLogsRetention of %s, not whole days', (accessLogsRetention) => {
+    expectInvalidProp(() => build({ accessLogsRetention }),
+      { prop: 'accessLogsRetention', received: accessLogsRetention.toHumanString(), rule: /must be a whole number of days/ });
+  });
+
+  test('with an accessLogsRetention of 48 hours, it is two whole days and synthesizes', () => {
+    expect(() => build({ accessLogsRetention: Duration.hours(48) })).not.toThrow();
   });
 });

@@ -448,6 +448,20 @@ describe('WebTierMonitoring', () => {
       });
     });
 
+    test('with createAlarmTopic, the key lets CloudWatch use it only for alarms of this account (confused deputy)', () => {
+      // WHEN
+      const monitored = monitoredTier({ createAlarmTopic: true });
+
+      // THEN
+      const key = Object.values(resourcesOfType(monitored.template, 'AWS::KMS::Key'))[0];
+      const forCloudWatch = key.Properties.KeyPolicy.Statement.filter((st: any) => st.Principal?.Service === 'cloudwatch.amazonaws.com');
+      expect(forCloudWatch).toHaveLength(1);
+      expect(forCloudWatch[0].Condition).toEqual({
+        StringEquals: { 'aws:SourceAccount': ENV.account },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${ENV.region}:${ENV.account}:alarm:*`]] } },
+      });
+    });
+
     test('with createAlarmTopic, the topic refuses requests without TLS and admits CloudWatch alarms of this account only', () => {
       // WHEN
       const monitored = monitoredTier({ createAlarmTopic: true });

@@ -1,10 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgementFor, allAcknowledgements, appWithPolicyPlugins, controlTowerId, PolicyReport, synthWithPolicies } from './policy-harness';
-import { ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+import { WebTierFirewall, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 
 /** Every optional feature switched on, in an environment with an account and a region. */
 const ALL_FEATURES: ZeroDowntimeWebTierProps = {
@@ -38,11 +40,24 @@ function allFeaturesStack(): { report: PolicyReport; app: ReturnType<typeof appW
   return { app, stack, report: synthWithPolicies(app) };
 }
 
+/** The edge switched on: a domain in a hosted zone (certificate made in the stack) behind the managed-rules firewall. */
+function domainAndFirewallStack(): { report: PolicyReport; app: ReturnType<typeof appWithPolicyPlugins>; stack: Stack } {
+  const app = appWithPolicyPlugins();
+  const stack = new Stack(app, 'Edge', { env: { account: '111111111111', region: 'eu-west-3' } });
+  new ZeroDowntimeWebTier(stack, 'WebTier', {
+    domainName: 'shop.example.com',
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
+    firewall: WebTierFirewall.managedRules(),
+  });
+  return { app, stack, report: synthWithPolicies(app) };
+}
+
 const PACKS = ['AwsSolutions', 'NIST.800.53.R5'];
 
 describe.each([
   ['the default one-liner', defaultStack],
   ['every optional feature', allFeaturesStack],
+  ['a domain behind the firewall', domainAndFirewallStack],
 ])('policy rules on %s', (_name, build) => {
   // GIVEN / WHEN
   const { app, stack, report } = build();
@@ -71,6 +86,36 @@ describe.each([
       expect(ack.path).toMatch(new RegExp(`^${stack.stackName}/(WebTier|Custom::VpcRestrictDefaultSGCustomResourceProvider)/.+`));
       expect(ack.reason.length).toBeGreaterThan(40);
     }
+  });
+});
+
+describe('policy rules and the firewall', () => {
+  test('with the firewall on, the NIST ALBWAFEnabled acknowledgement is gone and the pack finds nothing to acknowledge', () => {
+    // GIVEN / WHEN
+    const { stack, report } = domainAndFirewallStack();
+    // THEN
+    expect(allAcknowledgements(stack).filter(a => a.id === 'NIST.800.53.R5-ALBWAFEnabled')).toEqual([]);
+    expect(report.findings.filter(f => f.rule === 'NIST.800.53.R5-ALBWAFEnabled')).toEqual([]);
+  });
+
+  test('without a web ACL, the library acknowledges ALBWAFEnabled on the load balancer', () => {
+    // GIVEN / WHEN
+    const { stack } = defaultStack();
+    // THEN
+    expect(allAcknowledgements(stack).filter(a => a.id === 'NIST.800.53.R5-ALBWAFEnabled').map(a => a.path))
+      .toEqual(['Default/WebTier/LoadBalancer/Resource']);
+  });
+
+  test('with a second load balancer beside the firewalled tier, the NIST pack reports ALBWAFEnabled on it alone (the check can fail)', () => {
+    // GIVEN
+    const app = appWithPolicyPlugins();
+    const stack = new Stack(app, 'Beside', { env: { account: '111111111111', region: 'eu-west-3' } });
+    const tier = new ZeroDowntimeWebTier(stack, 'WebTier', { firewall: WebTierFirewall.managedRules() });
+    new elbv2.ApplicationLoadBalancer(stack, 'Bare', { vpc: tier.vpc, internetFacing: true });
+    // WHEN
+    const report = synthWithPolicies(app);
+    // THEN
+    expect(report.findings.filter(f => f.rule === 'NIST.800.53.R5-ALBWAFEnabled').map(f => f.constructPath)).toEqual(['Beside/Bare/Resource']);
   });
 });
 

@@ -228,6 +228,7 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
         Effect: 'Allow',
         Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/AWSLogs/', { Ref: 'AWS::AccountId' }, '/*']] },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       });
     });
 
@@ -278,7 +279,7 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
       expect(missing).toEqual([]);
     });
 
-    test('in a stack with a region, CDK\'s own logAccessLogs grants that region\'s ELB account and needs no region mapping', () => {
+    test('in a stack with a region, the bucket policy grants that region\'s ELB account and needs no region mapping', () => {
       // WHEN
       const custom = secureTier({}, { env: { account: '111111111111', region: 'eu-west-3' } });
       // THEN

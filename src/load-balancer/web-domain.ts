@@ -1,0 +1,117 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import { Construct } from 'constructs';
+import { invalidProp } from '../validation';
+
+/** What the tier's domain is made of, as the props give it. */
+export interface WebDomainInput {
+  readonly domainName?: string;
+  readonly hostedZone?: route53.IHostedZone;
+  readonly certificate?: acm.ICertificate;
+}
+
+const LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+const DNS_NAME = new RegExp(`^(${LABEL}\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`, 'i');
+
+/** A name without its trailing dot, lower case: how DNS compares names. */
+function canonical(name: string): string {
+  return name.replace(/\.$/, '').toLowerCase();
+}
+
+/**
+ * Checks the domain props against each other and against AWS's rules, before anything is built:
+ * a valid DNS name, inside the hosted zone, with a zone or a certificate, and a certificate that covers the name and
+ * lives in the stack's region when both are known.
+ */
+export function checkWebDomain(scope: Construct, input: WebDomainInput): void {
+  const { domainName, hostedZone, certificate } = input;
+  if (certificate !== undefined) {
+    checkCertificateRegion(scope, certificate);
+  }
+  if (domainName === undefined) {
+    if (hostedZone !== undefined) {
+      throw invalidProp('hostedZone', hostedZone.node.path, 'needs domainName: the name to create in the zone');
+    }
+    return;
+  }
+  if (Token.isUnresolved(domainName)) {
+    return;
+  }
+  if (domainName.length > 253 || !DNS_NAME.test(domainName)) {
+    throw invalidProp('domainName', domainName,
+      'must be a DNS name such as shop.example.com: labels of 1 to 63 letters, digits and hyphens (not at either end), ' +
+      'separated by dots, no trailing dot, 253 characters at most');
+  }
+  if (hostedZone === undefined && certificate === undefined) {
+    throw invalidProp('domainName', domainName,
+      'needs hostedZone (to validate a certificate and create the alias record) or certificate (for HTTPS with DNS you manage)');
+  }
+  if (hostedZone !== undefined && !Token.isUnresolved(hostedZone.zoneName)) {
+    const zone = canonical(hostedZone.zoneName);
+    const name = canonical(domainName);
+    if (name !== zone && !name.endsWith(`.${zone}`)) {
+      throw invalidProp('domainName', domainName, `must be in the hosted zone ${zone} (the zone itself or a name ending in .${zone})`);
+    }
+  }
+  const names = namesCovered(certificate);
+  if (names !== undefined && !names.some(covered => covers(covered, domainName))) {
+    throw invalidProp('domainName', domainName,
+      `must be covered by the certificate, which is for ${names.join(', ')} (a wildcard covers one label only)`);
+  }
+}
+
+/** An ACM certificate for an ALB must be in the load balancer's region: refuses one whose ARN names another. */
+function checkCertificateRegion(scope: Construct, certificate: acm.ICertificate): void {
+  const stackRegion = Stack.of(scope).region;
+  if (Token.isUnresolved(stackRegion) || Token.isUnresolved(certificate.certificateArn)) {
+    return;
+  }
+  const region = certificate.certificateArn.split(':')[3]; // arn:<partition>:acm:<region>:<account>:certificate/<id>
+  if (region && region !== stackRegion) {
+    throw invalidProp('certificate', certificate.certificateArn,
+      `must be in the stack's region ${stackRegion}: a load balancer can only use an ACM certificate of its own region`);
+  }
+}
+
+/** The names a certificate made in this app covers, when all are known at synth time; undefined for an imported one. */
+function namesCovered(certificate: acm.ICertificate | undefined): string[] | undefined {
+  const resource = certificate?.node.defaultChild;
+  if (!(resource instanceof acm.CfnCertificate)) {
+    return undefined;
+  }
+  const names = [resource.domainName, ...(resource.subjectAlternativeNames ?? [])];
+  return names.some(name => Token.isUnresolved(name)) ? undefined : names;
+}
+
+/** Whether a certificate name (`shop.example.com`, `*.example.com`) covers a host name. */
+function covers(certificateName: string, host: string): boolean {
+  const pattern = canonical(certificateName);
+  const name = canonical(host);
+  if (pattern.startsWith('*.')) {
+    const dot = name.indexOf('.');
+    return dot > 0 && name.slice(dot + 1) === pattern.slice(2);
+  }
+  return pattern === name;
+}
+
+/** A DNS-validated ACM certificate for the domain, in the stack's region: validated through records in the hosted zone. */
+export function createWebCertificate(scope: Construct, domainName: string, hostedZone: route53.IHostedZone): acm.Certificate {
+  return new acm.Certificate(scope, 'Certificate', {
+    domainName,
+    validation: acm.CertificateValidation.fromDns(hostedZone),
+  });
+}
+
+/** Alias records that point the domain at the load balancer: A, and AAAA when the load balancer is dual-stack. */
+export function createAliasRecords(scope: Construct, domainName: string, hostedZone: route53.IHostedZone,
+  loadBalancer: elbv2.ApplicationLoadBalancer): route53.RecordSet[] {
+  const target = route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(loadBalancer));
+  const records: route53.RecordSet[] = [new route53.ARecord(scope, 'AliasRecord', { zone: hostedZone, recordName: domainName, target })];
+  if (loadBalancer.ipAddressType === elbv2.IpAddressType.DUAL_STACK) {
+    records.push(new route53.AaaaRecord(scope, 'AliasRecordIpv6', { zone: hostedZone, recordName: domainName, target }));
+  }
+  return records;
+}
