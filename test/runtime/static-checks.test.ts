@@ -76,8 +76,10 @@ describe('webtier.service', () => {
   const unit = fs.readFileSync(path.join(ASSETS_DIR, 'web', 'webtier.service'), 'utf8');
   const directives = (name: string) => [...unit.matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1]);
 
-  test('with the boot layout, it runs the server from /opt/webtier with the config that bootstrap-web.sh writes', () => {
-    expect(directives('ExecStart')).toEqual(['/usr/bin/python3 /opt/webtier/webtier_server.py --config /etc/webtier/webtier.conf']);
+  test('with the boot layout, it runs the application\'s start script in its folder with the environment file that bootstrap-web.sh writes', () => {
+    expect(directives('ExecStart')).toEqual(['/opt/webtier/start-app']);
+    expect(directives('WorkingDirectory')).toEqual(['/opt/webtier/app']);
+    expect(directives('EnvironmentFile')).toEqual(['/etc/webtier/webtier.env']);
   });
 
   test('with a crash or a kill, systemd restarts it after 1 s, without a start limit', () => {
