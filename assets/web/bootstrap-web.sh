@@ -85,8 +85,9 @@ printf '#!/usr/bin/env bash\n# The application'"'"'s startCommand, run by webtie
 chmod 0755 "$WEBTIER_HOME/start-app"
 
 log "starting the application on port $WEB_PORT"
-sed -e "s|/opt/webtier/app|$WEBTIER_APP_DIR|g" -e "s|/opt/webtier|$WEBTIER_HOME|g" \
-  -e "s|/etc/webtier/webtier.env|$WEBTIER_CONFIG|g" -e "s|^\(User\|Group\)=webtier$|\1=$WEBTIER_USER|" \
+sed -e "s|^WorkingDirectory=.*|WorkingDirectory=$WEBTIER_APP_DIR|" -e "s|^EnvironmentFile=.*|EnvironmentFile=$WEBTIER_CONFIG|" \
+  -e "s|/opt/webtier/start-app|$WEBTIER_HOME/start-app|" \
+  -e "s/^User=webtier$/User=$WEBTIER_USER/" -e "s/^Group=webtier$/Group=$WEBTIER_USER/" \
   "$WEBTIER_HOME/webtier.service" >"$WEBTIER_UNIT_DIR/webtier.service"
 if [ -n "${WEBTIER_LOG_GROUP:-}" ]; then
   log "shipping the application's output to $WEBTIER_LOG_GROUP"
