@@ -18,7 +18,7 @@ export interface WebApplicationOptions {
   readonly startCommand: string;
 
   /**
-   * The port the application listens on, from 1024 to 65535 but not 22 (the application runs unprivileged).
+   * The port the application listens on, from 1024 to 65535 (the application runs unprivileged; never SSH's 22).
    *
    * @default - the tier's `webPort`
    */
@@ -67,9 +67,6 @@ export const RESERVED_ENVIRONMENT = [
 
 /** The reserved prefixes: `REDIS_*` and `WEBTIER_*`. */
 const RESERVED_PREFIXES = ['REDIS_', 'WEBTIER_'];
-
-/** Ports the application may not take even though they are unprivileged-range rules aside: SSH. */
-const FORBIDDEN_PORTS = [22];
 
 /**
  * The web application the web servers run: the tutorial's hello counter, a folder of your own, or a zip built
@@ -186,10 +183,8 @@ function checkWebApplicationOptions(options: WebApplicationOptions): void {
   if (typeof start !== 'string' || (!Token.isUnresolved(start) && start.trim() === '')) {
     throw invalidProp('startCommand', start, 'must be a command that starts the application, not empty');
   }
+  // The application runs unprivileged: 1024 and up, which also keeps it off SSH's port 22.
   checkIntegerInRange('port', options.port, 1024, 65535);
-  if (options.port !== undefined && FORBIDDEN_PORTS.includes(options.port)) {
-    throw invalidProp('port', options.port, 'must not be 22 (SSH)');
-  }
   const health = options.healthCheckPath;
   if (health !== undefined && !Token.isUnresolved(health) && (!health.startsWith('/') || /[\s\x00-\x1f\x7f]/.test(health))) {
     throw invalidProp('healthCheckPath', health, 'must start with "/" and hold no spaces or control characters');
