@@ -175,6 +175,14 @@ describe('WebApplication', () => {
       expect(variablesExportedBy(userDataOf(template, logicalId(fleet.launchTemplate))).has('WEBTIER_LOG_GROUP')).toBe(false);
     });
 
+    test('with the one-liner and applicationLogs false, the tier has only its flow-log group', () => {
+      // WHEN
+      const custom = tier({ applicationLogs: false, applicationLogRetention: logs.RetentionDays.ONE_WEEK });
+      // THEN
+      expect(custom.tier.webFleet.logGroup).toBeUndefined();
+      expect(Object.keys(resourcesOfType(custom.template, 'AWS::Logs::LogGroup'))).toEqual([logicalId(custom.tier.network.flowLogGroup!)]);
+    });
+
     test('with applicationLogRetention one week, the group keeps 7 days', () => {
       // GIVEN
       const stack = new Stack(new App(), 'Stack');
