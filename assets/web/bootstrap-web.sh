@@ -106,8 +106,16 @@ JSON
   "$agent_dir/bin/amazon-cloudwatch-agent-ctl" -a fetch-config -m ec2 -s -c "file:$agent_dir/etc/webtier.json" ||
     die "cannot start the CloudWatch agent"
 fi
+units=(webtier)
+if [ "${WEBTIER_SOCKET_ACTIVATION:-false}" = true ]; then
+  # systemd listens and hands the socket to the application (fd 3), keeping it open across restarts.
+  listen="$WEB_PORT"
+  if [ -n "${WEBTIER_WEB_BIND:-}" ]; then listen="$WEBTIER_WEB_BIND:$WEB_PORT"; fi
+  sed -e "s|^ListenStream=.*|ListenStream=$listen|" "$WEBTIER_HOME/webtier.socket" >"$WEBTIER_UNIT_DIR/webtier.socket"
+  units=(webtier.socket webtier)
+fi
 systemctl daemon-reload
-systemctl enable --now webtier
+systemctl enable --now "${units[@]}"
 retry 10 curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$WEB_PORT${WEBTIER_HEALTH_PATH:-/}" ||
   die "the application is not answering on port $WEB_PORT at ${WEBTIER_HEALTH_PATH:-/}"
 log "done"

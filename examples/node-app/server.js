@@ -28,6 +28,11 @@ const server = http.createServer(async (req, res) => {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
   }
 });
-server.listen(Number(env.PORT || 8000), env.WEB_BIND || '0.0.0.0', () => {
-  console.log(`node-app: ${env.INSTANCE_ID} on port ${server.address().port}`);
-});
+if (env.LISTEN_FDS === '1' && Number(env.LISTEN_PID) === process.pid) {
+  // socketActivation: systemd listens on PORT and hands the socket over as file descriptor 3.
+  server.listen({ fd: 3 }, () => console.log(`node-app: ${env.INSTANCE_ID} on the socket systemd passed (fd 3)`));
+} else {
+  server.listen(Number(env.PORT || 8000), env.WEB_BIND || '0.0.0.0', () => {
+    console.log(`node-app: ${env.INSTANCE_ID} on port ${server.address().port}`);
+  });
+}

@@ -48,6 +48,15 @@ export interface WebApplicationOptions {
    * @default - none
    */
   readonly installCommands?: string[];
+
+  /**
+   * systemd holds the listening socket (`webtier.socket`) and hands it to the application as file descriptor 3
+   * (`LISTEN_FDS=1`, `LISTEN_PID`): connections that arrive while the application restarts wait in the socket's
+   * queue instead of being refused. The application must then serve the inherited socket instead of binding `PORT`.
+   *
+   * @default false
+   */
+  readonly socketActivation?: boolean;
 }
 
 /** Where the web servers download an application from, once bound to a construct. */
@@ -139,6 +148,9 @@ export abstract class WebApplication {
   /** The commands run once at boot before the start. */
   public readonly installCommands: string[];
 
+  /** Whether systemd passes the listening socket to the application. */
+  public readonly socketActivation: boolean;
+
   protected constructor(options: WebApplicationOptions) {
     checkWebApplicationOptions(options);
     this.startCommand = options.startCommand;
@@ -146,6 +158,7 @@ export abstract class WebApplication {
     this.healthCheckPath = options.healthCheckPath ?? '/';
     this.environment = { ...(options.environment ?? {}) };
     this.installCommands = [...(options.installCommands ?? [])];
+    this.socketActivation = options.socketActivation ?? false;
   }
 
   /**

@@ -292,6 +292,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       installCommands: this.application.installCommands,
       environment: this.application.environment,
       healthCheckPath: this.application.healthCheckPath,
+      socketActivation: this.application.socketActivation,
       redisHost: props.redis?.endpointAddress ?? '',
       redisPort: props.redis?.port ?? 6379,
       redisTls: props.redis?.tls ?? false,

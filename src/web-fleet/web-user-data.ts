@@ -9,6 +9,7 @@ export const WEB_BOOT_FILES = [
   'web/bootstrap-web.sh',
   'web/signal-ready.sh',
   'web/webtier.service',
+  'web/webtier.socket',
 ];
 
 /** Where an S3 object is. */
@@ -29,6 +30,7 @@ export interface WebUserDataOptions {
   readonly installCommands: string[];
   readonly environment: Record<string, string>;
   readonly healthCheckPath: string;
+  readonly socketActivation: boolean;
   readonly redisHost: string;
   readonly redisPort: number;
   readonly redisTls: boolean;
@@ -71,6 +73,7 @@ export function webUserData(options: WebUserDataOptions): string[] {
       WEBTIER_REGION: options.region,
       WEBTIER_APP_ASSET: s3Url(options.application),
       WEBTIER_HEALTH_PATH: options.healthCheckPath,
+      ...(options.socketActivation ? { WEBTIER_SOCKET_ACTIVATION: true } : {}),
       WEBTIER_REDIS_HOST: options.redisHost,
       WEBTIER_REDIS_PORT: options.redisPort,
       WEBTIER_REDIS_TLS: options.redisTls,

@@ -27,6 +27,20 @@ export interface BootStandInsOptions {
   readonly registry: Cleanup;
 }
 
+/** Binds argv[1] (`[host:]port`), puts the listening socket on fd 3 and execs argv[2:] with LISTEN_FDS/LISTEN_PID. */
+const PASS_SOCKET = [
+  'import os, socket, sys',
+  'host, _, port = sys.argv[1].rpartition(":")',
+  's = socket.socket()',
+  's.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
+  's.bind((host or "0.0.0.0", int(port)))',
+  's.listen(1024)',
+  'if s.fileno() != 3: os.dup2(s.fileno(), 3)',
+  'os.set_inheritable(3, True)',
+  'os.environ.update(LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))',
+  'os.execvp(sys.argv[2], sys.argv[2:])',
+].join('\n');
+
 export function bootStandIns(opts: BootStandInsOptions): BootStandIns {
   const dir = tempDir('boot-stand-ins', opts.registry);
   const binDir = path.join(dir, 'bin');
@@ -56,7 +70,10 @@ else if (args[0] !== 'cloudformation') { process.stderr.write('stand-in aws: une
 set -euo pipefail
 printf '%s\\n' "$(${JSON.stringify(process.execPath)} -e 'console.log(JSON.stringify(["systemctl", ...process.argv.slice(1)]))' -- "$@")" >>${JSON.stringify(log)}
 [ "$1" = enable ] || exit 0
-unit="$WEBTIER_UNIT_DIR/$3.service"
+unit="$WEBTIER_UNIT_DIR/\${*: -1}.service"
+# With a .socket unit, listen as systemd would and pass the socket as fd 3 (LISTEN_FDS=1, LISTEN_PID).
+socket_unit=""
+for arg in "$@"; do case "$arg" in *.socket) socket_unit="$WEBTIER_UNIT_DIR/$arg" ;; esac; done
 units=("$unit")
 if [ -d "$unit.d" ]; then units+=("$unit.d"/*.conf); fi
 get() { sed -n "s/^$1=//p" "\${units[@]}" | tail -n 1; }
@@ -69,8 +86,13 @@ mkdir -p "$(dirname "$out")"
   . "$env_file"
   set +a
   cd "$work_dir"
+  if [ -z "$socket_unit" ]; then
+    # shellcheck disable=SC2086
+    exec setsid $exec_start
+  fi
+  listen=$(sed -n 's/^ListenStream=//p' "$socket_unit")
   # shellcheck disable=SC2086
-  exec setsid $exec_start
+  exec setsid python3 -c '${PASS_SOCKET}' "$listen" $exec_start
 ) </dev/null >>"$out" 2>&1 &
 echo "$!" >>${JSON.stringify(pids)}
 `, { mode: 0o755 });

@@ -50,7 +50,15 @@ const EXAMPLES: Example[] = [
     page: '/',
     count: (body) => Number(/Counter: (\d+)/.exec(body)?.[1]),
     counterKey: 'webtier:node:counter',
-    startLine: /^node-app: i-0boot/m,
+    startLine: /^node-app: i-0boot\S* on port/m,
+  },
+  {
+    name: 'the Node.js example with socketActivation (systemd passes the listening socket)',
+    build: (outdir) => nodeExampleApp(outdir, { socketActivation: true }),
+    page: '/',
+    count: (body) => Number(/Counter: (\d+)/.exec(body)?.[1]),
+    counterKey: 'webtier:node:counter',
+    startLine: /^node-app: i-0boot\S* on the socket systemd passed \(fd 3\)/m,
   },
 ];
 
@@ -194,7 +202,8 @@ describeWith(['redis-server', 'redis-tls', 'python3-redis', 'openssl', 'curl'])(
       const unit = fs.readFileSync(path.join(root, 'units', 'webtier.service'), 'utf8');
       expect(unit).toMatch(new RegExp(`^User=${os.userInfo().username}$`, 'm'));
       expect(unit).toMatch(/^Restart=always$/m);
-      expect(standIns.calls().filter((c) => c[0] === 'systemctl').map((c) => c.slice(1))).toEqual([['daemon-reload'], ['enable', '--now', 'webtier']]);
+      const units = example.name.includes('socketActivation') ? ['webtier.socket', 'webtier'] : ['webtier'];
+      expect(standIns.calls().filter((c) => c[0] === 'systemctl').map((c) => c.slice(1))).toEqual([['daemon-reload'], ['enable', '--now', ...units]]);
     });
   });
 });

@@ -73,6 +73,15 @@ describe('WebApplication', () => {
     custom.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/status' });
   });
 
+  test('with socketActivation, the boot sets up webtier.socket; without it, it does not', () => {
+    // WHEN
+    const socket = tier({ application: nodeApp({ socketActivation: true }) });
+    // THEN
+    expect(socket.variables.get('WEBTIER_SOCKET_ACTIVATION')).toBe('true');
+    expect(node.variables.has('WEBTIER_SOCKET_ACTIVATION')).toBe(false);
+    expect(hello.variables.has('WEBTIER_SOCKET_ACTIVATION')).toBe(false);
+  });
+
   test('with environment, each variable reaches the boot as WEBTIER_ENV_<name>', () => {
     // THEN
     expect(node.variables.get('WEBTIER_ENV_GREETING')).toBe('bonjour');
