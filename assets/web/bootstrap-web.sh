@@ -94,6 +94,12 @@ if [ -n "${WEBTIER_LOG_GROUP:-}" ]; then
   mkdir -p "$(dirname "$WEBTIER_APP_LOG")" "$WEBTIER_UNIT_DIR/webtier.service.d"
   printf '[Service]\nStandardOutput=append:%s\nStandardError=append:%s\n' "$WEBTIER_APP_LOG" "$WEBTIER_APP_LOG" \
     >"$WEBTIER_UNIT_DIR/webtier.service.d/logs.conf"
+  # Keep the local copy small: the log group keeps the history. copytruncate, since systemd holds the file open.
+  logrotate_dir="${WEBTIER_LOGROTATE_DIR:-/etc/logrotate.d}"
+  if [ -d "$logrotate_dir" ]; then
+    printf '%s {\n  daily\n  rotate 3\n  maxsize 100M\n  missingok\n  notifempty\n  copytruncate\n  compress\n}\n' \
+      "$WEBTIER_APP_LOG" >"$logrotate_dir/webtier"
+  fi
   agent_dir="${WEBTIER_CWAGENT_DIR:-/opt/aws/amazon-cloudwatch-agent}"
   [ -x "$agent_dir/bin/amazon-cloudwatch-agent-ctl" ] || retry 3 dnf install -y -q amazon-cloudwatch-agent ||
     die "cannot install amazon-cloudwatch-agent"

@@ -117,6 +117,7 @@ describeWith(['redis-server', 'redis-tls', 'python3-redis', 'openssl', 'curl'])(
       const home = path.join(root, 'opt', 'webtier');
       envFile = path.join(root, 'etc', 'webtier', 'webtier.env');
       fs.mkdirSync(path.join(root, 'units'));
+      fs.mkdirSync(path.join(root, 'logrotate.d'));
       port = await freePort();
       const imds = await startFakeImds({ instanceId: 'i-0boot0000000001', region: 'eu-west-3', registry: perApp });
       standIns = bootStandIns({ s3Objects: zippedAssets(outdir, stack, perApp), secret: TOKEN, registry: perApp });
@@ -140,6 +141,7 @@ describeWith(['redis-server', 'redis-tls', 'python3-redis', 'openssl', 'curl'])(
         WEBTIER_UNIT_DIR: path.join(root, 'units'),
         WEBTIER_APP_LOG: path.join(root, 'log', 'app.log'),
         WEBTIER_CWAGENT_DIR: standIns.cwAgentDir,
+        WEBTIER_LOGROTATE_DIR: path.join(root, 'logrotate.d'),
         WEBTIER_WEB_BIND: LOOPBACK,
         WEBTIER_READY_POLL_SECONDS: '0.2',
         // The test CA, trusted the way each application takes it (ElastiCache's certificates need none of this).
@@ -195,6 +197,8 @@ describeWith(['redis-server', 'redis-tls', 'python3-redis', 'openssl', 'curl'])(
       expect(config.logs.logs_collected.files.collect_list).toEqual([expect.objectContaining({ file_path: logFile, log_group_name: LOG_GROUP })]);
       const ctl = standIns.calls().find((c) => c[0] === 'amazon-cloudwatch-agent-ctl')!;
       expect(ctl.slice(1, 3)).toEqual(['-a', 'fetch-config']);
+      // and logrotate keeps the local file small, truncating it in place (systemd holds it open)
+      expect(fs.readFileSync(path.join(root, 'logrotate.d', 'webtier'), 'utf8')).toMatch(new RegExp(`^${logFile} \\{[^}]*copytruncate`));
     });
 
     test('systemd runs it as the application\'s own user, restarting it always', () => {
