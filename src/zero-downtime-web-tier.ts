@@ -8,6 +8,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { WebApplication } from './application/web-application';
 import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
 import { WebTierFirewall } from './firewall/web-tier-firewall';
@@ -67,16 +68,37 @@ export interface ZeroDowntimeWebTierProps {
   readonly availabilityZones?: string[];
 
   /**
+   * The web application the web servers run: your own with `WebApplication.fromDirectory('./app', { startCommand })`.
+   *
+   * @default WebApplication.helloCounter() - the tutorial's `/cgi-bin/hello.py` and `/cgi-bin/ping.py`
+   */
+  readonly application?: WebApplication;
+
+  /**
+   * Ship the application's standard output and error to a CloudWatch Logs group (`webFleet.logGroup`).
+   *
+   * @default true
+   */
+  readonly applicationLogs?: boolean;
+
+  /**
+   * How long CloudWatch Logs keeps the application's logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly applicationLogRetention?: logs.RetentionDays;
+
+  /**
    * How the load balancer checks the web servers.
    *
-   * @default - `/cgi-bin/ping.py` every 30 s, timeout 3 s, healthy after 2 passes, unhealthy after 2 failures
+   * @default - the application's `healthCheckPath` (`/cgi-bin/ping.py` for the hello counter) every 30 s, timeout 3 s, healthy after 2 passes, unhealthy after 2 failures
    */
   readonly healthCheck?: WebHealthCheck;
 
   /**
    * The port the web servers listen on.
    *
-   * @default 8000
+   * @default - the application's `port`, else 8000
    */
   readonly webPort?: number;
 
@@ -367,11 +389,12 @@ export class ZeroDowntimeWebTier extends Construct {
       subnets = placeInNetwork(network);
     }
 
+    const application = props.application ?? WebApplication.helloCounter();
     this.webLoadBalancer = new WebLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
       vpcSubnets: subnets.alb,
-      webPort: props.webPort,
-      healthCheck: props.healthCheck,
+      webPort: props.webPort ?? application.port,
+      healthCheck: { ...props.healthCheck, path: props.healthCheck?.path ?? application.healthCheckPath },
       deregistrationDelay: props.deregistrationDelay,
       certificate: props.certificate,
       accessLogs: props.accessLogs,
@@ -405,10 +428,10 @@ export class ZeroDowntimeWebTier extends Construct {
     this.webFleet = new WebFleet(this, 'WebFleet', {
       vpc: this.vpc,
       vpcSubnets: subnets.web,
-      redisHost: this.cache.endpointAddress,
-      redisPort: this.cache.port,
-      redisTls: this.cache.tls,
-      redisAuthSecret: this.cache.authToken,
+      redis: this.cache,
+      application,
+      applicationLogs: props.applicationLogs,
+      applicationLogRetention: props.applicationLogRetention,
       webPort: props.webPort,
       instanceType: props.webInstanceType,
       minCapacity: props.webMinCapacity,
@@ -466,8 +489,8 @@ export class ZeroDowntimeWebTier extends Construct {
     const host = props.domainName ?? this.loadBalancer.loadBalancerDnsName;
     const https = props.certificate !== undefined || props.domainName !== undefined;
     new CfnOutput(this, 'LoadBalancerUrl', {
-      description: props.domainName !== undefined ? 'The hello page, at your domain' : 'The hello page, through the load balancer',
-      value: `${https ? 'https' : 'http'}://${host}/cgi-bin/hello.py`,
+      description: `${props.application ? 'The application' : 'The hello page'}, ${props.domainName !== undefined ? 'at your domain' : 'through the load balancer'}`,
+      value: `${https ? 'https' : 'http'}://${host}${props.application ? '/' : '/cgi-bin/hello.py'}`,
     });
     new CfnOutput(this, 'BastionElasticIp', {
       description: 'The Elastic IP the bastion keeps across replacements',
