@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,11 +11,11 @@ import { RedisCache } from './cache/redis-cache';
 import { WebHealthCheck } from './load-balancer/web-health-check';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
 import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
-import { parseCidr } from './network/cidr';
 import { SubnetGroup, SubnetLayout } from './network/subnet-layout';
 import { WebTierNetwork } from './network/web-tier-network';
-import { invalidProp } from './validation';
+import { checkPropsObject } from './validation';
 import { WebFleet } from './web-fleet/web-fleet';
+import { checkTierProps, webFleetSettingsOf } from './zero-downtime-web-tier-checks';
 
 /**
  * Properties of a `ZeroDowntimeWebTier`. Every one is optional: the defaults build the tutorial's architecture.
@@ -293,12 +293,9 @@ export class ZeroDowntimeWebTier extends Construct {
 
   constructor(scope: Construct, id: string, props: ZeroDowntimeWebTierProps = {}) {
     super(scope, id);
-
-    (props.sshAllowedCidrs ?? []).forEach((cidr, index) => {
-      if (!Token.isUnresolved(cidr)) {
-        parseCidr(`sshAllowedCidrs[${index}]`, cidr);
-      }
-    });
+    checkPropsObject('props', props);
+    props = props ?? {};
+    checkTierProps(this, props);
 
     this.network = new WebTierNetwork(this, 'Network', {
       subnetLayout: props.subnetLayout,
@@ -322,12 +319,6 @@ export class ZeroDowntimeWebTier extends Construct {
       webAclArn: props.webAclArn,
     });
     const healthyAfter = this.webLoadBalancer.healthyAfter;
-    if (props.deployTimeout && !props.deployTimeout.isUnresolved() && !healthyAfter.isUnresolved()
-      && props.deployTimeout.toSeconds() <= healthyAfter.toSeconds()) {
-      throw invalidProp('deployTimeout', props.deployTimeout,
-        `must be longer than healthCheck.healthyThreshold x healthCheck.interval (${healthyAfter.toSeconds()} seconds): ` +
-        'a healthy new web server may need that long to be reported healthy, so deploys would fail at random');
-    }
 
     this.cache = new RedisCache(this, 'Cache', {
       vpc: this.vpc,
@@ -348,12 +339,7 @@ export class ZeroDowntimeWebTier extends Construct {
       redisPort: this.cache.port,
       redisTls: this.cache.tls,
       redisAuthSecret: this.cache.authToken,
-      webPort: props.webPort,
-      instanceType: props.webInstanceType,
-      minCapacity: props.webMinCapacity,
-      maxCapacity: props.webMaxCapacity,
-      desiredCapacity: props.webDesiredCapacity,
-      cpuTargetUtilizationPercent: props.webCpuTargetUtilization,
+      ...webFleetSettingsOf(props),
       deployTimeout: props.deployTimeout ?? defaultDeployTimeout(healthyAfter),
       targetGroup: this.webLoadBalancer.targetGroup,
       keyPair,

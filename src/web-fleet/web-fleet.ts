@@ -1,16 +1,17 @@
-import { Annotations, Aws, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { checkDeployTimeout, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
 import { webUserData } from './web-user-data';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { checkUserDataSize } from '../instance-files';
 import { declareAvailabilityZones, hardenedLaunchTemplate, instancePolicy, instanceRole, SINGLE_INSTANCE_TYPE_REASON } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
-import { checkCapacity, checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
+import { checkIntegerInRange, checkRequired, checkSecondsInRange, warn } from '../validation';
 
 /**
  * Properties of a `WebFleet`.
@@ -35,8 +36,8 @@ export interface WebFleetProps {
   readonly targetGroup?: elbv2.IApplicationTargetGroup;
 
   /**
-   * How long a deploy waits for each new server to become ready before it fails and rolls back,
-   * from 1 minute to 12 hours.
+   * How long a deploy waits for each new server to become ready before it fails and rolls back, up to 12 hours;
+   * longer than the 210 seconds a server needs to launch and boot (plus the time the target group needs to report it healthy).
    *
    * @default Duration.minutes(15)
    */
@@ -75,14 +76,14 @@ export interface WebFleetProps {
   readonly redisAuthSecret?: secretsmanager.ISecret;
 
   /**
-   * The port the web servers listen on.
+   * The port the web servers listen on, from 1024 to 65535 (the app runs unprivileged).
    *
    * @default 8000
    */
   readonly webPort?: number;
 
   /**
-   * The web servers' instance type.
+   * The web servers' instance type, `<family>.<size>`.
    *
    * @default t3.micro
    */
@@ -98,7 +99,7 @@ export interface WebFleetProps {
   /**
    * The most web servers.
    *
-   * @default 2
+   * @default - 2, or `minCapacity` when that is larger
    */
   readonly maxCapacity?: number;
 
@@ -167,28 +168,20 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: WebFleetProps) {
     super(scope, id);
 
-    this.webPort = props.webPort ?? 8000;
-    checkIntegerInRange('webPort', this.webPort, 1, 65535);
+    checkRequired('vpc', props?.vpc);
+    checkRequired('redisHost', props.redisHost);
+    const { webPort, minCapacity, maxCapacity } = resolveWebFleetSettings(props, WEB_FLEET_NAMES);
+    this.webPort = webPort;
+    this.minCapacity = minCapacity;
     const redisPort = props.redisPort ?? 6379;
     checkIntegerInRange('redisPort', redisPort, 1, 65535);
-    const minCapacity = props.minCapacity ?? 2;
-    this.minCapacity = minCapacity;
-    const maxCapacity = props.maxCapacity ?? Math.max(2, minCapacity);
-    checkCapacity(
-      { minName: 'webMinCapacity', maxName: 'webMaxCapacity', desiredName: 'webDesiredCapacity' },
-      { min: minCapacity, max: maxCapacity, desired: props.desiredCapacity },
-    );
     const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
     checkSecondsInRange('healthCheckGracePeriod', gracePeriod, 0, 7200);
     const deployTimeout = props.deployTimeout ?? Duration.minutes(15);
-    checkSecondsInRange('deployTimeout', deployTimeout, 60, 12 * 3600);
-    checkIntegerInRange('webCpuTargetUtilization', props.cpuTargetUtilizationPercent, 1, 100);
-    if (props.cpuTargetUtilizationPercent !== undefined && minCapacity < 2) {
-      throw invalidProp('webMinCapacity', minCapacity, 'must be 2 or more with CPU scaling: scaling in must never leave fewer than 2 web servers');
-    }
+    checkDeployTimeout('deployTimeout', deployTimeout, Duration.seconds(0), '');
     if (minCapacity < 2) {
-      Annotations.of(this).addWarningV2('cdk-zero-downtime-web-tier:webFleetBelowTwo',
-        `webMinCapacity is ${minCapacity}: with fewer than 2 web servers the tier is no longer zero-downtime (losing one server, or replacing it, stops service)`);
+      warn(this, 'webFleetBelowTwo',
+        `minCapacity is ${minCapacity}: with fewer than 2 web servers the tier is no longer zero-downtime (losing one server, or replacing it, stops service)`);
     }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
