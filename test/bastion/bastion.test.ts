@@ -19,7 +19,10 @@ describe('Bastion', () => {
   const { bastion, template } = bastionAlone();
   const userData = userDataOf(template, logicalId(bastion.launchTemplate));
   const eipId = logicalId(bastion.elasticIp);
-  const statements = statementsGrantedTo(template, logicalId(bastion.role));
+  // Session Manager's statements (SessionManager*) are checked on their own below; the rest is the bastion's own.
+  const granted = statementsGrantedTo(template, logicalId(bastion.role));
+  const sessionManager = granted.filter(s => String(s.Sid).startsWith('SessionManager'));
+  const statements = granted.filter(s => !sessionManager.includes(s));
 
   test('used alone in a stack, it synthesizes one Auto Scaling group of exactly one instance', () => {
     // THEN
@@ -74,13 +77,22 @@ describe('Bastion', () => {
     expect(eipStatements[0].Resource['Fn::Join'][1].slice(-2)).toEqual([':elastic-ip/', { 'Fn::GetAtt': [eipId, 'AllocationId'] }]);
   });
 
-  test('with no props, the role\'s only AWS managed policy is AmazonSSMManagedInstanceCore', () => {
+  test('with no props, the role has no AWS managed policy (AmazonSSMManagedInstanceCore would read every SSM parameter)', () => {
     // THEN
     const role = resourcesOfType(template, 'AWS::IAM::Role')[logicalId(bastion.role)];
-    const awsManaged = role.Properties.ManagedPolicyArns.filter((arn: unknown) => JSON.stringify(arn).includes(':iam::aws:policy/'));
-    expect(awsManaged).toEqual([
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain(':iam::aws:policy/');
+  });
+
+  test('with no props, Session Manager works through the agent\'s own actions only, and no ssm:GetParameter', () => {
+    // THEN
+    expect(sessionManager.map(s => [s.Sid, s.Action].flat())).toEqual([
+      ['SessionManagerRegister', 'ssm:UpdateInstanceInformation'],
+      ['SessionManagerChannels', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel',
+        'ssmmessages:OpenDataChannel'],
+      ['SessionManagerMessages', 'ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage',
+        'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply'],
     ]);
+    expect(JSON.stringify(granted)).not.toMatch(/ssm:Get|ssm:\*|"\*"\s*,?\s*"Effect"|"Action":"\*"/);
   });
 
   test('with no props, the bastion admits no SSH at all', () => {
