@@ -90,10 +90,10 @@ export function checkSecondsInRange(prop: string, value: Duration | undefined, m
 
 /**
  * Throws unless `value` is a list (JavaScript callers may pass one string where a list is expected).
- * `undefined` and unresolved lists pass.
+ * `undefined`, `null` (the default applies) and unresolved lists pass.
  */
 export function checkList(prop: string, value: unknown, example: string): void {
-  if (value === undefined || unresolved(value)) {
+  if (value === undefined || value === null || unresolved(value)) {
     return;
   }
   if (!Array.isArray(value)) {
@@ -101,9 +101,9 @@ export function checkList(prop: string, value: unknown, example: string): void {
   }
 }
 
-/** Throws unless the props object is an object; `undefined` passes (every prop optional). */
+/** Throws unless the props object is an object; `undefined` and `null` pass (every prop optional, the defaults apply). */
 export function checkPropsObject(prop: string, value: unknown): void {
-  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+  if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
     throw invalidProp(prop, value, 'must be an object of props, or left out');
   }
 }

@@ -110,7 +110,7 @@ function checkHealthyHttpCodes(prop: string, codes: string): void {
  * @param prop the name of the prop, for error messages
  */
 export function resolveWebHealthCheck(healthCheck: WebHealthCheck | undefined, prop = 'healthCheck'): ResolvedWebHealthCheck {
-  checkPropsObject(prop, healthCheck ?? undefined);
+  checkPropsObject(prop, healthCheck);
   healthCheck = healthCheck ?? {};
   const resolved: ResolvedWebHealthCheck = {
     path: healthCheck.path ?? '/cgi-bin/ping.py',

@@ -100,7 +100,7 @@ function tutorialGroup(group: SubnetGroup): string[] {
  * no two subnets overlapping, every group the same length, at least 2 AZs, a VPC prefix from /16 to /28.
  */
 export function resolveSubnetLayout(layout: SubnetLayout | undefined): ResolvedSubnetLayout {
-  checkPropsObject('subnetLayout', layout ?? undefined);
+  checkPropsObject('subnetLayout', layout);
   layout = layout ?? {};
   const vpcCidr = layout.vpcCidr ?? '10.0.0.0/16';
   const groups = {} as Record<SubnetGroup, string[]>;
