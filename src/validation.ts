@@ -117,8 +117,8 @@ export function checkRequired(prop: string, value: unknown): void {
 
 /** Sizes of EC2 instance types: nano to xlarge, 2xlarge to 112xlarge, metal and metal-48xl. */
 const INSTANCE_SIZE = /^(nano|micro|small|medium|large|([1-9]\d{0,2})?xlarge|metal(-[1-9]\d{0,2}xl)?)$/;
-/** Families of EC2 instance types: a letter, then letters, digits and dashes (t3, m7g, c6gn, u-6tb1, mac2-m2pro). */
-const INSTANCE_FAMILY = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** Families of EC2 instance types as CDK reads them: letters, a generation, then attributes (t3, m7g, c6gn, r5dn, x2iedn). */
+const INSTANCE_FAMILY = /^[a-z]+\d{1,2}[a-z-]*$/;
 
 /**
  * Throws unless `value` is an `ec2.InstanceType` shaped `<family>.<size>` (`t3.micro`, `m7g.2xlarge`):
@@ -137,7 +137,8 @@ export function checkInstanceType(prop: string, value: ec2.InstanceType | undefi
   }
   const [family, size, ...rest] = text.split('.');
   if (rest.length > 0 || size === undefined || !INSTANCE_FAMILY.test(family)) {
-    throw invalidProp(prop, value, 'must be an EC2 instance type shaped <family>.<size>, such as "t3.micro" (no "ec2." or "cache." prefix)');
+    throw invalidProp(prop, value, 'must be an EC2 instance type shaped <family>.<size>, such as "t3.micro" (no "ec2." or "cache." prefix; ' +
+      'families whose architecture CDK cannot read, such as u-6tb1 or mac2-m2, are not supported)');
   }
   if (!INSTANCE_SIZE.test(size)) {
     throw invalidProp(prop, value,

@@ -43,7 +43,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   });
   const healthy: Duration = healthyAfter(healthCheck);
   checkDeployTimeout('deployTimeout', props.deployTimeout, healthy,
-    healthy.isUnresolved() ? '' : `healthCheck.healthyThreshold x healthCheck.interval (${healthy.toSeconds()} seconds) `);
+    healthy.isUnresolved() ? '' : `healthCheck.healthyThreshold x healthCheck.interval (${healthy.toSeconds()} seconds)`);
 
   resolveRedisSettings({
     nodeType: props.redisNodeType,

@@ -78,7 +78,8 @@ export function checkDeployTimeout(prop: string, deployTimeout: Duration | undef
   }
   const needed = BOOT_SECONDS + healthyAfter.toSeconds();
   if (deployTimeout.toSeconds() <= needed) {
-    throw invalidProp(prop, deployTimeout, `must be longer than ${healthyAfterText}plus ${BOOT_SECONDS} seconds ` +
+    const healthCheck = healthyAfterText ? `${healthyAfterText} plus ` : '';
+    throw invalidProp(prop, deployTimeout, `must be longer than ${healthCheck}${BOOT_SECONDS} seconds ` +
       `for a new server to launch (${READY_MARGIN_SECONDS} s) and install and start the app (${BOOTSTRAP_SECONDS} s), ` +
       `${needed} seconds in all: a shorter timeout fails every deploy`);
   }

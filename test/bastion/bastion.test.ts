@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Bastion, BastionProps, WebTierNetwork } from '../../src';
 import {
@@ -128,5 +128,43 @@ describe('Bastion', () => {
     // THEN
     const launchTemplate = onlyResource(custom, 'AWS::EC2::LaunchTemplate');
     expect(custom.toJSON().Parameters[launchTemplate.Properties.LaunchTemplateData.ImageId.Ref].Default).toMatch(/arm64$/);
+  });
+});
+
+describe('Bastion warnings', () => {
+  test.each<[string, ec2.IPeer]>([
+    ['ec2.Peer.anyIpv4()', ec2.Peer.anyIpv4()],
+    ['ec2.Peer.ipv4("0.0.0.0/0")', ec2.Peer.ipv4('0.0.0.0/0')],
+    ['ec2.Peer.anyIpv6()', ec2.Peer.anyIpv6()],
+  ])('warns with allowSshAccessFrom(%s): SSH open to the whole internet', (_case, peer) => {
+    // GIVEN
+    const stack = newStack();
+    const bastion = new Bastion(stack, 'Bastion', { vpc: new WebTierNetwork(stack, 'Network').vpc });
+    // WHEN
+    bastion.allowSshAccessFrom(peer);
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Bastion',
+      Match.stringLikeRegexp(`SSH into the bastion is open to ${peer.uniqueId.replace(/\./g, '\\.')}.*\\[ack: cdk-zero-downtime-web-tier:sshOpenToWorld\\]`));
+    expect(warnings).toHaveLength(1);
+  });
+
+  test('with allowSshAccessFrom a /32, there is no warning', () => {
+    // GIVEN
+    const stack = newStack();
+    const bastion = new Bastion(stack, 'Bastion', { vpc: new WebTierNetwork(stack, 'Network').vpc });
+    // WHEN
+    bastion.allowSshAccessFrom(ec2.Peer.ipv4('203.0.113.7/32'));
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('SSH into the bastion is open'));
+  });
+
+  test('warns when its Elastic IP takes the stack over the default quota of 5', () => {
+    // GIVEN a network with 3 NAT gateways (3 Elastic IPs)
+    const stack = newStack();
+    const vpc = new WebTierNetwork(stack, 'Network').vpc;
+    // WHEN three bastions add 3 more
+    ['One', 'Two', 'Three'].forEach(id => new Bastion(stack, id, { vpc }));
+    // THEN
+    expect(Annotations.fromStack(stack).findWarning('/Stack', Match.stringLikeRegexp('allocates 6 Elastic IPs'))).toHaveLength(1);
   });
 });

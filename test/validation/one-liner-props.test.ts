@@ -157,7 +157,9 @@ describe('ZeroDowntimeWebTier props', () => {
 
     test('with null props, and null optional props, the tier uses the defaults', () => {
       // GIVEN
-      const nulls = { webPort: null, healthCheck: null, subnetLayout: null, sshAllowedCidrs: null, availabilityZones: null } as unknown as ZeroDowntimeWebTierProps;
+      const nulls = {
+        webPort: null, healthCheck: null, subnetLayout: null, sshAllowedCidrs: null, availabilityZones: null,
+      } as unknown as ZeroDowntimeWebTierProps;
       // WHEN
       const fromNull = new ZeroDowntimeWebTier(newStack(), 'Tier', null as unknown as ZeroDowntimeWebTierProps);
       const fromNulls = new ZeroDowntimeWebTier(newStack(), 'Tier', nulls);
