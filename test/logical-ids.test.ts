@@ -45,7 +45,7 @@ describe('logical ids of the default stack', () => {
     if (problems.length > 0) {
       const now = Object.keys(resources).filter(id => resources[id].Type === type).sort();
       throw new Error(`A stateful resource of the default stack changed its logical id: ${problems.join('; ')}. ` +
-        `CloudFormation would replace it in every user's stack on their next deploy (data, addresses or logs lost). ` +
+        'CloudFormation would replace it in every user\'s stack on their next deploy (data, addresses or logs lost). ' +
         `Keep the construct ids on its path unchanged. Logical ids of this type now: ${now.join(', ')}.`);
     }
     expect(ids.every(id => resources[id].Type === type)).toBe(true);
