@@ -38,9 +38,10 @@ export interface ZeroDowntimeWebTierProps {
   readonly natGatewayPerAz?: boolean;
 
   /**
-   * The Availability Zones, as many as the subnet layout has CIDRs per group.
+   * The Availability Zones, as many as the subnet layout has CIDRs per group: distinct zone names of the stack's region.
    *
-   * @default - the region's first N zones (`Fn::GetAZs`); in an environment-agnostic stack, without a context look-up
+   * @default - the region's first N zones: from the context look-up in an environment-aware stack (refused when the
+   * region has fewer), else `Fn::GetAZs` at deploy time
    */
   readonly availabilityZones?: string[];
 
@@ -52,14 +53,15 @@ export interface ZeroDowntimeWebTierProps {
   readonly healthCheck?: WebHealthCheck;
 
   /**
-   * The port the web servers listen on.
+   * The port the web servers listen on, from 1024 to 65535: the app runs unprivileged (clients still reach the load
+   * balancer on 80 and 443).
    *
    * @default 8000
    */
   readonly webPort?: number;
 
   /**
-   * The web servers' instance type.
+   * The web servers' instance type, `<family>.<size>`.
    *
    * @default t3.micro
    */
@@ -95,7 +97,8 @@ export interface ZeroDowntimeWebTierProps {
 
   /**
    * How long a deploy waits for each new web server to be reported healthy by the load balancer
-   * before it fails and rolls back; longer than `healthyThreshold x interval` of the health check.
+   * before it fails and rolls back; longer than `healthyThreshold x interval` of the health check plus 210 seconds
+   * to launch and boot, at most 12 hours.
    *
    * @default - 15 minutes, or `healthyThreshold x interval` plus 10 minutes when that is longer
    */
@@ -110,14 +113,15 @@ export interface ZeroDowntimeWebTierProps {
   readonly webCpuTargetUtilization?: number;
 
   /**
-   * The bastion's instance type.
+   * The bastion's instance type, `<family>.<size>`.
    *
    * @default t3.nano
    */
   readonly bastionInstanceType?: ec2.InstanceType;
 
   /**
-   * An SSH public key (OpenSSH format) installed on the bastion and the web servers, for SSH through the bastion.
+   * An SSH public key, the one line of an OpenSSH `.pub` file (RSA or ED25519, the types EC2 imports), installed on the
+   * bastion and the web servers, for SSH through the bastion. A private key is refused.
    *
    * @default - no key pair: reach the instances with SSM Session Manager
    */
@@ -131,7 +135,7 @@ export interface ZeroDowntimeWebTierProps {
   readonly sshAllowedCidrs?: string[];
 
   /**
-   * The Redis node type.
+   * The Redis node type, `cache.<family>.<size>` of a current-generation family (encryption in transit and at rest).
    *
    * @default "cache.t3.micro"
    */
@@ -215,7 +219,7 @@ export interface ZeroDowntimeWebTierProps {
   readonly flowLogs?: boolean;
 
   /**
-   * How long CloudWatch Logs keeps the flow logs.
+   * How long CloudWatch Logs keeps the flow logs, one of `logs.RetentionDays`.
    *
    * @default logs.RetentionDays.ONE_YEAR
    */
