@@ -111,6 +111,14 @@ export class RedisCache extends Construct implements ec2.IConnectable {
       warn(this, 'redisSingleNode', `${REDIS_CACHE_NAMES.replicas} is 0: a single Redis node has no automatic failover, so the ` +
         'counter is unavailable while that node is replaced; the README promises a replica in another AZ');
     }
+    if (replicas > 0 && !multiAz) {
+      warn(this, 'redisMultiAzOff', `${REDIS_CACHE_NAMES.multiAz} is false: the primary and its replicas may share an AZ, so an ` +
+        'outage of that AZ stops Redis; the README promises a replica in another AZ');
+    }
+    if (snapshotRetentionDays === 0) {
+      warn(this, 'redisSnapshotsOff', `${REDIS_CACHE_NAMES.snapshotRetentionDays} is 0: Redis takes no automatic snapshot, so ` +
+        'its data cannot be restored; the README promises daily snapshots');
+    }
     this.nodeCount = 1 + replicas;
     this.tls = true;
 

@@ -118,16 +118,21 @@ describe('RedisCache', () => {
     expectInvalidProp(() => new RedisCache(other, 'Cache', {} as RedisCacheProps), { prop: 'vpc', received: 'undefined', rule: /is required/ });
   });
 
-  test('warns with replicas 0, which gives up the failover the README promises', () => {
+  test.each<[string, Partial<RedisCacheProps>, string, string]>([
+    ['replicas 0', { replicas: 0 }, 'redisSingleNode', 'replicas is 0: a single Redis node has no automatic failover'],
+    ['multiAz false with a replica', { multiAz: false }, 'redisMultiAzOff', 'multiAz is false: the primary and its replicas may share an AZ'],
+    ['snapshotRetentionDays 0', { snapshotRetentionDays: 0 }, 'redisSnapshotsOff', 'snapshotRetentionDays is 0: Redis takes no automatic snapshot'],
+  ])('warns with %s, which gives up a protection the README promises', (_case, props, id, message) => {
     // WHEN
-    const single = cacheAlone({ replicas: 0 });
+    const custom = cacheAlone(props);
     // THEN
-    const warnings = Annotations.fromStack(single.stack).findWarning('/Stack/Cache', Match.stringLikeRegexp('replicas is 0: a single Redis node has no automatic failover'));
+    const warnings = Annotations.fromStack(custom.stack).findWarning('/Stack/Cache',
+      Match.stringLikeRegexp(`${message}.*\\[ack: cdk-zero-downtime-web-tier:${id}\\]`));
     expect(warnings).toHaveLength(1);
   });
 
-  test('with the default replica, there is no single-node warning', () => {
+  test('with no optional props, there is no warning', () => {
     // THEN
-    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('single Redis node'));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 });
