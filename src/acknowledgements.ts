@@ -17,11 +17,6 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
   }
 }
 
-/** The reason shared by the roles that use the AWS managed policy for Session Manager. */
-export const SSM_MANAGED_POLICY_REASON =
-  'AmazonSSMManagedInstanceCore is the policy AWS maintains for Session Manager, which replaces SSH keys; ' +
-  'a copy would drift from the actions the SSM agent needs.';
-
 /** A resolved CloudFormation value flattened as cdk-nag names it in finding ids (`<AWS::Region>`, `<Res.Arn>`). */
 function flatten(node: unknown): string {
   if (node === undefined) {

@@ -1,8 +1,9 @@
+import { Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledge, SSM_MANAGED_POLICY_REASON } from './acknowledgements';
+import { acknowledge, acknowledgeWildcardResources } from './acknowledgements';
 import { checkUserDataSize } from './instance-files';
 
 /** An instance role and the instance profile that carries it. */
@@ -11,17 +12,52 @@ export interface InstanceRole {
   readonly instanceProfile: iam.InstanceProfile;
 }
 
+/** The reason the Session Manager policy names every instance and `*`. */
+const SESSION_MANAGER_REASON =
+  'Session Manager\'s agent registers the instance and opens its channels through actions that take no resource ' +
+  '(ssmmessages, ec2messages: AWS accepts only "*") or any instance (ssm:UpdateInstanceInformation; the instance id is not ' +
+  'known before launch). The policy grants only these, unlike AmazonSSMManagedInstanceCore, which also reads every SSM parameter.';
+
 /**
- * The role of an instance of the tier: reachable with Session Manager (no SSH key needed). What else the instance
- * may do goes in a customer managed policy (not an inline one): see `instancePolicy`.
+ * The actions of the SSM agent for Session Manager, as AWS documents them for a custom instance profile: register
+ * the instance, open the session channels, fetch messages. Without `ssm:GetParameter(s)` on `*`, the reason this
+ * replaces `AmazonSSMManagedInstanceCore`.
+ */
+function sessionManagerStatements(scope: Construct): [iam.PolicyStatement[], string] {
+  const instances = Stack.of(scope).formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
+  return [[
+    new iam.PolicyStatement({ sid: 'SessionManagerRegister', actions: ['ssm:UpdateInstanceInformation'], resources: [instances] }),
+    new iam.PolicyStatement({
+      sid: 'SessionManagerChannels',
+      actions: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'SessionManagerMessages',
+      actions: ['ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:GetEndpoint',
+        'ec2messages:GetMessages', 'ec2messages:SendReply'],
+      resources: ['*'],
+    }),
+  ], instances];
+}
+
+/**
+ * The role of an instance of the tier: reachable with Session Manager (no SSH key needed), through a customer
+ * managed policy with only the agent's actions. What else the instance may do goes in another customer managed
+ * policy (not an inline one): see `instancePolicy`.
  */
 export function instanceRole(scope: Construct, description: string): InstanceRole {
   const role = new iam.Role(scope, 'Role', {
     assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
     description,
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
   });
-  acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]', SSM_MANAGED_POLICY_REASON);
+  const [statements, instances] = sessionManagerStatements(scope);
+  const sessionManager = new iam.ManagedPolicy(scope, 'SessionManagerPolicy', {
+    description: `${description}: Session Manager`,
+    roles: [role],
+    statements,
+  });
+  acknowledgeWildcardResources(sessionManager, ['*', instances], SESSION_MANAGER_REASON);
   const instanceProfile = new iam.InstanceProfile(scope, 'InstanceProfile', { role });
   return { role, instanceProfile };
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,12 +15,12 @@ import { WebTierFirewall } from './firewall/web-tier-firewall';
 import { WebHealthCheck } from './load-balancer/web-health-check';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
 import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
-import { parseCidr } from './network/cidr';
 import { SubnetLayout } from './network/subnet-layout';
 import { WebTierNetwork } from './network/web-tier-network';
-import { checkNetworkChoice, placeInNetwork, placeInVpc, WebTierPlacement, WebTierSubnets } from './network/web-tier-subnets';
-import { invalidProp } from './validation';
+import { placeInNetwork, placeInVpc, WebTierPlacement, WebTierSubnets } from './network/web-tier-subnets';
+import { checkPropsObject } from './validation';
 import { WebFleet } from './web-fleet/web-fleet';
+import { checkTierProps, webFleetSettingsOf } from './zero-downtime-web-tier-checks';
 
 /**
  * Properties of a `ZeroDowntimeWebTier`. Every one is optional: the defaults build the tutorial's architecture.
@@ -61,9 +61,10 @@ export interface ZeroDowntimeWebTierProps {
   readonly natGatewayPerAz?: boolean;
 
   /**
-   * The Availability Zones, as many as the subnet layout has CIDRs per group.
+   * The Availability Zones, as many as the subnet layout has CIDRs per group: distinct zone names of the stack's region.
    *
-   * @default - the region's first N zones (`Fn::GetAZs`); in an environment-agnostic stack, without a context look-up
+   * @default - the region's first N zones: from the context look-up in an environment-aware stack (refused when the
+   * region has fewer), else `Fn::GetAZs` at deploy time
    */
   readonly availabilityZones?: string[];
 
@@ -96,14 +97,15 @@ export interface ZeroDowntimeWebTierProps {
   readonly healthCheck?: WebHealthCheck;
 
   /**
-   * The port the web servers listen on.
+   * The port the web servers listen on, from 1024 to 65535: the app runs unprivileged (clients still reach the load
+   * balancer on 80 and 443).
    *
    * @default - the application's `port`, else 8000
    */
   readonly webPort?: number;
 
   /**
-   * The web servers' instance type.
+   * The web servers' instance type, `<family>.<size>`.
    *
    * @default t3.micro
    */
@@ -139,7 +141,8 @@ export interface ZeroDowntimeWebTierProps {
 
   /**
    * How long a deploy waits for each new web server to be reported healthy by the load balancer
-   * before it fails and rolls back; longer than `healthyThreshold x interval` of the health check.
+   * before it fails and rolls back; longer than `healthyThreshold x interval` of the health check plus 210 seconds
+   * to launch and boot, at most 12 hours.
    *
    * @default - 15 minutes, or `healthyThreshold x interval` plus 10 minutes when that is longer
    */
@@ -154,14 +157,15 @@ export interface ZeroDowntimeWebTierProps {
   readonly webCpuTargetUtilization?: number;
 
   /**
-   * The bastion's instance type.
+   * The bastion's instance type, `<family>.<size>`.
    *
    * @default t3.nano
    */
   readonly bastionInstanceType?: ec2.InstanceType;
 
   /**
-   * An SSH public key (OpenSSH format) installed on the bastion and the web servers, for SSH through the bastion.
+   * An SSH public key, the one line of an OpenSSH `.pub` file (RSA or ED25519, the types EC2 imports), installed on the
+   * bastion and the web servers, for SSH through the bastion. A private key is refused.
    *
    * @default - no key pair: reach the instances with SSM Session Manager
    */
@@ -175,7 +179,7 @@ export interface ZeroDowntimeWebTierProps {
   readonly sshAllowedCidrs?: string[];
 
   /**
-   * The Redis node type.
+   * The Redis node type, `cache.<family>.<size>` of a current-generation family (encryption in transit and at rest).
    *
    * @default "cache.t3.micro"
    */
@@ -282,7 +286,7 @@ export interface ZeroDowntimeWebTierProps {
   readonly flowLogs?: boolean;
 
   /**
-   * How long CloudWatch Logs keeps the flow logs.
+   * How long CloudWatch Logs keeps the flow logs, one of `logs.RetentionDays`.
    *
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -364,13 +368,9 @@ export class ZeroDowntimeWebTier extends Construct {
 
   constructor(scope: Construct, id: string, props: ZeroDowntimeWebTierProps = {}) {
     super(scope, id);
-    checkNetworkChoice(props);
-
-    (props.sshAllowedCidrs ?? []).forEach((cidr, index) => {
-      if (!Token.isUnresolved(cidr)) {
-        parseCidr(`sshAllowedCidrs[${index}]`, cidr);
-      }
-    });
+    checkPropsObject('props', props);
+    props = props ?? {};
+    checkTierProps(this, props);
 
     let subnets: WebTierPlacement;
     if (props.vpc) {
@@ -406,12 +406,6 @@ export class ZeroDowntimeWebTier extends Construct {
       hostedZone: props.hostedZone,
     });
     const healthyAfter = this.webLoadBalancer.healthyAfter;
-    if (props.deployTimeout && !props.deployTimeout.isUnresolved() && !healthyAfter.isUnresolved()
-      && props.deployTimeout.toSeconds() <= healthyAfter.toSeconds()) {
-      throw invalidProp('deployTimeout', props.deployTimeout,
-        `must be longer than healthCheck.healthyThreshold x healthCheck.interval (${healthyAfter.toSeconds()} seconds): ` +
-        'a healthy new web server may need that long to be reported healthy, so deploys would fail at random');
-    }
 
     this.cache = new RedisCache(this, 'Cache', {
       vpc: this.vpc,
@@ -432,12 +426,7 @@ export class ZeroDowntimeWebTier extends Construct {
       application,
       applicationLogs: props.applicationLogs,
       applicationLogRetention: props.applicationLogRetention,
-      webPort: props.webPort,
-      instanceType: props.webInstanceType,
-      minCapacity: props.webMinCapacity,
-      maxCapacity: props.webMaxCapacity,
-      desiredCapacity: props.webDesiredCapacity,
-      cpuTargetUtilizationPercent: props.webCpuTargetUtilization,
+      ...webFleetSettingsOf(props),
       deployTimeout: props.deployTimeout ?? defaultDeployTimeout(healthyAfter),
       targetGroup: this.webLoadBalancer.targetGroup,
       keyPair,

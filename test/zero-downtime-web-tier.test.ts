@@ -70,6 +70,20 @@ describe('ZeroDowntimeWebTier', () => {
       expect(assembly.manifest.missing ?? []).toEqual([]);
     });
 
+    test('in an environment-aware stack, the subnets name the region\'s zones from the context look-up', () => {
+      // GIVEN a region whose look-up returned four zones
+      const zones = ['ap-northeast-1a', 'ap-northeast-1c', 'ap-northeast-1d', 'ap-northeast-1e'];
+      const app = new App({ context: { 'availability-zones:account=123456789012:region=ap-northeast-1': zones } });
+      const aware = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'ap-northeast-1' } });
+      // WHEN
+      const awareTier = new ZeroDowntimeWebTier(aware, 'Tier');
+      // THEN the first three, in order, with no Fn::GetAZs left
+      expect(awareTier.network!.availabilityZones).toEqual(zones.slice(0, 3));
+      const awareTemplate = Template.fromStack(aware);
+      expect(tutorialCidrs(40).map(cidr => subnetByCidr(awareTemplate, cidr).availabilityZone)).toEqual(zones.slice(0, 3));
+      expect(JSON.stringify(awareTemplate.toJSON())).not.toContain('Fn::GetAZs');
+    });
+
     test('the failover window is 63 seconds', () => {
       // THEN
       expect(tier.failoverWindow.toSeconds()).toBe(63);

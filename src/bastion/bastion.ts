@@ -6,7 +6,12 @@ import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { exportVariables, INSTANCE_HOME, instancePath, writeInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
+import { checkElasticIpQuota } from '../network/elastic-ip-quota';
 import { SubnetGroup } from '../network/subnet-layout';
+import { checkInstanceType, checkRequired, warn } from '../validation';
+
+/** Peers that stand for the whole internet. */
+const WHOLE_INTERNET = ['0.0.0.0/0', '::/0'];
 
 /** The on-instance files of the bastion, relative to `assets/`. */
 export const BASTION_FILES = ['common/imds.sh', 'bastion/associate-eip.sh'];
@@ -26,7 +31,7 @@ export interface BastionProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * The bastion's instance type.
+   * The bastion's instance type, `<family>.<size>`.
    *
    * @default t3.nano
    */
@@ -75,6 +80,9 @@ export class Bastion extends Construct implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
+    checkRequired('vpc', props?.vpc);
+    checkInstanceType('instanceType', props.instanceType);
+    checkElasticIpQuota(this);
     const stack = Stack.of(this);
     const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.BASTION };
 
@@ -146,9 +154,16 @@ export class Bastion extends Construct implements ec2.IConnectable {
     });
   }
 
-  /** Allows SSH (port 22) into the bastion from each peer, for example `ec2.Peer.ipv4('203.0.113.7/32')`. */
+  /**
+   * Allows SSH (port 22) into the bastion from each peer, for example `ec2.Peer.ipv4('203.0.113.7/32')`.
+   * A peer of the whole internet (`0.0.0.0/0`, `::/0`) is allowed with a warning.
+   */
   public allowSshAccessFrom(...peers: ec2.IPeer[]): void {
     for (const peer of peers) {
+      if (WHOLE_INTERNET.includes(peer.uniqueId)) {
+        warn(this, 'sshOpenToWorld', `SSH into the bastion is open to ${peer.uniqueId}: anyone on the internet can try to log in; ` +
+          'allow only your own addresses (such as 203.0.113.7/32), or use Session Manager instead of SSH');
+      }
       this.connections.allowFrom(peer, ec2.Port.tcp(22), 'SSH into the bastion');
     }
   }

@@ -2,9 +2,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { REDIS_CACHE_NAMES, resolveRedisSettings } from './redis-cache-props';
 import { acknowledge } from '../acknowledgements';
 import { SubnetGroup } from '../network/subnet-layout';
-import { checkIntegerInRange, invalidProp } from '../validation';
+import { checkRequired, warn } from '../validation';
 
 /**
  * How a client reaches a Redis: endpoint, port, TLS and the AUTH token's secret, in one reference,
@@ -39,7 +40,8 @@ export interface RedisCacheProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * The node type.
+   * The node type, `cache.<family>.<size>` of a current-generation family (they offer the encryption in transit and
+   * at rest the cache requires).
    *
    * @default "cache.t3.micro"
    */
@@ -53,7 +55,7 @@ export interface RedisCacheProps {
   readonly port?: number;
 
   /**
-   * The Redis engine version.
+   * The Redis engine version, 4.0.10 or later.
    *
    * @default "7.1"
    */
@@ -120,16 +122,21 @@ export class RedisCache extends Construct implements IRedisConnection {
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
 
-    this.port = props.port ?? 6379;
-    checkIntegerInRange('redisPort', this.port, 1, 65535);
-    const replicas = props.replicas ?? 1;
-    checkIntegerInRange('redisReplicas', replicas, 0, 5);
-    const multiAz = props.multiAz ?? replicas > 0;
-    if (multiAz && replicas === 0) {
-      throw invalidProp('redisMultiAz', multiAz, 'needs at least one replica (redisReplicas >= 1): a single node cannot fail over to another AZ');
+    checkRequired('vpc', props?.vpc);
+    const { nodeType, port, engineVersion, replicas, multiAz, snapshotRetentionDays } = resolveRedisSettings(props, REDIS_CACHE_NAMES);
+    this.port = port;
+    if (replicas === 0) {
+      warn(this, 'redisSingleNode', `${REDIS_CACHE_NAMES.replicas} is 0: a single Redis node has no automatic failover, so the ` +
+        'counter is unavailable while that node is replaced; the README promises a replica in another AZ');
     }
-    const snapshotRetentionDays = props.snapshotRetentionDays ?? 15;
-    checkIntegerInRange('redisSnapshotRetentionDays', snapshotRetentionDays, 0, 35);
+    if (replicas > 0 && !multiAz) {
+      warn(this, 'redisMultiAzOff', `${REDIS_CACHE_NAMES.multiAz} is false: the primary and its replicas may share an AZ, so an ` +
+        'outage of that AZ stops Redis; the README promises a replica in another AZ');
+    }
+    if (snapshotRetentionDays === 0) {
+      warn(this, 'redisSnapshotsOff', `${REDIS_CACHE_NAMES.snapshotRetentionDays} is 0: Redis takes no automatic snapshot, so ` +
+        'its data cannot be restored; the README promises daily snapshots');
+    }
     this.nodeCount = 1 + replicas;
     this.tls = true;
 
@@ -166,8 +173,8 @@ export class RedisCache extends Construct implements IRedisConnection {
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
       replicationGroupDescription: 'Web tier Redis',
       engine: 'redis',
-      engineVersion: props.engineVersion ?? '7.1',
-      cacheNodeType: props.nodeType ?? 'cache.t3.micro',
+      engineVersion,
+      cacheNodeType: nodeType,
       port: this.port,
       numCacheClusters: this.nodeCount,
       automaticFailoverEnabled: replicas > 0,

@@ -1,12 +1,13 @@
 import { Duration, IResolvable, IResolveContext, Token } from 'aws-cdk-lib';
-import { checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
+import { checkIntegerInRange, checkPropsObject, checkSecondsInRange, invalidProp } from '../validation';
 
 /**
  * How the load balancer decides whether a web server is healthy.
  */
 export interface WebHealthCheck {
   /**
-   * The page the load balancer requests on each web server.
+   * The page the load balancer requests on each web server: starts with "/", at most 1024 characters of a URL path
+   * (no spaces or control characters).
    *
    * @default "/cgi-bin/ping.py"
    */
@@ -41,7 +42,8 @@ export interface WebHealthCheck {
   readonly unhealthyThreshold?: number;
 
   /**
-   * HTTP codes that count as healthy, as the target group takes them ("200", "200-299", "200,204").
+   * HTTP codes that count as healthy, as the target group takes them ("200", "200-299", "200,204"):
+   * codes from 200 to 499, ranges ascending.
    *
    * @default "200"
    */
@@ -80,12 +82,36 @@ export interface ResolvedWebHealthCheck {
 
 const HTTP_CODES = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
 
+/** The characters of a URL path and query (RFC 3986): no spaces, no control characters. */
+const PATH_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*$/;
+
+/** Throws unless `codes` lists HTTP codes or ranges of them, each within 200-499, ranges ascending. */
+function checkHealthyHttpCodes(prop: string, codes: string): void {
+  if (Token.isUnresolved(codes)) {
+    return;
+  }
+  if (typeof codes !== 'string' || !HTTP_CODES.test(codes)) {
+    throw invalidProp(prop, codes, 'must be HTTP codes such as "200", "200-299" or "200,204"');
+  }
+  for (const part of codes.split(',')) {
+    const [low, high = low] = part.split('-').map(Number);
+    if (low < 200 || high > 499) {
+      throw invalidProp(prop, codes, `must hold only codes from 200 to 499, as target groups accept (${part} is outside)`);
+    }
+    if (low > high) {
+      throw invalidProp(prop, codes, `must write each range low to high (${part} descends)`);
+    }
+  }
+}
+
 /**
  * Fills in the tutorial's defaults and checks each field against the limits AWS enforces on target groups.
  *
  * @param prop the name of the prop, for error messages
  */
-export function resolveWebHealthCheck(healthCheck: WebHealthCheck = {}, prop = 'healthCheck'): ResolvedWebHealthCheck {
+export function resolveWebHealthCheck(healthCheck: WebHealthCheck | undefined, prop = 'healthCheck'): ResolvedWebHealthCheck {
+  checkPropsObject(prop, healthCheck);
+  healthCheck = healthCheck ?? {};
   const resolved: ResolvedWebHealthCheck = {
     path: healthCheck.path ?? '/cgi-bin/ping.py',
     interval: healthCheck.interval ?? Duration.seconds(30),
@@ -95,8 +121,13 @@ export function resolveWebHealthCheck(healthCheck: WebHealthCheck = {}, prop = '
     healthyHttpCodes: healthCheck.healthyHttpCodes ?? '200',
   };
   const { path, interval, timeout, healthyHttpCodes } = resolved;
-  if (!Token.isUnresolved(path) && (!path.startsWith('/') || path.length > 1024)) {
-    throw invalidProp(`${prop}.path`, path, 'must start with "/" and be at most 1024 characters long');
+  if (!Token.isUnresolved(path)) {
+    if (typeof path !== 'string' || !path.startsWith('/') || path.length > 1024) {
+      throw invalidProp(`${prop}.path`, path, 'must start with "/" and be at most 1024 characters long');
+    }
+    if (!PATH_CHARACTERS.test(path)) {
+      throw invalidProp(`${prop}.path`, path, 'must hold only the characters of a URL path (letters, digits and -._~!$&\'()*+,;=:@/%?): no spaces or control characters');
+    }
   }
   checkSecondsInRange(`${prop}.interval`, interval, 5, 300);
   checkSecondsInRange(`${prop}.timeout`, timeout, 2, 120);
@@ -105,9 +136,7 @@ export function resolveWebHealthCheck(healthCheck: WebHealthCheck = {}, prop = '
   }
   checkIntegerInRange(`${prop}.healthyThreshold`, resolved.healthyThreshold, 2, 10);
   checkIntegerInRange(`${prop}.unhealthyThreshold`, resolved.unhealthyThreshold, 2, 10);
-  if (!Token.isUnresolved(healthyHttpCodes) && !HTTP_CODES.test(healthyHttpCodes)) {
-    throw invalidProp(`${prop}.healthyHttpCodes`, healthyHttpCodes, 'must be HTTP codes such as "200", "200-299" or "200,204"');
-  }
+  checkHealthyHttpCodes(`${prop}.healthyHttpCodes`, healthyHttpCodes);
   return resolved;
 }
 

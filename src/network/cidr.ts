@@ -10,7 +10,7 @@ export interface Ipv4Block {
   readonly prefix: number;
 }
 
-const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,3})$/;
 
 /**
  * Parses `a.b.c.d/n`; throws an error naming `prop` when the text is not a CIDR block
@@ -20,6 +20,9 @@ export function parseCidr(prop: string, text: string): Ipv4Block {
   const match = typeof text === 'string' ? CIDR_PATTERN.exec(text) : null;
   if (!match) {
     throw invalidProp(prop, text, 'must be an IPv4 CIDR block such as "10.0.11.0/24"');
+  }
+  if (match.slice(1, 6).some(part => part.length > 1 && part.startsWith('0'))) {
+    throw invalidProp(prop, text, 'must write each number without leading zeros ("10.0.11.0/24", not "10.0.011.0/24"): AWS reads them differently or refuses them');
   }
   const octets = match.slice(1, 5).map(Number);
   const prefix = Number(match[5]);
@@ -42,4 +45,22 @@ export function overlaps(a: Ipv4Block, b: Ipv4Block): boolean {
 /** Whether `inner` lies wholly inside `outer`. */
 export function contains(outer: Ipv4Block, inner: Ipv4Block): boolean {
   return outer.first <= inner.first && inner.last <= outer.last;
+}
+
+/** Address ranges AWS refuses as a VPC CIDR block, with what each is for. */
+const RESERVED_RANGES: Array<[string, string]> = [
+  ['0.0.0.0/8', '"this network"'],
+  ['127.0.0.0/8', 'loopback'],
+  ['169.254.0.0/16', 'link-local, where the instance metadata service and the Amazon DNS server live'],
+  ['224.0.0.0/4', 'multicast'],
+  ['240.0.0.0/4', 'reserved, with the broadcast address'],
+];
+
+/** Throws when a VPC block overlaps a range AWS refuses for VPCs (loopback, link-local, multicast...). */
+export function checkVpcRange(prop: string, block: Ipv4Block): void {
+  for (const [range, purpose] of RESERVED_RANGES) {
+    if (overlaps(block, parseCidr('reserved range', range))) {
+      throw invalidProp(prop, block.text, `must not overlap ${range} (${purpose}): AWS refuses VPC CIDR blocks there`);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import { contains, Ipv4Block, overlaps, parseCidr } from './cidr';
-import { invalidProp } from '../validation';
+import { checkVpcRange, contains, Ipv4Block, overlaps, parseCidr } from './cidr';
+import { checkList, checkPropsObject, invalidProp } from '../validation';
 
 /**
  * The address plan of the web tier's VPC: the VPC block and five subnet groups,
@@ -17,7 +17,7 @@ export interface SubnetLayout {
   readonly vpcCidr?: string;
 
   /**
-   * Public subnets of the Application Load Balancer, one per AZ.
+   * Public subnets of the Application Load Balancer, one per AZ, each /27 or larger (the ALB needs 8 free addresses per subnet).
    *
    * @default ["10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24"]
    */
@@ -99,11 +99,15 @@ function tutorialGroup(group: SubnetGroup): string[] {
  * Fills in the tutorial's defaults and checks the layout: every block a valid CIDR inside the VPC,
  * no two subnets overlapping, every group the same length, at least 2 AZs, a VPC prefix from /16 to /28.
  */
-export function resolveSubnetLayout(layout: SubnetLayout = {}): ResolvedSubnetLayout {
+export function resolveSubnetLayout(layout: SubnetLayout | undefined): ResolvedSubnetLayout {
+  checkPropsObject('subnetLayout', layout);
+  layout = layout ?? {};
   const vpcCidr = layout.vpcCidr ?? '10.0.0.0/16';
   const groups = {} as Record<SubnetGroup, string[]>;
   for (const [field, group] of GROUP_FIELDS) {
-    groups[group] = (layout[field] as string[] | undefined) ?? tutorialGroup(group);
+    const cidrs = layout[field] ?? undefined;
+    checkList(`subnetLayout.${field}`, cidrs, '["10.0.11.0/24", "10.0.12.0/24"]');
+    groups[group] = (cidrs as string[] | undefined) ?? tutorialGroup(group);
   }
   if (Token.isUnresolved(vpcCidr)) {
     throw invalidProp('subnetLayout.vpcCidr', vpcCidr, 'must be a literal CIDR block: the subnets are checked against it at synth time');
@@ -112,6 +116,7 @@ export function resolveSubnetLayout(layout: SubnetLayout = {}): ResolvedSubnetLa
   if (vpc.prefix < 16 || vpc.prefix > 28) {
     throw invalidProp('subnetLayout.vpcCidr', vpcCidr, 'must have a prefix from /16 to /28 (the VPC sizes AWS allows)');
   }
+  checkVpcRange('subnetLayout.vpcCidr', vpc);
 
   const lengths = GROUP_FIELDS.map(([field, group]) => `${field}: ${groups[group].length}`);
   const azCount = groups[SubnetGroup.ALB].length;
@@ -134,6 +139,9 @@ export function resolveSubnetLayout(layout: SubnetLayout = {}): ResolvedSubnetLa
       const block = parseCidr(name, cidr);
       if (block.prefix < 16 || block.prefix > 28) {
         throw invalidProp(name, cidr, 'must have a prefix from /16 to /28 (the subnet sizes AWS allows)');
+      }
+      if (group === SubnetGroup.ALB && block.prefix > 27) {
+        throw invalidProp(name, cidr, 'must be a /27 or larger: an Application Load Balancer needs at least 8 free addresses in each of its subnets');
       }
       if (!contains(vpc, block)) {
         throw invalidProp(name, cidr, `must lie inside subnetLayout.vpcCidr (${vpcCidr})`);

@@ -1,12 +1,14 @@
-import { Fn, Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { resolveAvailabilityZones } from './availability-zones';
+import { checkElasticIpQuota } from './elastic-ip-quota';
 import { FixedSubnetCidrs } from './fixed-subnet-cidrs';
 import { resolveSubnetLayout, ResolvedSubnetLayout, SubnetGroup, SubnetLayout } from './subnet-layout';
 import { acknowledge } from '../acknowledgements';
-import { invalidProp } from '../validation';
+import { checkPropsObject, checkRetentionDays, warn } from '../validation';
 
 /**
  * Properties of a `WebTierNetwork`.
@@ -30,9 +32,11 @@ export interface WebTierNetworkProps {
   readonly natGatewayPerAz?: boolean;
 
   /**
-   * The Availability Zones to use, as many as the subnet layout has CIDRs per group.
+   * The Availability Zones to use, as many as the subnet layout has CIDRs per group: distinct zone names
+   * of the stack's region.
    *
-   * @default - the first N zones of the region (`Fn::GetAZs`), N the number of CIDRs per group (no context look-up in an environment-agnostic stack)
+   * @default - the region's first N zones, N the number of CIDRs per group: from the context look-up in an
+   * environment-aware stack (refused when the region has fewer than N), else `Fn::GetAZs` at deploy time
    */
   readonly availabilityZones?: string[];
 
@@ -81,13 +85,22 @@ export class WebTierNetwork extends Construct {
   constructor(scope: Construct, id: string, props: WebTierNetworkProps = {}) {
     super(scope, id);
 
+    checkPropsObject('props', props);
+    props = props ?? {};
     const layout: ResolvedSubnetLayout = resolveSubnetLayout(props.subnetLayout);
     const azCount = layout.azCount;
-    this.availabilityZones = props.availabilityZones ?? Array.from({ length: azCount }, (_, i) => Fn.select(i, Fn.getAzs()));
-    if (!Token.isUnresolved(this.availabilityZones) && this.availabilityZones.length !== azCount) {
-      throw invalidProp('availabilityZones', this.availabilityZones, `must name exactly as many zones as the subnet layout has CIDRs per group (${azCount})`);
-    }
+    this.availabilityZones = resolveAvailabilityZones(this, props.availabilityZones, azCount);
+    checkRetentionDays('flowLogRetention', props.flowLogRetention);
     this.natGatewayCount = (props.natGatewayPerAz ?? true) ? azCount : 1;
+    if (this.natGatewayCount === 1) {
+      warn(this, 'singleNatGateway', 'natGatewayPerAz is false: one NAT gateway serves every AZ, so an outage of its AZ ' +
+        'cuts every web server off the internet (packages, AWS APIs); the README promises one NAT gateway per AZ');
+    }
+    if (!(props.flowLogs ?? true)) {
+      warn(this, 'flowLogsOff', 'flowLogs is false: the VPC\'s traffic is not recorded, so accepted and rejected ' +
+        'connections cannot be investigated later; the README promises VPC flow logs');
+    }
+    checkElasticIpQuota(this);
 
     const groups = layout.groups;
     const group = (name: SubnetGroup, subnetType: ec2.SubnetType): ec2.SubnetConfiguration => ({
@@ -140,7 +153,16 @@ export class WebTierNetwork extends Construct {
     acknowledge(logGroup, 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', encryptionReason);
     acknowledge(logGroup, 'CT.CLOUDWATCH.PR.3', encryptionReason);
     // A managed policy rather than CDK's inline grant, scoped to this one log group.
-    const role = new iam.Role(this, 'FlowLogRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
+    // Only flow logs of this account, in this region, may use the role (no confused deputy).
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'FlowLogRole', {
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*' }) },
+        },
+      }),
+    });
     new iam.ManagedPolicy(this, 'FlowLogPolicy', {
       roles: [role],
       statements: [new iam.PolicyStatement({

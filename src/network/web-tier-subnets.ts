@@ -145,7 +145,7 @@ export function checkNetworkChoice(props: NetworkChoice): void {
   }
   const buildOnly = ['subnetLayout', 'natGatewayPerAz', 'availabilityZones', 'flowLogs', 'flowLogRetention'] as const;
   for (const prop of buildOnly) {
-    if (props[prop] !== undefined) {
+    if (props[prop] !== undefined && props[prop] !== null) {
       throw invalidProp(prop, props[prop],
         'must not be given with vpc: in a VPC you bring the tier makes no VPC, subnets, NAT gateways or flow log, so it has nothing to apply it to');
     }

@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { checkDeployTimeout, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
 import { S3Location, WEB_BOOT_FILES, webUserData } from './web-user-data';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { WebApplication } from '../application/web-application';
@@ -13,7 +14,7 @@ import { IRedisConnection } from '../cache/redis-cache';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
-import { checkCapacity, checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
+import { checkRequired, checkSecondsInRange, invalidProp, warn } from '../validation';
 
 /**
  * Properties of a `WebFleet`.
@@ -38,8 +39,8 @@ export interface WebFleetProps {
   readonly targetGroup?: elbv2.IApplicationTargetGroup;
 
   /**
-   * How long a deploy waits for each new server to become ready before it fails and rolls back,
-   * from 1 minute to 12 hours.
+   * How long a deploy waits for each new server to become ready before it fails and rolls back, up to 12 hours;
+   * longer than the 210 seconds a server needs to launch and boot (plus the time the target group needs to report it healthy).
    *
    * @default Duration.minutes(15)
    */
@@ -85,14 +86,15 @@ export interface WebFleetProps {
   readonly applicationLogRetention?: logs.RetentionDays;
 
   /**
-   * The port the web servers listen on; when the application names its own `port`, the two must agree.
+   * The port the web servers listen on, from 1024 to 65535 (the app runs unprivileged); when the application names
+   * its own `port`, the two must agree.
    *
    * @default - the application's `port`, else 8000
    */
   readonly webPort?: number;
 
   /**
-   * The web servers' instance type.
+   * The web servers' instance type, `<family>.<size>`.
    *
    * @default t3.micro
    */
@@ -108,7 +110,7 @@ export interface WebFleetProps {
   /**
    * The most web servers.
    *
-   * @default 2
+   * @default - 2, or `minCapacity` when that is larger
    */
   readonly maxCapacity?: number;
 
@@ -191,28 +193,20 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: WebFleetProps) {
     super(scope, id);
 
+    checkRequired('vpc', props?.vpc);
     this.application = props.application ?? WebApplication.helloCounter();
-    this.webPort = props.webPort ?? this.application.port ?? 8000;
-    checkIntegerInRange('webPort', this.webPort, 1, 65535);
-    checkApplicationPort(this.application, this.webPort);
-    const minCapacity = props.minCapacity ?? 2;
+    const { webPort, minCapacity, maxCapacity } = resolveWebFleetSettings(
+      { ...props, webPort: props.webPort ?? this.application.port }, WEB_FLEET_NAMES);
+    this.webPort = webPort;
     this.minCapacity = minCapacity;
-    const maxCapacity = props.maxCapacity ?? Math.max(2, minCapacity);
-    checkCapacity(
-      { minName: 'webMinCapacity', maxName: 'webMaxCapacity', desiredName: 'webDesiredCapacity' },
-      { min: minCapacity, max: maxCapacity, desired: props.desiredCapacity },
-    );
+    checkApplicationPort(this.application, this.webPort);
     const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
     checkSecondsInRange('healthCheckGracePeriod', gracePeriod, 0, 7200);
     const deployTimeout = props.deployTimeout ?? Duration.minutes(15);
-    checkSecondsInRange('deployTimeout', deployTimeout, 60, 12 * 3600);
-    checkIntegerInRange('webCpuTargetUtilization', props.cpuTargetUtilizationPercent, 1, 100);
-    if (props.cpuTargetUtilizationPercent !== undefined && minCapacity < 2) {
-      throw invalidProp('webMinCapacity', minCapacity, 'must be 2 or more with CPU scaling: scaling in must never leave fewer than 2 web servers');
-    }
+    checkDeployTimeout('deployTimeout', deployTimeout, Duration.seconds(0), '');
     if (minCapacity < 2) {
-      Annotations.of(this).addWarningV2('cdk-zero-downtime-web-tier:webFleetBelowTwo',
-        `webMinCapacity is ${minCapacity}: with fewer than 2 web servers the tier is no longer zero-downtime (losing one server, or replacing it, stops service)`);
+      warn(this, 'webFleetBelowTwo',
+        `minCapacity is ${minCapacity}: with fewer than 2 web servers the tier is no longer zero-downtime (losing one server, or replacing it, stops service)`);
     }
 
     this.securityGroup = httpsOutSecurityGroup(this, props.vpc,

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Bastion, BastionProps, WebTierNetwork } from '../../src';
 import {
@@ -20,7 +20,10 @@ describe('Bastion', () => {
   const { bastion, template } = bastionAlone();
   const userData = userDataOf(template, logicalId(bastion.launchTemplate));
   const eipId = logicalId(bastion.elasticIp);
-  const statements = statementsGrantedTo(template, logicalId(bastion.role));
+  // Session Manager's statements (SessionManager*) are checked on their own below; the rest is the bastion's own.
+  const granted = statementsGrantedTo(template, logicalId(bastion.role));
+  const sessionManager = granted.filter(s => String(s.Sid).startsWith('SessionManager'));
+  const statements = granted.filter(s => !sessionManager.includes(s));
 
   test('used alone in a stack, it synthesizes one Auto Scaling group of exactly one instance', () => {
     // THEN
@@ -75,13 +78,22 @@ describe('Bastion', () => {
     expect(eipStatements[0].Resource['Fn::Join'][1].slice(-2)).toEqual([':elastic-ip/', { 'Fn::GetAtt': [eipId, 'AllocationId'] }]);
   });
 
-  test('with no props, the role\'s only AWS managed policy is AmazonSSMManagedInstanceCore', () => {
+  test('with no props, the role has no AWS managed policy (AmazonSSMManagedInstanceCore would read every SSM parameter)', () => {
     // THEN
     const role = resourcesOfType(template, 'AWS::IAM::Role')[logicalId(bastion.role)];
-    const awsManaged = role.Properties.ManagedPolicyArns.filter((arn: unknown) => JSON.stringify(arn).includes(':iam::aws:policy/'));
-    expect(awsManaged).toEqual([
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toContain(':iam::aws:policy/');
+  });
+
+  test('with no props, Session Manager works through the agent\'s own actions only, and no ssm:GetParameter', () => {
+    // THEN
+    expect(sessionManager.map(s => [s.Sid, s.Action].flat())).toEqual([
+      ['SessionManagerRegister', 'ssm:UpdateInstanceInformation'],
+      ['SessionManagerChannels', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel',
+        'ssmmessages:OpenDataChannel'],
+      ['SessionManagerMessages', 'ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage',
+        'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply'],
     ]);
+    expect(JSON.stringify(granted)).not.toMatch(/ssm:Get|ssm:\*|"\*"\s*,?\s*"Effect"|"Action":"\*"/);
   });
 
   test('with no props, the bastion admits no SSH at all', () => {
@@ -137,5 +149,43 @@ describe('Bastion', () => {
     const zonesOfSubnets = group.Properties.VPCZoneIdentifier.map((ref: unknown) => subnets[referencedId(ref)!].Properties.AvailabilityZone);
     expect(zonesOfSubnets).toHaveLength(3);
     expect(group.Properties.AvailabilityZones).toEqual(zonesOfSubnets);
+  });
+});
+
+describe('Bastion warnings', () => {
+  test.each<[string, ec2.IPeer]>([
+    ['ec2.Peer.anyIpv4()', ec2.Peer.anyIpv4()],
+    ['ec2.Peer.ipv4("0.0.0.0/0")', ec2.Peer.ipv4('0.0.0.0/0')],
+    ['ec2.Peer.anyIpv6()', ec2.Peer.anyIpv6()],
+  ])('warns with allowSshAccessFrom(%s): SSH open to the whole internet', (_case, peer) => {
+    // GIVEN
+    const stack = newStack();
+    const bastion = new Bastion(stack, 'Bastion', { vpc: new WebTierNetwork(stack, 'Network').vpc });
+    // WHEN
+    bastion.allowSshAccessFrom(peer);
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Bastion',
+      Match.stringLikeRegexp(`SSH into the bastion is open to ${peer.uniqueId.replace(/\./g, '\\.')}.*\\[ack: cdk-zero-downtime-web-tier:sshOpenToWorld\\]`));
+    expect(warnings).toHaveLength(1);
+  });
+
+  test('with allowSshAccessFrom a /32, there is no warning', () => {
+    // GIVEN
+    const stack = newStack();
+    const bastion = new Bastion(stack, 'Bastion', { vpc: new WebTierNetwork(stack, 'Network').vpc });
+    // WHEN
+    bastion.allowSshAccessFrom(ec2.Peer.ipv4('203.0.113.7/32'));
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('SSH into the bastion is open'));
+  });
+
+  test('warns when its Elastic IP takes the stack over the default quota of 5', () => {
+    // GIVEN a network with 3 NAT gateways (3 Elastic IPs)
+    const stack = newStack();
+    const vpc = new WebTierNetwork(stack, 'Network').vpc;
+    // WHEN three bastions add 3 more
+    ['One', 'Two', 'Three'].forEach(id => new Bastion(stack, id, { vpc }));
+    // THEN
+    expect(Annotations.fromStack(stack).findWarning('/Stack', Match.stringLikeRegexp('allocates 6 Elastic IPs'))).toHaveLength(1);
   });
 });

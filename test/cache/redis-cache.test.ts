@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RedisCache, RedisCacheProps, WebTierNetwork } from '../../src';
 import { acknowledgementsOn } from '../security/policy-harness';
@@ -75,7 +75,66 @@ describe('RedisCache', () => {
     const other = newStack();
     const vpc = ec2.Vpc.fromVpcAttributes(other, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['az-a'], isolatedSubnetIds: ['subnet-1'] });
     // WHEN / THEN
-    expectInvalidProp(() => new RedisCache(other, 'Cache', { vpc, port }), { prop: 'redisPort', received: `${port}`, rule: /whole number from 1 to 65535/ });
+    expectInvalidProp(() => new RedisCache(other, 'Cache', { vpc, port }), { prop: 'port', received: `${port}`, rule: /whole number from 1 to 65535/ });
+  });
+
+  // Used alone, the part names its own props (port, replicas...), not the one-liner's (redisPort, redisReplicas...).
+  test.each<[string, Partial<RedisCacheProps>, string, string, RegExp]>([
+    ['port NaN', { port: NaN }, 'port', 'NaN', /whole number from 1 to 65535/],
+    ['replicas 6', { replicas: 6 }, 'replicas', '6', /whole number from 0 to 5/],
+    ['replicas Infinity', { replicas: Infinity }, 'replicas', 'Infinity', /whole number from 0 to 5/],
+    ['multiAz without a replica', { replicas: 0, multiAz: true }, 'multiAz', 'true', /needs at least one replica \(replicas >= 1\)/],
+    ['snapshotRetentionDays 36', { snapshotRetentionDays: 36 }, 'snapshotRetentionDays', '36', /whole number from 0 to 35/],
+    ['a node type without the cache. prefix', { nodeType: 't3.micro' }, 'nodeType', '"t3.micro"', /shaped cache\.<family>\.<size>/],
+    ['a node type with an unknown size', { nodeType: 'cache.t3.huge' }, 'nodeType', '"cache.t3.huge"', /shaped cache\.<family>\.<size>/],
+    ['a node type in upper case', { nodeType: 'cache.T3.MICRO' }, 'nodeType', '"cache.T3.MICRO"', /shaped cache\.<family>\.<size>/],
+    ['a node type that is not a string', { nodeType: 3 as unknown as string }, 'nodeType', '3', /shaped cache\.<family>\.<size>/],
+    ['a previous-generation node type', { nodeType: 'cache.m3.medium' }, 'nodeType', '"cache.m3.medium"',
+      /current-generation node family: m3 offers no encryption in transit and at rest/],
+    ['a T2 node type', { nodeType: 'cache.t2.micro' }, 'nodeType', '"cache.t2.micro"', /current-generation node family: t2/],
+    ['a T1 node type with Multi-AZ', { nodeType: 'cache.t1.micro' }, 'nodeType', '"cache.t1.micro"', /node family with Multi-AZ: t1 has none/],
+    ['a T1 node type without replicas', { nodeType: 'cache.t1.micro', replicas: 0 }, 'nodeType', '"cache.t1.micro"', /current-generation node family: t1/],
+    ['engine version 3.2.6', { engineVersion: '3.2.6' }, 'engineVersion', '"3.2.6"', /4\.0\.10 or later/],
+    ['engine version 4.0.9', { engineVersion: '4.0.9' }, 'engineVersion', '"4.0.9"', /4\.0\.10 or later/],
+    ['engine version "latest"', { engineVersion: 'latest' }, 'engineVersion', '"latest"', /Redis engine version such as "7\.1"/],
+  ])('fails with %s', (_case, props, prop, received, rule) => {
+    // GIVEN
+    const other = newStack();
+    const vpc = new WebTierNetwork(other, 'Network').vpc;
+    // WHEN / THEN
+    expectInvalidProp(() => new RedisCache(other, 'Cache', { vpc, ...props }), { prop, received, rule });
+  });
+
+  test.each(['cache.t4g.micro', 'cache.r7g.12xlarge', 'cache.m5.large', 'cache.r6gd.xlarge'])('with node type %s, the replication group uses it', nodeType => {
+    // WHEN
+    const custom = cacheAlone({ nodeType });
+    // THEN
+    Template.fromStack(custom.stack).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: nodeType });
+  });
+
+  test('fails without a vpc (JavaScript callers)', () => {
+    // GIVEN
+    const other = newStack();
+    // WHEN / THEN
+    expectInvalidProp(() => new RedisCache(other, 'Cache', {} as RedisCacheProps), { prop: 'vpc', received: 'undefined', rule: /is required/ });
+  });
+
+  test.each<[string, Partial<RedisCacheProps>, string, string]>([
+    ['replicas 0', { replicas: 0 }, 'redisSingleNode', 'replicas is 0: a single Redis node has no automatic failover'],
+    ['multiAz false with a replica', { multiAz: false }, 'redisMultiAzOff', 'multiAz is false: the primary and its replicas may share an AZ'],
+    ['snapshotRetentionDays 0', { snapshotRetentionDays: 0 }, 'redisSnapshotsOff', 'snapshotRetentionDays is 0: Redis takes no automatic snapshot'],
+  ])('warns with %s, which gives up a protection the README promises', (_case, props, id, message) => {
+    // WHEN
+    const custom = cacheAlone(props);
+    // THEN
+    const warnings = Annotations.fromStack(custom.stack).findWarning('/Stack/Cache',
+      Match.stringLikeRegexp(`${message}.*\\[ack: cdk-zero-downtime-web-tier:${id}\\]`));
+    expect(warnings).toHaveLength(1);
+  });
+
+  test('with no optional props, there is no warning', () => {
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
   describe('with replicas 0', () => {

@@ -163,7 +163,7 @@ describe('WebTierFirewall', () => {
 
   test.each([9, 2_000_000_001, 100.5, Number.NaN])('fails with a rateLimit of %p', (rateLimit) => {
     expectInvalidProp(() => WebTierFirewall.managedRules({ rateLimit }),
-      { prop: 'rateLimit', received: JSON.stringify(rateLimit), rule: /whole number from 10 to 2000000000/ });
+      { prop: 'rateLimit', received: String(rateLimit), rule: /whole number from 10 to 2000000000/ });
   });
 
   test('with rateLimit 10 and 2,000,000,000, the ends of AWS WAF\'s range are accepted', () => {

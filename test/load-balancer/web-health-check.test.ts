@@ -55,6 +55,19 @@ describe('WebHealthCheck', () => {
     ['a path without a leading /', { path: 'cgi-bin/ping.py' }, 'healthCheck.path', '"cgi-bin/ping.py"', /must start with "\/" and be at most 1024 characters long/],
     ['a path of 1025 characters', { path: `/${'a'.repeat(1024)}` }, 'healthCheck.path', `"/${'a'.repeat(1024)}"`, /at most 1024 characters/],
     ['healthyHttpCodes "OK"', { healthyHttpCodes: 'OK' }, 'healthCheck.healthyHttpCodes', '"OK"', /HTTP codes such as "200", "200-299" or "200,204"/],
+    ['healthyHttpCodes "199"', { healthyHttpCodes: '199' }, 'healthCheck.healthyHttpCodes', '"199"', /only codes from 200 to 499.*\(199 is outside\)/],
+    ['healthyHttpCodes "200,500"', { healthyHttpCodes: '200,500' }, 'healthCheck.healthyHttpCodes', '"200,500"', /only codes from 200 to 499.*\(500 is outside\)/],
+    ['healthyHttpCodes "200-599"', { healthyHttpCodes: '200-599' }, 'healthCheck.healthyHttpCodes', '"200-599"', /only codes from 200 to 499.*\(200-599 is outside\)/],
+    ['healthyHttpCodes "299-200"', { healthyHttpCodes: '299-200' }, 'healthCheck.healthyHttpCodes', '"299-200"', /each range low to high \(299-200 descends\)/],
+    ['healthyHttpCodes 200 (a number)', { healthyHttpCodes: 200 as unknown as string }, 'healthCheck.healthyHttpCodes', '200', /HTTP codes such as/],
+    ['a path with a space', { path: '/cgi-bin/ping.py ?x=1' }, 'healthCheck.path', '"/cgi-bin/ping.py ?x=1"', /no spaces or control characters/],
+    ['a path with a tab', { path: '/ping\t' }, 'healthCheck.path', '"/ping\\t"', /no spaces or control characters/],
+    ['a path with a newline', { path: '/ping\n' }, 'healthCheck.path', '"/ping\\n"', /no spaces or control characters/],
+    ['a path that is not a string', { path: 42 as unknown as string }, 'healthCheck.path', '42', /must start with "\/"/],
+    ['an interval of 15.5 seconds', { interval: Duration.millis(15500) }, 'healthCheck.interval', '15 seconds 500 millis', /whole number of seconds/],
+    ['an interval given as a number', { interval: 30 as unknown as Duration }, 'healthCheck.interval', '30', /must be a Duration such as Duration\.seconds\(30\)/],
+    ['a healthyThreshold of NaN', { healthyThreshold: NaN }, 'healthCheck.healthyThreshold', 'NaN', /whole number from 2 to 10/],
+    ['an unhealthyThreshold of Infinity', { unhealthyThreshold: Infinity }, 'healthCheck.unhealthyThreshold', 'Infinity', /whole number from 2 to 10/],
   ])('fails with %s', (_case, healthCheck, prop, received, rule) => {
     // WHEN / THEN
     expectInvalidProp(() => loadBalancer(healthCheck), { prop, received, rule });
@@ -63,6 +76,17 @@ describe('WebHealthCheck', () => {
   test('with a path of exactly 1024 characters, the health check is accepted', () => {
     // WHEN / THEN
     expect(() => loadBalancer({ path: `/${'a'.repeat(1023)}` })).not.toThrow();
+  });
+
+  test.each<[string, WebHealthCheck]>([
+    ['healthyHttpCodes "200-499", the widest AWS accepts', { healthyHttpCodes: '200-499' }],
+    ['healthyHttpCodes "200,204,301-308"', { healthyHttpCodes: '200,204,301-308' }],
+    ['a path with a query string', { path: '/cgi-bin/ping.py?full=1&x=%20' }],
+  ])('with %s, the health check is accepted', (_case, healthCheck) => {
+    // WHEN
+    const { targetGroup } = loadBalancer(healthCheck);
+    // THEN
+    expect(targetGroup).toBeDefined();
   });
 
   test('with an unresolved path, the check is skipped', () => {

@@ -519,7 +519,8 @@ describe('WebTierMonitoring', () => {
 
       // THEN
       expect(metrics.map(metric => [metric[1], metric[metric.indexOf('AvailabilityZone') + 1]]))
-        .toEqual([['HealthyHostCount', '{{AZ:0}}'], ['HealthyHostCount', '{{AZ:1}}'], ['HealthyHostCount', '{{AZ:2}}']]);
+        .toEqual(m.tier.network!.availabilityZones.map(az => ['HealthyHostCount', az]));
+      expect(m.tier.network!.availabilityZones).toHaveLength(3);
     });
 
     test('with given AZs, the healthy-hosts graph has one HealthyHostCount line per AZ', () => {
@@ -603,7 +604,7 @@ describe('WebTierMonitoring', () => {
       ['a negative threshold', { elb5xxAlarm: { threshold: -1 } }, { prop: 'elb5xxAlarm.threshold', received: '-1', rule: /0 or more/ }],
       ['a negative count threshold', { healthyHostsAlarm: { threshold: -2 } }, { prop: 'healthyHostsAlarm.threshold', received: '-2', rule: /0 or more/ }],
       ['a negative time threshold', { responseTimeAlarm: { threshold: -0.5 } }, { prop: 'responseTimeAlarm.threshold', received: '-0.5', rule: /0 or more/ }],
-      ['a threshold that is not a number', { redisEvictionsAlarm: { threshold: NaN } }, { prop: 'redisEvictionsAlarm.threshold', received: 'null', rule: /a number/ }],
+      ['a threshold that is not a number', { redisEvictionsAlarm: { threshold: NaN } }, { prop: 'redisEvictionsAlarm.threshold', received: 'NaN', rule: /a number/ }],
       ['a 5XX rate above 100%', { target5xxAlarm: { threshold: 101 } }, { prop: 'target5xxAlarm.threshold', received: '101', rule: /percentage: must be from 0 to 100/ }],
       ['a Redis CPU above 100%', { redisCpuAlarm: { threshold: 150 } }, { prop: 'redisCpuAlarm.threshold', received: '150', rule: /from 0 to 100/ }],
       ['a Redis memory above 100%', { redisMemoryAlarm: { threshold: 100.5 } }, { prop: 'redisMemoryAlarm.threshold', received: '100.5', rule: /from 0 to 100/ }],

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { SubnetGroup, WebTierNetwork, WebTierNetworkProps } from '../../src';
 import { expectInvalidProp, newStack, resourcesOfType, subnetByCidr, tutorialCidrs } from '../util';
 
@@ -190,3 +191,84 @@ describe('WebTierNetwork', () => {
     template.allResourcesProperties('AWS::EC2::Route', Match.objectLike({ DestinationCidrBlock: '0.0.0.0/0' }));
   });
 });
+
+describe('WebTierNetwork hardening and warnings', () => {
+  test('the flow-logs role trusts VPC flow logs of this account only (no confused deputy)', () => {
+    // GIVEN
+    const stack = newStack({ env: { account: '123456789012', region: 'eu-west-3' } });
+    // WHEN
+    new WebTierNetwork(stack, 'Network', { availabilityZones: ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'] });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': '123456789012' },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-3:123456789012:vpc-flow-log/*']] } },
+          },
+        }],
+      },
+    });
+  });
+
+  test.each<[string, WebTierNetworkProps, string, RegExp]>([
+    ['flowLogs false', { flowLogs: false }, 'flowLogsOff', /flowLogs is false: the VPC's traffic is not recorded/],
+    ['natGatewayPerAz false', { natGatewayPerAz: false }, 'singleNatGateway', /natGatewayPerAz is false: one NAT gateway serves every AZ/],
+  ])('warns with %s, which turns off a protection the README promises', (_case, props, id, message) => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new WebTierNetwork(stack, 'Network', props);
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Network', Match.stringLikeRegexp(message.source));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0].entry.data)).toContain(`[ack: cdk-zero-downtime-web-tier:${id}]`);
+  });
+
+  test('with no props, there is no warning', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new WebTierNetwork(stack, 'Network');
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('fails with a flowLogRetention that CloudWatch Logs does not accept', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN / THEN
+    expectInvalidProp(() => new WebTierNetwork(stack, 'Network', { flowLogRetention: 42 as logs.RetentionDays }), {
+      prop: 'flowLogRetention', received: '42', rule: /must be one of the retention periods CloudWatch Logs accepts \(logs\.RetentionDays\): 1, 3, 5, 7/,
+    });
+  });
+
+  test('warns when one stack holds more Elastic IPs than the default quota of 5', () => {
+    // GIVEN two networks of 3 NAT gateways each: 6 Elastic IPs
+    const stack = newStack();
+    new WebTierNetwork(stack, 'One');
+    new WebTierNetwork(stack, 'Two', { subnetLayout: { vpcCidr: '10.1.0.0/16', ...otherVpcLayout() } });
+    // WHEN
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack', Match.stringLikeRegexp('allocates 6 Elastic IPs, more than the default quota of 5'));
+    // THEN
+    expect(warnings).toHaveLength(1);
+  });
+
+  test('with 5 Elastic IPs or fewer in the stack, there is no quota warning', () => {
+    // GIVEN one network of 3 NAT gateways and one of a single NAT gateway: 4 Elastic IPs
+    const stack = newStack();
+    new WebTierNetwork(stack, 'One');
+    new WebTierNetwork(stack, 'Two', { natGatewayPerAz: false, subnetLayout: { vpcCidr: '10.1.0.0/16', ...otherVpcLayout() } });
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('Elastic IPs'));
+  });
+});
+
+/** The tutorial's subnets, moved into 10.1.0.0/16. */
+function otherVpcLayout() {
+  const moved = (base: number) => tutorialCidrs(base).map(cidr => cidr.replace(/^10\.0\./, '10.1.'));
+  return { alb: moved(10), nat: moved(20), bastion: moved(30), web: moved(40), redis: moved(50) };
+}

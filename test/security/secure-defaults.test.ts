@@ -128,8 +128,8 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
       // the one log group left is the web servers' application logs
       expect(Object.keys(custom.template.findResources('AWS::Logs::LogGroup'))).toEqual([logicalId(custom.tier.webFleet.logGroup!)]);
       expect(JSON.stringify(custom.template.toJSON())).not.toContain('vpc-flow-logs.amazonaws.com');
-      // web, bastion (and no flow-log policy)
-      custom.template.resourceCountIs('AWS::IAM::ManagedPolicy', 2);
+      // web, bastion, the Session Manager policy of each (and no flow-log policy)
+      custom.template.resourceCountIs('AWS::IAM::ManagedPolicy', 4);
       expect(custom.tier.network!.flowLog).toBeUndefined();
     });
 
@@ -373,9 +373,15 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
   });
 
   describe('Session Manager', () => {
-    test.each([['web', tier.webFleet.role], ['bastion', tier.bastion.role]])('with no props, the %s role carries AmazonSSMManagedInstanceCore', (_name, role) => {
+    test.each([['web', tier.webFleet.role], ['bastion', tier.bastion.role]])('with no props, the %s role may use Session Manager but read no SSM parameter', (_name, role) => {
+      // GIVEN
+      const statements = statementsGrantedTo(template, logicalId(role));
       // THEN
-      expect(resourceOf(template, 'AWS::IAM::Role', logicalId(role)).Properties.ManagedPolicyArns).toContainEqual(SSM_CORE_POLICY);
+      expect(resourceOf(template, 'AWS::IAM::Role', logicalId(role)).Properties.ManagedPolicyArns ?? []).not.toContainEqual(SSM_CORE_POLICY);
+      expect(statements.flatMap(s => [s.Action].flat())).toEqual(expect.arrayContaining([
+        'ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:OpenDataChannel', 'ec2messages:GetMessages',
+      ]));
+      expect(statements.flatMap(s => [s.Action].flat()).filter((a: string) => a.startsWith('ssm:Get') || a.endsWith(':*') || a === '*')).toEqual([]);
     });
 
     test('with no sshPublicKey, there is no key pair and neither launch template names a key', () => {
@@ -388,7 +394,7 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
   });
 
   describe('bastion Elastic IP permission', () => {
-    const statements = statementsGrantedTo(template, logicalId(tier.bastion.role));
+    const statements = statementsGrantedTo(template, logicalId(tier.bastion.role)).filter(s => !String(s.Sid).startsWith('SessionManager'));
     const bySid = (sid: string) => statements.filter(s => s.Sid === sid);
 
     test('with no props, the bastion role may only ec2:AssociateAddress, in exactly three statements', () => {

@@ -1,0 +1,83 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { checkSshPublicKey } from './bastion/ssh-public-key';
+import { resolveRedisSettings } from './cache/redis-cache-props';
+import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
+import { resolveAvailabilityZones } from './network/availability-zones';
+import { parseCidr } from './network/cidr';
+import { resolveSubnetLayout } from './network/subnet-layout';
+import { checkNetworkChoice } from './network/web-tier-subnets';
+import { checkInstanceType, checkList, checkRetentionDays, warn } from './validation';
+import { checkDeployTimeout, resolveWebFleetSettings, WebFleetSettings } from './web-fleet/web-fleet-settings';
+import type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier';
+
+/** The one-liner's web props, as `WebFleet` names them. */
+export function webFleetSettingsOf(props: ZeroDowntimeWebTierProps): WebFleetSettings {
+  return {
+    webPort: props.webPort,
+    instanceType: props.webInstanceType,
+    minCapacity: props.webMinCapacity,
+    maxCapacity: props.webMaxCapacity,
+    desiredCapacity: props.webDesiredCapacity,
+    cpuTargetUtilizationPercent: props.webCpuTargetUtilization,
+  };
+}
+
+/**
+ * Checks every prop of the one-liner, in its own names, before any part is built; warns about settings that turn off
+ * a protection the README promises. The parts check again, in their own names, when used alone.
+ */
+export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps): void {
+  checkNetworkChoice(props);
+  if (props.vpc === undefined) {
+    const layout = resolveSubnetLayout(props.subnetLayout);
+    resolveAvailabilityZones(tier, props.availabilityZones, layout.azCount);
+    checkRetentionDays('flowLogRetention', props.flowLogRetention);
+  }
+
+  const healthCheck = resolveWebHealthCheck(props.healthCheck);
+  resolveWebFleetSettings({ ...webFleetSettingsOf(props), deployTimeout: props.deployTimeout }, {
+    webPort: 'webPort',
+    instanceType: 'webInstanceType',
+    minCapacity: 'webMinCapacity',
+    maxCapacity: 'webMaxCapacity',
+    desiredCapacity: 'webDesiredCapacity',
+    cpuTargetUtilizationPercent: 'webCpuTargetUtilization',
+    deployTimeout: 'deployTimeout',
+  });
+  const healthy: Duration = healthyAfter(healthCheck);
+  checkDeployTimeout('deployTimeout', props.deployTimeout, healthy,
+    healthy.isUnresolved() ? '' : `healthCheck.healthyThreshold x healthCheck.interval (${healthy.toSeconds()} seconds)`);
+
+  resolveRedisSettings({
+    nodeType: props.redisNodeType,
+    replicas: props.redisReplicas,
+    multiAz: props.redisMultiAz,
+    snapshotRetentionDays: props.redisSnapshotRetentionDays,
+  }, {
+    nodeType: 'redisNodeType',
+    port: 'redisPort',
+    engineVersion: 'redisEngineVersion',
+    replicas: 'redisReplicas',
+    multiAz: 'redisMultiAz',
+    snapshotRetentionDays: 'redisSnapshotRetentionDays',
+  });
+
+  checkInstanceType('bastionInstanceType', props.bastionInstanceType);
+  checkSshPublicKey('sshPublicKey', props.sshPublicKey);
+  checkList('sshAllowedCidrs', props.sshAllowedCidrs, '["203.0.113.7/32"]');
+  (props.sshAllowedCidrs ?? []).forEach((cidr, index) => {
+    if (!Token.isUnresolved(cidr)) {
+      parseCidr(`sshAllowedCidrs[${index}]`, cidr);
+    }
+  });
+
+  if (props.monitoring === false) {
+    warn(tier, 'monitoringOff', 'monitoring is false: no alarm tells you that the tier lost a web server, a NAT gateway or ' +
+      'its Redis replica; the README promises those alarms');
+  }
+  if (props.accessLogs === false) {
+    warn(tier, 'accessLogsOff', 'accessLogs is false: the load balancer keeps no record of the requests it served, so ' +
+      'errors and abuse cannot be investigated later; the README promises access logs');
+  }
+}
