@@ -17,4 +17,3 @@ export type { RedisCacheProps } from './cache/redis-cache';
 export { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 export type { WebTierMonitoringProps } from './monitoring/web-tier-monitoring';
 export type { WebTierAlarmOptions } from './monitoring/web-tier-alarm-options';
-export * as projects from './project';
