@@ -57,7 +57,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'drill', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'drill', 'docs', 'projenrc', '.projenrc.ts'],
     // One typed-lint project for everything: tsconfig.dev.json covers src, test and examples.
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
@@ -88,6 +88,11 @@ project.addTask('drill', {
 });
 
 project.tsconfigDev.addInclude('examples/**/*.ts');
+
+project.addTask('architecture', {
+  description: 'Redraw the README\'s architecture picture (docs/architecture.svg) from docs/architecture.ts',
+  exec: 'ts-node --project tsconfig.dev.json docs/architecture.ts',
+});
 project.tsconfigDev.addInclude('.projenrc.ts');
 // The project type package has its own tsconfig and build (below).
 project.tsconfigDev.addExclude('packages/**');
@@ -95,7 +100,7 @@ project.tsconfigDev.addExclude('packages/**');
 // ---- Packaging, API.md, end-to-end tests ----
 
 // Only what the published package needs: no example app, synth output, scratch folders or the other package.
-project.npmignore?.exclude('/.ci/', '/examples/', '/drill/', 'cdk.out/', '/.tmp/', '/results/', '/packages/');
+project.npmignore?.exclude('/.ci/', '/docs/', '/examples/', '/drill/', 'cdk.out/', '/.tmp/', '/results/', '/packages/');
 
 // `package` would run `package-all` (Python, Java and Go packages) when CI is unset, which needs their
 // toolchains and registries. Locally and in CI it builds the npm tarball and generates every other language's
