@@ -35,6 +35,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
+    // The integration test (test/integ.web-tier.ts). The alpha is pinned (its API may change in any release);
+    // 2.245.0-alpha.0, the latest, accepts aws-cdk-lib ^2.245.0. integ-runner is not used yet: its latest release
+    // (2.197.10) bundles a toolkit that reads cloud assembly schema 53, and aws-cdk-lib 2.258.0 writes 54 (it stops
+    // with AssemblyVersionMismatch). The CDK CLI below reads 54 (2.1144.0 or later).
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    'aws-cdk@^2.1148.1',
   ],
   // npm (on by default), PyPI, Maven Central, NuGet and Go. Locally and in CI the build generates the other languages'
   // source (`bindings` task below) without their toolchains; the release workflow builds and publishes them.
@@ -57,7 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'drill', 'docs', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'drill', 'docs', 'tools', 'projenrc', '.projenrc.ts'],
     // One typed-lint project for everything: tsconfig.dev.json covers src, test and examples.
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
@@ -97,10 +103,21 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 // The project type package has its own tsconfig and build (below).
 project.tsconfigDev.addExclude('packages/**');
 
+// Integration test (test/integ.web-tier.ts): the build compares its synthesis with the committed snapshot
+// (test/integ-snapshot.test.ts); these record a new snapshot, and deploy, verify and destroy it on AWS.
+project.addTask('integ:snapshot', {
+  description: 'Record the integration test\'s snapshot (test/integ.web-tier.ts.snapshot/) without deploying',
+  exec: 'ts-node --project tsconfig.dev.json tools/integ.ts snapshot',
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy the integration test to the AWS account of your credentials, check its assertions, destroy it',
+  exec: 'ts-node --project tsconfig.dev.json tools/integ.ts deploy',
+});
+
 // ---- Packaging, API.md, end-to-end tests ----
 
 // Only what the published package needs: no example app, synth output, scratch folders or the other package.
-project.npmignore?.exclude('/.ci/', '/docs/', '/examples/', '/drill/', 'cdk.out/', '/.tmp/', '/results/', '/packages/');
+project.npmignore?.exclude('/.ci/', '/docs/', '/tools/', '/examples/', '/drill/', 'cdk.out/', '/.tmp/', '/results/', '/packages/');
 
 // `package` would run `package-all` (Python, Java and Go packages) when CI is unset, which needs their
 // toolchains and registries. Locally and in CI it builds the npm tarball and generates every other language's
