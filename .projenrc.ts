@@ -202,17 +202,19 @@ appPackage.tsconfigDev.addExclude('templates/**');
 for (const name of ['install', 'install:ci']) {
   appPackage.tasks.tryFind(name)?.reset('echo "dependencies: the repository root\'s node_modules (npm ci at the root)"');
 }
-// The root build builds and tests the project type package and puts its tarball in dist/app-js/ (not dist/js/,
-// whose one tarball the release jobs of the other languages unpack), which the release workflow publishes.
+// The root build builds and tests the project type package after the library's compile, so that the tests
+// (test/e2e/) find it built, and the package step puts its tarball in dist/app-js/ (not dist/js/, whose one tarball
+// the release jobs of the other languages unpack), which the release workflow publishes.
 const APP_DIST = 'dist/app-js';
 const appBuild = project.addTask('app:build', {
   description: 'Build, test and pack the project type package (packages/cdk-zero-downtime-web-tier-app)',
-  steps: [
-    { exec: 'projen build', cwd: APP_PACKAGE_DIR },
-    { exec: `rm -rf ${APP_DIST} && mkdir -p ${APP_DIST} && cp ${APP_PACKAGE_DIR}/dist/js/*.tgz ${APP_DIST}/` },
-  ],
+  exec: 'projen build',
+  cwd: APP_PACKAGE_DIR,
 });
-project.packageTask.spawn(appBuild);
+project.postCompileTask.spawn(appBuild);
+project.packageTask.exec(`rm -rf ${APP_DIST} && mkdir -p ${APP_DIST} && cp ${APP_PACKAGE_DIR}/dist/js/*.tgz ${APP_DIST}/`, {
+  name: 'the project type package\'s tarball, beside the library\'s',
+});
 project.release?.addJobs({
   release_npm_app: {
     name: 'Publish the project type package to npm',
