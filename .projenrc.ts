@@ -218,7 +218,8 @@ project.packageTask.exec(`rm -rf ${APP_DIST} && mkdir -p ${APP_DIST} && cp ${APP
 project.release?.addJobs({
   release_npm_app: {
     name: 'Publish the project type package to npm',
-    needs: ['release'],
+    // After the library: a new app depends on the library of the same version, which must be on npm by then.
+    needs: ['release', 'release_npm'],
     runsOn: ['ubuntu-latest'],
     permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
     if: "needs.release.outputs.tag_exists != 'true' && needs.release.outputs.latest_commit == github.sha",
