@@ -1,26 +1,31 @@
-import { awscdk, javascript, TaskShell } from 'projen';
+import { awscdk, cdk, javascript, TaskShell } from 'projen';
+import { JobPermission } from 'projen/lib/github/workflows-model';
 
 /**
- * The projen this repository builds with, and the floor of the optional peer dependency on it. The peer pins
- * the dev dependency to this version, so upgrading projen means changing it here.
+ * The projen this repository builds with, and the floor of the project type package's peer dependency on it
+ * (packages/cdk-zero-downtime-web-tier-app). The peer pins the dev dependency to this version, so upgrading
+ * projen means changing it here.
  */
 const PROJEN_VERSION = '0.103.25';
+const CDK_VERSION = '2.258.0';
+const CONSTRUCTS_VERSION = '10.5.1';
+const AUTHOR = { author: 'cdk-zero-downtime-web-tier maintainers', authorAddress: 'maintainers@example.com' };
+const REPOSITORY_URL = 'https://github.com/cdk-zero-downtime-web-tier/cdk-zero-downtime-web-tier.git';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-zero-downtime-web-tier',
   description:
     'A zero-downtime EC2 web tier in one line of CDK: VPC with five subnet groups over three AZs, a NAT gateway per AZ, an internet-facing ALB, a web Auto Scaling Group, a bastion with a stable Elastic IP and ElastiCache Redis.',
-  author: 'cdk-zero-downtime-web-tier maintainers',
-  authorAddress: 'maintainers@example.com',
-  repositoryUrl: 'https://github.com/cdk-zero-downtime-web-tier/cdk-zero-downtime-web-tier.git',
+  ...AUTHOR,
+  repositoryUrl: REPOSITORY_URL,
   keywords: ['cdk', 'awscdk', 'aws-cdk', 'alb', 'autoscaling', 'zero-downtime', 'high-availability', 'elasticache', 'redis', 'bastion', 'vpc'],
   license: 'Apache-2.0',
   stability: 'experimental',
 
   // aws-cdk-lib 2.258.0 is the first release whose policy-validation context carries the construct tree
   // (`appConstruct`) that cdk-nag 3.x needs: on 2.257.0 its packs fail without checking anything.
-  cdkVersion: '2.258.0',
-  constructsVersion: '10.5.1',
+  cdkVersion: CDK_VERSION,
+  constructsVersion: CONSTRUCTS_VERSION,
   jsiiVersion: '~6.0.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
@@ -30,14 +35,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
+    // The integration test (test/integ.web-tier.ts). The alpha is pinned (its API may change in any release);
+    // 2.245.0-alpha.0, the latest, accepts aws-cdk-lib ^2.245.0. integ-runner is not used yet: its latest release
+    // (2.197.10) bundles a toolkit that reads cloud assembly schema 53, and aws-cdk-lib 2.258.0 writes 54 (it stops
+    // with AssemblyVersionMismatch). The CDK CLI below reads 54 (2.1144.0 or later).
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    'aws-cdk@^2.1148.1',
   ],
-  // The projen project type (`npx projen new --from cdk-zero-downtime-web-tier`, src/project/) extends projen's
-  // classes, so jsii needs projen as a peer. It is optional (peerDependenciesMeta below): a plain
-  // `npm install cdk-zero-downtime-web-tier` does not install it, and the compile step keeps lib/index.js from
-  // loading it (projenrc/optional-projen.ts). The floor is the projen this repository builds and tests with.
-  peerDeps: [`projen@>=${PROJEN_VERSION}`],
-
-  // npm (on by default), PyPI, Maven Central and Go. Locally and in CI the build generates the other languages'
+  // npm (on by default), PyPI, Maven Central, NuGet and Go. Locally and in CI the build generates the other languages'
   // source (`bindings` task below) without their toolchains; the release workflow builds and publishes them.
   publishToPypi: {
     distName: 'cdk-zero-downtime-web-tier',
@@ -48,17 +53,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenGroupId: 'io.github.cdk-zero-downtime-web-tier',
     mavenArtifactId: 'cdk-zero-downtime-web-tier',
   },
-  // No NuGet: projen publishes no .NET package, and the project type's base class (projen's
-  // AwsCdkTypeScriptApp) is in this assembly, so jsii cannot generate a .NET binding (jsii-pacmak's dotnet
-  // target fails on the `projen` dependency). Moving the project type to its own npm-only package would allow
-  // `publishToNuget: { dotNetNamespace: 'CdkZeroDowntimeWebTier', packageId: 'CdkZeroDowntimeWebTier' }`.
+  publishToNuget: {
+    dotNetNamespace: 'CdkZeroDowntimeWebTier',
+    packageId: 'CdkZeroDowntimeWebTier',
+  },
   publishToGo: {
     moduleName: 'github.com/cdk-zero-downtime-web-tier/cdk-zero-downtime-web-tier-go',
   },
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'drill', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'drill', 'docs', 'tools', 'projenrc', '.projenrc.ts'],
     // One typed-lint project for everything: tsconfig.dev.json covers src, test and examples.
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
@@ -89,42 +94,53 @@ project.addTask('drill', {
 });
 
 project.tsconfigDev.addInclude('examples/**/*.ts');
+
+project.addTask('architecture', {
+  description: 'Redraw the README\'s architecture picture (docs/architecture.svg) from docs/architecture.ts',
+  exec: 'ts-node --project tsconfig.dev.json docs/architecture.ts',
+});
 project.tsconfigDev.addInclude('.projenrc.ts');
+// The project type package has its own tsconfig and build (below).
+project.tsconfigDev.addExclude('packages/**');
 
-// ---- Project type, packaging, API.md, end-to-end tests (issue 6) ----
+// Integration test (test/integ.web-tier.ts): the build compares its synthesis with the committed snapshot
+// (test/integ-snapshot.test.ts); these record a new snapshot, and deploy, verify and destroy it on AWS.
+project.addTask('integ:snapshot', {
+  description: 'Record the integration test\'s snapshot (test/integ.web-tier.ts.snapshot/) without deploying',
+  exec: 'ts-node --project tsconfig.dev.json tools/integ.ts snapshot',
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy the integration test to the AWS account of your credentials, check its assertions, destroy it',
+  exec: 'ts-node --project tsconfig.dev.json tools/integ.ts deploy',
+});
 
-// projen is an optional peer: only `projen new --from` and the generated app's .projenrc.ts need it.
-project.package.addField('peerDependenciesMeta', { projen: { optional: true } });
-// Load the project type lazily and let TypeScript apps without projen type-check the declarations.
-project.compileTask.exec('ts-node --project projenrc/tsconfig.json projenrc/optional-projen.ts');
+// ---- Packaging, API.md, end-to-end tests ----
 
-// The generated app's starting files (templates/app/) ship in the package; they import the published
-// package, so they are checked by the e2e tests in a generated app, not type-checked here.
-project.tsconfigDev.addExclude('templates/**');
-// Only what the published package needs: no example app, synth output or scratch folders.
-project.npmignore?.exclude('/.ci/', '/examples/', '/drill/', 'cdk.out/', '/.tmp/', '/results/');
+// Only what the published package needs: no example app, synth output, scratch folders or the other package.
+project.npmignore?.exclude('/.ci/', '/docs/', '/tools/', '/examples/', '/drill/', 'cdk.out/', '/.tmp/', '/results/', '/packages/');
 
 // `package` would run `package-all` (Python, Java and Go packages) when CI is unset, which needs their
 // toolchains and registries. Locally and in CI it builds the npm tarball and generates every other language's
 // source only: an API jsii cannot carry to a language fails the build, not the release. The release workflow
 // still runs `package:python`, `package:java` and `package:go` in their own jobs.
 const bindings = project.addTask('bindings', {
-  description: 'Generate the Python, Java and Go bindings as source only in .tmp/bindings/ (no toolchains needed)',
+  description: 'Generate the Python, Java, .NET and Go bindings as source only in .tmp/bindings/ (no toolchains needed)',
   steps: [
     { exec: 'rm -rf .tmp/bindings' },
     {
       exec: [
         'jsii-pacmak --code-only --force --no-npmignore --outdir .tmp/bindings',
-        '--target python --target java --target go',
+        '--target python --target java --target dotnet --target go',
         // Example snippets go into the docs as written: translating them is the release build's job.
         '--rosetta-unknown-snippets verbatim',
       ].join(' '),
     },
   ],
 });
+// After every compile, so that the tests (test/bindings.test.ts) check the bindings of the code they test.
+project.postCompileTask.spawn(bindings);
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
-project.packageTask.spawn(bindings);
 
 // API.md is regenerated after every compile (docgen). In CI the committed copy must be the fresh one.
 project.postCompileTask.exec([
@@ -145,5 +161,94 @@ project.addTask('e2e', {
   exec: 'jest --coverage=false test/e2e',
   receiveArgs: true,
 });
+
+// ---- The projen project type: its own npm-only package (issue 15) ----
+
+// `npx projen new --from cdk-zero-downtime-web-tier-app` creates a CDK app that deploys the web tier. It is a
+// jsii package (projen finds project types in the .jsii manifest) with no target but JavaScript, so projen
+// stays out of the construct library in every language. Its dependencies are the root's: node resolves them
+// from ../../node_modules, so it installs nothing of its own (the install tasks below do nothing).
+const APP_PACKAGE_DIR = 'packages/cdk-zero-downtime-web-tier-app';
+const appPackage = new cdk.JsiiProject({
+  parent: project,
+  outdir: APP_PACKAGE_DIR,
+  name: 'cdk-zero-downtime-web-tier-app',
+  description: 'A projen project type: `npx projen new --from cdk-zero-downtime-web-tier-app` creates a CDK app that deploys a cdk-zero-downtime-web-tier web tier.',
+  ...AUTHOR,
+  repositoryUrl: REPOSITORY_URL,
+  repositoryDirectory: APP_PACKAGE_DIR,
+  keywords: ['projen', 'cdk', 'awscdk', 'zero-downtime'],
+  license: 'Apache-2.0',
+  stability: 'experimental',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  jsiiVersion: '~6.0.0',
+  // The project type extends projen's AwsCdkTypeScriptApp; aws-cdk-lib (its peer) is installed beside it by
+  // `projen new`, and its recommended feature flags go into the new app's cdk.json.
+  peerDeps: [`projen@>=${PROJEN_VERSION}`, `constructs@^${CONSTRUCTS_VERSION}`, `aws-cdk-lib@^${CDK_VERSION}`],
+  // Released with the library, from the same workflow (see the bump and package tasks of the root).
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+  docgen: false,
+  eslint: false,
+  jestOptions: { jestConfig: { testTimeout: 120_000 } },
+});
+// The starting files of the generated app ship in the package; they import the construct library, so the
+// end-to-end tests (test/e2e/) check them in a generated app.
+appPackage.npmignore?.include('/templates/');
+appPackage.tsconfigDev.addExclude('templates/**');
+for (const name of ['install', 'install:ci']) {
+  appPackage.tasks.tryFind(name)?.reset('echo "dependencies: the repository root\'s node_modules (npm ci at the root)"');
+}
+// The root build builds and tests the project type package after the library's compile, so that the tests
+// (test/e2e/) find it built, and the package step puts its tarball in dist/app-js/ (not dist/js/, whose one tarball
+// the release jobs of the other languages unpack), which the release workflow publishes.
+const APP_DIST = 'dist/app-js';
+const appBuild = project.addTask('app:build', {
+  description: 'Build, test and pack the project type package (packages/cdk-zero-downtime-web-tier-app)',
+  exec: 'projen build',
+  cwd: APP_PACKAGE_DIR,
+});
+project.postCompileTask.spawn(appBuild);
+project.packageTask.exec(`rm -rf ${APP_DIST} && mkdir -p ${APP_DIST} && cp ${APP_PACKAGE_DIR}/dist/js/*.tgz ${APP_DIST}/`, {
+  name: 'the project type package\'s tarball, beside the library\'s',
+});
+project.release?.addJobs({
+  release_npm_app: {
+    name: 'Publish the project type package to npm',
+    // After the library: a new app depends on the library of the same version, which must be on npm by then.
+    needs: ['release', 'release_npm'],
+    runsOn: ['ubuntu-latest'],
+    permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
+    if: "needs.release.outputs.tag_exists != 'true' && needs.release.outputs.latest_commit == github.sha",
+    steps: [
+      { uses: 'actions/setup-node@v7.0.0', with: { 'node-version': 'lts/*' } },
+      {
+        name: 'Download build artifacts',
+        uses: 'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+        with: { 'artifact-ids': '${{ needs.release.outputs.artifact_id }}', 'path': 'dist' },
+      },
+      {
+        name: 'Release',
+        env: {
+          NPM_DIST_TAG: 'latest',
+          NPM_REGISTRY: 'registry.npmjs.org',
+          NPM_CONFIG_PROVENANCE: 'true',
+          NPM_TOKEN: '${{ secrets.NPM_TOKEN }}',
+          PUBLIB_DRYRUN: '${{ inputs.dry_run }}',
+        },
+        run: `npx -p publib@latest publib-npm ${APP_DIST}`,
+      },
+    ],
+  },
+});
+// Both packages carry the release's version: the generated app depends on the library's `^` that version.
+const appVersion = (version: string) =>
+  `node -e "const f='${APP_PACKAGE_DIR}/package.json', p=JSON.parse(require('fs').readFileSync(f));`
+  + ` p.version=${version}; require('fs').writeFileSync(f, JSON.stringify(p, undefined, 2) + '\\n')"`;
+project.tasks.tryFind('bump')!.exec(appVersion("require('./package.json').version"), { name: 'project type package: same version' });
+project.tasks.tryFind('unbump')!.exec(appVersion("'0.0.0'"), { name: 'project type package: back to 0.0.0' });
 
 project.synth();

@@ -20,6 +20,5 @@ export type { WebTierMonitoringProps } from './monitoring/web-tier-monitoring';
 export type { WebTierAlarmOptions } from './monitoring/web-tier-alarm-options';
 export { WebTierFirewall } from './firewall/web-tier-firewall';
 export type { WebTierManagedRulesOptions } from './firewall/web-tier-firewall';
-export * as projects from './project';
 export { WebApplication } from './application/web-application';
 export type { WebApplicationOptions, WebApplicationBundle } from './application/web-application';

@@ -35,7 +35,7 @@ describe('README', () => {
   test('with the install table, every name is the one the jsii targets publish under', () => {
     const targets = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).jsii.targets;
     for (const name of [targets.python.distName, targets.python.module, targets.java.package, targets.java.maven.groupId,
-      targets.java.maven.artifactId, targets.go.moduleName]) {
+      targets.java.maven.artifactId, targets.dotnet.packageId, targets.dotnet.namespace, targets.go.moduleName]) {
       expect(README).toContain(name);
     }
   });

@@ -1,17 +1,21 @@
-// End-to-end: the library as npm would publish it (`npm pack` of the compiled tree), used the two ways people
-// use it: installed into an existing CDK app, and as the template of a new one (`projen new --from`).
+// End-to-end: the two packages as npm would publish them (`npm pack` of the compiled trees), used the two ways
+// people use them: the library installed into an existing CDK app, and the project type package
+// (packages/cdk-zero-downtime-web-tier-app) as the template of a new one (`projen new --from`).
 //
-// Needs the compiled lib/ and .jsii (`npx projen build` compiles before it tests). Slow, because of the npm
+// Needs both compiled packages (`npx projen compile` and `npx projen app:build`; `npx projen build` does both
+// before it tests). Slow, because of the npm
 // installs (a few minutes with a warm npm cache); run it alone with `npx projen e2e`. It reaches no network
 // but the npm registry: the CDK CLI runs without AWS credentials, instance metadata, notices, telemetry or
 // version check.
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..', '..');
 const LIBRARY = 'cdk-zero-downtime-web-tier';
+const APP_PACKAGE = 'cdk-zero-downtime-web-tier-app';
+const APP_PACKAGE_DIR = path.join(ROOT, 'packages', APP_PACKAGE);
 const OWN_PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 /** The projen of this repository: its CLI runs `projen new`, and the new app installs the same version. */
 const PROJEN_DIR = path.join(ROOT, 'node_modules', 'projen');
@@ -36,11 +40,16 @@ const MINIMAL_APP_BODY = [
 let workDir: string;
 let tarball: string;
 let packedFiles: string[];
+/** The project type package, as `npm pack` names it (`cdk-zero-downtime-web-tier-app-0.0.0.tgz`)... */
+let appTarball: string;
+/** ...and as jsii-pacmak names it (`cdk-zero-downtime-web-tier-app@0.0.0.jsii.tgz`: it runs `npm pack` and renames). */
+let appJsiiTarball: string;
+let appPackedFiles: string[];
 
 beforeAll(async () => {
-  for (const file of ['lib/index.js', 'lib/project/index.js', '.jsii']) {
+  for (const file of ['lib/index.js', '.jsii', `packages/${APP_PACKAGE}/lib/index.js`, `packages/${APP_PACKAGE}/.jsii`]) {
     if (!fs.existsSync(path.join(ROOT, file))) {
-      throw new Error(`${file} is missing: the end-to-end tests pack the compiled library. Run \`npx projen compile\` first.`);
+      throw new Error(`${file} is missing: the end-to-end tests pack the compiled packages. Run \`npx projen compile && npx projen app:build\` first.`);
     }
   }
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zdwt-e2e-'));
@@ -49,6 +58,11 @@ beforeAll(async () => {
   const [pack] = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', packDir], ROOT)).stdout);
   tarball = path.join(packDir, pack.filename);
   packedFiles = pack.files.map((file: { path: string }) => file.path);
+  const [appPack] = JSON.parse((await run('npm', ['pack', '--json', '--pack-destination', packDir], APP_PACKAGE_DIR)).stdout);
+  appTarball = path.join(packDir, appPack.filename);
+  appPackedFiles = appPack.files.map((file: { path: string }) => file.path);
+  appJsiiTarball = path.join(packDir, `${APP_PACKAGE}@${appPack.version}.jsii.tgz`);
+  fs.copyFileSync(appTarball, appJsiiTarball);
 }, STEP_TIMEOUT_MS);
 
 afterAll(() => {
@@ -58,11 +72,9 @@ afterAll(() => {
 });
 
 describe('the packed library', () => {
-  test('has the compiled code, the jsii manifest, the docs, the on-instance assets and the app template', () => {
+  test('has the compiled code, the jsii manifest, the docs and the on-instance assets', () => {
     expect(packedFiles).toEqual(expect.arrayContaining([
-      'package.json', 'README.md', 'API.md', 'LICENSE', '.jsii',
-      'lib/index.js', 'lib/index.d.ts', 'lib/project/index.js', 'lib/project/index.d.ts',
-      'templates/app/README.md', 'templates/app/src/main.ts', 'templates/app/test/main.test.ts',
+      'package.json', 'README.md', 'API.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts',
     ]));
     // The constructs read the assets at synth time, from `path.join(__dirname, '..', 'assets')`.
     const assets = listFiles(path.join(ROOT, 'assets')).map(file => `assets/${file}`);
@@ -70,9 +82,19 @@ describe('the packed library', () => {
     expect(packedFiles).toEqual(expect.arrayContaining(assets));
   });
 
-  test('has no sources, tests, examples or build leftovers', () => {
-    const unwanted = /^(src|test|examples|projenrc|\.projen|\.ci|\.tmp|cdk\.out|coverage|test-reports|dist)\/|^\.projenrc\.ts$|^tsconfig/;
+  test('has no sources, tests, examples, build leftovers, project type or templates', () => {
+    const unwanted = /^(src|test|examples|projenrc|packages|templates|\.projen|\.ci|\.tmp|cdk\.out|coverage|test-reports|dist)\/|^\.projenrc\.ts$|^tsconfig/;
     expect(packedFiles.filter(file => unwanted.test(file))).toEqual([]);
+  });
+});
+
+describe('the packed project type package', () => {
+  test('has the compiled code, the jsii manifest projen reads and the app template, and no sources or tests', () => {
+    expect(appPackedFiles).toEqual(expect.arrayContaining([
+      'package.json', 'README.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts',
+      'templates/app/README.md', 'templates/app/src/main.ts', 'templates/app/test/main.test.ts',
+    ]));
+    expect(appPackedFiles.filter(file => /^(src|test|dist|\.projen)\/|^tsconfig/.test(file))).toEqual([]);
   });
 });
 
@@ -117,11 +139,6 @@ describe('installed into a minimal CDK app', () => {
       'AWS::ElastiCache::ReplicationGroup': 1,
     });
 
-    // THEN the project type says what it needs instead of failing on a missing module
-    const projects = spawnSync(process.execPath, ['-e', `require('${LIBRARY}').projects`], { cwd: appDir, encoding: 'utf8' });
-    expect(projects.status).not.toBe(0);
-    expect(projects.stderr).toContain('needs projen, an optional peer dependency');
-
     // THEN a TypeScript app type-checks against the declarations, without skipLibCheck and without projen
     fs.writeFileSync(path.join(appDir, 'app.ts'), [
       "import { App, Stack } from 'aws-cdk-lib';",
@@ -147,29 +164,38 @@ describe('installed into a minimal CDK app', () => {
   }, STEP_TIMEOUT_MS);
 });
 
-describe('projen new --from the packed library', () => {
-  test('creates a CDK app that synthesizes and passes its own tests', async () => {
+describe('projen new --from the packed project type package', () => {
+  test.each([
+    ['jsii-pacmak', () => appJsiiTarball],
+    ['npm pack', () => appTarball],
+  ])('from the tarball named as %s names it, creates a CDK app that synthesizes without warnings and passes its own tests', async (_tool, from) => {
     // GIVEN an empty folder
-    const appDir = path.join(workDir, 'my-web-tier');
-    fs.mkdirSync(appDir);
+    const appDir = fs.mkdtempSync(path.join(workDir, 'my-web-tier-'));
 
-    // WHEN (no options: every one has a default)
-    await run(process.execPath, [path.join(PROJEN_DIR, 'bin', 'projen'), 'new', '--from', tarball, '--projen-version', PROJEN_VERSION], appDir);
+    // WHEN (no options but the library's tarball, which is not on the npm registry)
+    await run(process.execPath, [path.join(PROJEN_DIR, 'bin', 'projen'), 'new', '--from', from(),
+      '--projen-version', PROJEN_VERSION, '--library-version', `file:${tarball}`], appDir);
 
-    // THEN the app has the library as a runtime dependency, a projenrc of this project type, and its starting files
+    // THEN the app has the library as a runtime dependency, the project type package as a dev dependency,
+    // a projenrc of this project type, and its starting files
     const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8'));
-    expect(pkg.name).toBe('my-web-tier');
+    expect(pkg.name).toBe(path.basename(appDir));
     expect(pkg.dependencies).toMatchObject({ [LIBRARY]: `file:${tarball}`, 'aws-cdk-lib': `^${CDK_FLOOR}` });
-    expect(pkg.devDependencies).toMatchObject({ projen: expect.stringContaining(PROJEN_VERSION) });
-    expect(read(appDir, '.projenrc.ts')).toContain(`import { projects } from '${LIBRARY}';`);
-    expect(read(appDir, '.projenrc.ts')).toContain('new projects.ZeroDowntimeWebTierApp(');
+    expect(pkg.devDependencies).toMatchObject({ [APP_PACKAGE]: `file:${from()}`, projen: expect.stringContaining(PROJEN_VERSION) });
+    expect(read(appDir, '.projenrc.ts')).toContain(`import { ZeroDowntimeWebTierApp } from '${APP_PACKAGE}';`);
     expect(read(appDir, 'src/main.ts')).toContain("new ZeroDowntimeWebTier(this, 'WebTier');");
     expect(read(appDir, 'README.md')).toContain('npx cdk deploy');
-    expect(fs.existsSync(path.join(appDir, 'cdk.json'))).toBe(true);
     expect(fs.existsSync(path.join(appDir, 'test', 'main.test.ts'))).toBe(true);
 
-    // THEN `cdk synth` produces the web tier
-    await run('npx', ['cdk', 'synth', '--quiet', '--no-notices'], appDir);
+    // THEN cdk.json has the feature flags of the aws-cdk-lib the app installed, as `cdk init` writes them
+    const installedCdk = path.join(appDir, 'node_modules', 'aws-cdk-lib');
+    const recommended = JSON.parse(fs.readFileSync(path.join(installedCdk, 'recommended-feature-flags.json'), 'utf8'));
+    expect(Object.keys(recommended).length).toBeGreaterThan(50);
+    expect(JSON.parse(read(appDir, 'cdk.json')).context).toEqual(recommended);
+
+    // THEN `cdk synth` produces the web tier and warns about nothing (no unconfigured feature flags)
+    const synth = await run('npx', ['cdk', 'synth', '--quiet', '--no-notices'], appDir);
+    expect(`${synth.stdout}\n${synth.stderr}`).not.toMatch(/feature flag|warning/i);
     expect(resourceCounts(path.join(appDir, 'cdk.out', 'ZeroDowntimeWebTier.template.json'))).toMatchObject({
       'AWS::EC2::Subnet': 15,
       'AWS::EC2::NatGateway': 3,

@@ -2,11 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { awscdk, javascript, SampleFile } from 'projen';
 
-/** This library's npm name: the generated app depends on it. */
+/** The construct library's npm name: the generated app depends on it. */
 const LIBRARY_NAME = 'cdk-zero-downtime-web-tier';
 
-/** The package root, from `lib/project/` (published) or `src/project/` (tests). */
-const PACKAGE_ROOT = path.join(__dirname, '..', '..');
+/** This package's npm name: `projen new --from` puts it in the generated app's dev dependencies. */
+const PACKAGE_NAME = 'cdk-zero-downtime-web-tier-app';
+
+/** The package root, from `lib/` (published) or `src/` (tests). */
+const PACKAGE_ROOT = path.join(__dirname, '..');
 
 /** The generated app's starting files, shipped in the package beside `lib/`. */
 const TEMPLATE_DIR = path.join(PACKAGE_ROOT, 'templates', 'app');
@@ -42,11 +45,12 @@ export interface ZeroDowntimeWebTierAppOptions {
   readonly cdkVersion?: string;
 
   /**
-   * The npm spec of cdk-zero-downtime-web-tier the app depends on: a version range, or a path or URL of a tarball.
+   * The npm spec of cdk-zero-downtime-web-tier (the construct library) the app depends on: a version range,
+   * or `file:` and the path of a tarball.
    *
-   * `projen new --from SPEC` puts SPEC in `devDeps`: when this is not set, SPEC's version (or path) is used.
+   * The library and this package are released together, with the same version.
    *
-   * @default - `^` and the version of this library that creates the app
+   * @default - `^` and the version of this package
    */
   readonly libraryVersion?: string;
 
@@ -73,7 +77,12 @@ export interface ZeroDowntimeWebTierAppOptions {
   readonly deps?: string[];
 
   /**
-   * More build-time dependencies, as `name@range` specs. A spec of this library moves to the runtime dependencies.
+   * More build-time dependencies, as `name@range` specs.
+   *
+   * `projen new --from SPEC` adds SPEC here. When SPEC is the path of this package's tarball, whatever its
+   * name (`npm pack` writes `cdk-zero-downtime-web-tier-app-1.2.0.tgz`, jsii-pacmak
+   * `cdk-zero-downtime-web-tier-app@1.2.0.jsii.tgz`), it becomes `cdk-zero-downtime-web-tier-app@file:SPEC`:
+   * projen would otherwise read the `@` in the file name as the start of a version.
    *
    * @default []
    */
@@ -91,7 +100,9 @@ export interface ZeroDowntimeWebTierAppOptions {
  * A CDK app in TypeScript that deploys a `ZeroDowntimeWebTier`, ready to synthesize, test and deploy.
  *
  * It writes `src/main.ts` (a stack with the one-line web tier), `test/main.test.ts` (assertions on the
- * template), `cdk.json` and a README that walks through synth, deploy, the high-availability test and destroy.
+ * template), a README that walks through synth, deploy, the high-availability test and destroy, and
+ * `cdk.json` with the feature flags `cdk init` writes: the ones aws-cdk-lib recommends for new projects
+ * (its `recommended-feature-flags.json`), read from the aws-cdk-lib the app installs.
  * The sample files are written once: after that they are yours.
  *
  * @pjid zero-downtime-web-tier-app
@@ -104,13 +115,8 @@ export class ZeroDowntimeWebTierApp extends awscdk.AwsCdkTypeScriptApp {
     const outdir = options.outdir ?? '.';
     const name = options.name ?? path.basename(path.resolve(outdir));
     const ownPackage = readOwnPackageJson();
-
-    // `projen new --from SPEC` adds SPEC to the dev dependencies; the app needs the library at run time.
-    const isLibrarySpec = (spec: string) => spec === LIBRARY_NAME || spec.startsWith(`${LIBRARY_NAME}@`)
-      || (path.basename(spec).startsWith(`${LIBRARY_NAME}-`) && spec.endsWith('.tgz'));
-    const devDeps = options.devDeps ?? [];
-    const fromSpec = devDeps.find(isLibrarySpec);
-    const libraryVersion = options.libraryVersion ?? librarySpecVersion(fromSpec) ?? `^${ownPackage.version}`;
+    const libraryVersion = options.libraryVersion ?? `^${ownPackage.version}`;
+    const cdkVersion = options.cdkVersion ?? minimumVersion(ownPackage.peerDependencies?.['aws-cdk-lib'], 'aws-cdk-lib');
 
     super({
       // Passes on what `projen new` adds (it renders .projenrc.ts from it).
@@ -119,9 +125,11 @@ export class ZeroDowntimeWebTierApp extends awscdk.AwsCdkTypeScriptApp {
       outdir,
       defaultReleaseBranch: options.defaultReleaseBranch ?? 'main',
       packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
-      cdkVersion: options.cdkVersion ?? minimumVersion(ownPackage.peerDependencies?.['aws-cdk-lib'], 'aws-cdk-lib'),
+      cdkVersion,
       deps: [...(options.deps ?? []), `${LIBRARY_NAME}@${libraryVersion}`],
-      devDeps: devDeps.filter(spec => !isLibrarySpec(spec)),
+      devDeps: (options.devDeps ?? []).map(ownTarballSpec),
+      // `cdk init`'s flags: without them, `cdk synth` warns about every unconfigured one.
+      context: recommendedFeatureFlags(outdir),
       projenrcTs: true,
       // The sample below replaces projen's hello-world stack.
       sampleCode: false,
@@ -151,22 +159,28 @@ function readTemplate(file: string): string {
 function minimumVersion(range: string | undefined, dependency: string): string {
   const match = /^(?:\^|~|>=)?\s*(\d+\.\d+\.\d+)/.exec(range ?? '');
   if (!match) {
-    throw new Error(`${LIBRARY_NAME}'s package.json has peer dependency ${dependency}@${range}: expected a range such as ^2.258.0`);
+    throw new Error(`${PACKAGE_NAME}'s package.json has peer dependency ${dependency}@${range}: expected a range such as ^2.258.0`);
   }
   return match[1];
 }
 
 /**
- * The version part of a spec of this library: `cdk-zero-downtime-web-tier@^1.2.0` -> `^1.2.0`,
- * a tarball path -> `file:` and the path, a URL -> itself, the bare name -> undefined (the default range applies).
+ * `projen new --from PATH` with a tarball of this package, whatever its file name, as a spec npm and projen
+ * both read as a path: `cdk-zero-downtime-web-tier-app@file:PATH`. Other specs are returned as they are.
  */
-function librarySpecVersion(spec: string | undefined): string | undefined {
-  if (spec === undefined || spec === LIBRARY_NAME) {
-    return undefined;
+function ownTarballSpec(spec: string): string {
+  const isPath = /^(?:file:|\.{0,2}[\\/]|~[\\/]|[a-z]:[\\/])/i.test(spec) || /\.(?:tgz|tar\.gz)$/.test(spec);
+  if (spec.startsWith(`${PACKAGE_NAME}@`) || !isPath || !path.basename(spec).startsWith(PACKAGE_NAME)) {
+    return spec;
   }
-  if (spec.startsWith(`${LIBRARY_NAME}@`)) {
-    return spec.slice(LIBRARY_NAME.length + 1);
-  }
-  // A tarball or folder: npm reads a dependency's bare path as a package name, `file:` makes it a path.
-  return /^[a-z][a-z+]+:/i.test(spec) ? spec : `file:${spec}`;
+  return `${PACKAGE_NAME}@${spec.startsWith('file:') ? spec : `file:${spec}`}`;
+}
+
+/**
+ * The feature flags aws-cdk-lib recommends for new projects (what `cdk init` writes), from the aws-cdk-lib
+ * the app has installed or, before its first install, the one installed beside this package.
+ */
+function recommendedFeatureFlags(outdir: string): Record<string, unknown> {
+  const file = require.resolve('aws-cdk-lib/recommended-feature-flags.json', { paths: [path.resolve(outdir), PACKAGE_ROOT] });
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
 }

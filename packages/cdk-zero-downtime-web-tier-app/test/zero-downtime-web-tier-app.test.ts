@@ -1,12 +1,14 @@
-// The projen project type in-process: what `projen new --from cdk-zero-downtime-web-tier` writes, without npm.
-// (The end-to-end run of `projen new` on the packed library is in published-package.test.ts.)
+// The projen project type in-process: what `projen new --from cdk-zero-downtime-web-tier-app` writes, without npm.
+// (The end-to-end run of `projen new` on the packed packages is in the repository's test/e2e/.)
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'projen';
-import { ZeroDowntimeWebTierApp, ZeroDowntimeWebTierAppOptions } from '../../src/project';
+import { ZeroDowntimeWebTierApp, ZeroDowntimeWebTierAppOptions } from '../src';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(__dirname, '..');
+/** The feature flags aws-cdk-lib recommends for new projects: what `cdk init` writes into cdk.json. */
+const RECOMMENDED_FLAGS = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
 const OWN_PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const CDK_FLOOR = /\d+\.\d+\.\d+/.exec(OWN_PACKAGE.peerDependencies['aws-cdk-lib'])![0];
 
@@ -16,7 +18,7 @@ function synthApp(options: ZeroDowntimeWebTierAppOptions = {}): Record<string, a
 }
 
 describe('ZeroDowntimeWebTierApp', () => {
-  test('with no options, is named after its folder and depends on this library and on aws-cdk-lib at its floor', () => {
+  test('with no options, is named after its folder and depends on the construct library of its own version and on aws-cdk-lib at its floor', () => {
     // WHEN
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'my-web-tier-'));
     const files = Testing.synth(new ZeroDowntimeWebTierApp({ outdir }));
@@ -40,6 +42,7 @@ describe('ZeroDowntimeWebTierApp', () => {
     // THEN
     expect(files['src/main.ts']).toContain("new ZeroDowntimeWebTier(this, 'WebTier');");
     expect(files['src/main.ts']).toContain("from 'cdk-zero-downtime-web-tier'");
+    expect(files['src/main.ts']).toContain('// WEB-APP:');
     expect(files['test/main.test.ts']).toContain('Template.fromStack(stack)');
     expect(files['test/main.test.ts']).toContain("resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 2)");
     expect(files['README.md']).toMatch(/^# my-web-tier\n/);
@@ -48,23 +51,36 @@ describe('ZeroDowntimeWebTierApp', () => {
     }
   });
 
-  test('with the spec `projen new --from` puts in devDeps, depends on that version at run time', () => {
+  test.each([
+    ['npm pack', '/tmp/packs/cdk-zero-downtime-web-tier-app-1.2.0.tgz'],
+    ['jsii-pacmak', '/tmp/packs/cdk-zero-downtime-web-tier-app@1.2.0.jsii.tgz'],
+    ['jsii-pacmak, relative', 'dist/js/cdk-zero-downtime-web-tier-app@1.2.0.jsii.tgz'],
+  ])('with the tarball `projen new --from` puts in devDeps (%s name), depends on it as a file', (_tool, tarball) => {
     // WHEN
-    const files = synthApp({ devDeps: ['cdk-zero-downtime-web-tier@~1.2.0', 'cdk-nag@^3.0.2'] });
+    const files = synthApp({ devDeps: [tarball, 'cdk-nag@^3.0.2'] });
 
-    // THEN
-    expect(files['package.json'].dependencies['cdk-zero-downtime-web-tier']).toBe('~1.2.0');
-    expect(files['package.json'].devDependencies).not.toHaveProperty('cdk-zero-downtime-web-tier');
+    // THEN the spec names the package and its path: projen would read the `@` of the file name as a version
+    expect(files['package.json'].devDependencies['cdk-zero-downtime-web-tier-app']).toBe(`file:${tarball}`);
+    const validName = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+    expect(Object.keys(files['package.json'].devDependencies).filter(name => !validName.test(name))).toEqual([]);
     expect(files['package.json'].devDependencies['cdk-nag']).toBe('^3.0.2');
   });
 
-  test('with a tarball in devDeps, depends on it as a file', () => {
+  test('with the package name `projen new --from` puts in devDeps, keeps it', () => {
     // WHEN
-    const files = synthApp({ devDeps: ['/tmp/packs/cdk-zero-downtime-web-tier-1.2.0.tgz'] });
+    const files = synthApp({ devDeps: ['cdk-zero-downtime-web-tier-app@^1.2.0'] });
 
     // THEN
-    expect(files['package.json'].dependencies['cdk-zero-downtime-web-tier'])
-      .toBe('file:/tmp/packs/cdk-zero-downtime-web-tier-1.2.0.tgz');
+    expect(files['package.json'].devDependencies['cdk-zero-downtime-web-tier-app']).toBe('^1.2.0');
+  });
+
+  test('writes the feature flags `cdk init` writes into cdk.json', () => {
+    // WHEN
+    const files = synthApp();
+
+    // THEN
+    expect(Object.keys(RECOMMENDED_FLAGS).length).toBeGreaterThan(50);
+    expect(files['cdk.json'].context).toEqual(RECOMMENDED_FLAGS);
   });
 
   test('with libraryVersion and cdkVersion, uses them', () => {

@@ -11,6 +11,7 @@ export class WebTierStack extends Stack {
     super(scope, id, props);
 
     new ZeroDowntimeWebTier(this, 'WebTier');
+    // WEB-APP: your own web app goes here (see the library's README, "Bring your own app").
   }
 }
 

@@ -1,0 +1,102 @@
+// The README's Cost table: each row's arithmetic, the totals, and the counts of the defaults and of the lean
+// set-up against what the construct synthesizes (the prices themselves are list prices written down by hand).
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const HOURS_PER_MONTH = 730;
+const LEAN: ZeroDowntimeWebTierProps = { natGatewayPerAz: false, redisReplicas: 0, monitoring: false };
+
+interface CostRow {
+  readonly item: string;
+  /** Dollars per hour or per month, of one item (times its size for a price per GiB). */
+  readonly price: number;
+  readonly perHour: boolean;
+  readonly counts: { readonly defaults: number; readonly lean: number };
+  readonly monthly: { readonly defaults: number; readonly lean: number };
+}
+
+function dollars(cell: string): number {
+  const match = /\$(\d+(?:\.\d+)?)/.exec(cell);
+  if (!match) {
+    throw new Error(`no dollar amount in the Cost table cell "${cell}"`);
+  }
+  return Number(match[1]);
+}
+
+function costTable(): { rows: CostRow[]; totals: { defaults: number; lean: number } } {
+  const start = README.indexOf('\n## Cost\n');
+  expect(start).toBeGreaterThan(0);
+  const section = README.slice(start, README.indexOf('\n## ', start + 1));
+  const cells = section.split('\n').filter(line => /^\| /.test(line)).slice(2)
+    .map(line => line.split('|').slice(1, -1).map(cell => cell.trim()));
+  const total = cells.find(row => row[0].includes('total'))!;
+  const rows = cells.filter(row => row !== total).map(([item, price, defaults, defaultsMonthly, lean, leanMonthly]) => ({
+    item,
+    price: dollars(price) * (/GiB-month/.test(price) ? Number(/(\d+) GiB/.exec(item)![1]) : 1),
+    perHour: /\/h\b/.test(price),
+    counts: { defaults: parseInt(defaults, 10), lean: parseInt(lean, 10) },
+    monthly: { defaults: dollars(defaultsMonthly), lean: dollars(leanMonthly) },
+  }));
+  return { rows, totals: { defaults: dollars(total[3]), lean: dollars(total[5]) } };
+}
+
+function synth(props: ZeroDowntimeWebTierProps): Template {
+  const stack = new Stack(new App(), 'Cost');
+  new ZeroDowntimeWebTier(stack, 'WebTier', props);
+  return Template.fromStack(stack);
+}
+
+function count(template: Template, type: string): number {
+  return Object.keys(template.findResources(type)).length;
+}
+
+/** What each row counts, read from a synthesized template. */
+const COUNTED_BY: Record<string, (template: Template) => number> = {
+  'NAT gateway': t => count(t, 'AWS::EC2::NatGateway'),
+  'Application Load Balancer': t => count(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer'),
+  'web servers': t => Number(Object.values(t.findResources('AWS::AutoScaling::AutoScalingGroup'))
+    .find(group => group.Properties.TargetGroupARNs)!.Properties.MinSize),
+  'bastion': t => count(t, 'AWS::AutoScaling::AutoScalingGroup') - 1,
+  'Redis': t => Object.values(t.findResources('AWS::ElastiCache::ReplicationGroup'))[0].Properties.NumCacheClusters,
+  // Elastic IPs, plus one address per AZ of the internet-facing load balancer.
+  'public IPv4 addresses': t => count(t, 'AWS::EC2::EIP')
+    + Object.values(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.Subnets.length,
+  'EBS root volumes': t => Object.values(t.findResources('AWS::AutoScaling::AutoScalingGroup'))
+    .reduce((sum, group) => sum + Number(group.Properties.MinSize), 0),
+  'CloudWatch alarms': t => count(t, 'AWS::CloudWatch::Alarm'),
+  'CloudWatch dashboard': t => count(t, 'AWS::CloudWatch::Dashboard'),
+  'KMS key': t => count(t, 'AWS::KMS::Key'),
+  'Secrets Manager': t => count(t, 'AWS::SecretsManager::Secret'),
+};
+
+describe('README Cost table', () => {
+  const { rows, totals } = costTable();
+
+  test('every row is a price times a count, and the totals are the sums', () => {
+    expect(rows.length).toBe(Object.keys(COUNTED_BY).length);
+    for (const row of rows) {
+      for (const setup of ['defaults', 'lean'] as const) {
+        const expected = row.price * (row.perHour ? HOURS_PER_MONTH : 1) * row.counts[setup];
+        expect({ item: row.item, setup, monthly: row.monthly[setup] }).toEqual({ item: row.item, setup, monthly: Math.round(expected * 100) / 100 });
+      }
+    }
+    const sum = (setup: 'defaults' | 'lean') => Math.round(rows.reduce((s, row) => s + row.monthly[setup], 0) * 100) / 100;
+    expect({ defaults: sum('defaults'), lean: sum('lean') }).toEqual(totals);
+  });
+
+  test.each([
+    ['defaults', {}],
+    ['lean', LEAN],
+  ] as const)('the counts of the %s are what the construct synthesizes', (setup, props) => {
+    const template = synth(props);
+    for (const row of rows) {
+      const key = Object.keys(COUNTED_BY).find(prefix => row.item.startsWith(prefix));
+      expect({ item: row.item, key }).toEqual({ item: row.item, key: expect.any(String) });
+      expect({ item: row.item, count: COUNTED_BY[key!](template) }).toEqual({ item: row.item, count: row.counts[setup] });
+    }
+  });
+});
