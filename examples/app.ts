@@ -1,5 +1,6 @@
 // `npm run example`: synthesize the one-line web tier into cdk.out/ and print what would be deployed.
-// `EXAMPLE=node npm run example`: the same tier running the Node.js app of examples/node-app/ instead.
+// `EXAMPLE=node npm run example`: the same tier running the Node.js app of the generated apps' webapp/
+// (packages/cdk-zero-downtime-web-tier-app/templates/app/webapp/) instead.
 import { nodeExampleApp } from './node-app';
 import { summarize } from './summary';
 import { tutorialApp } from './tutorial-app';

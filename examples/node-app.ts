@@ -2,9 +2,15 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { WebApplication, ZeroDowntimeWebTier } from '../src';
 
-/** The Node.js visit counter of `examples/node-app/`, as every web server runs it. */
+/**
+ * The Node.js visit counter every app that `projen new --from cdk-zero-downtime-web-tier-app` creates starts with
+ * (its `webapp/` folder). It has one copy, in the project type's template: this example and the tests run that one.
+ */
+export const NODE_APP_DIR = path.join(__dirname, '..', 'packages', 'cdk-zero-downtime-web-tier-app', 'templates', 'app', 'webapp');
+
+/** The Node.js visit counter of `NODE_APP_DIR`, as every web server runs it. */
 export function nodeApplication(options: { socketActivation?: boolean } = {}): WebApplication {
-  return WebApplication.fromDirectory(path.join(__dirname, 'node-app'), {
+  return WebApplication.fromDirectory(NODE_APP_DIR, {
     startCommand: 'exec node server.js',
     healthCheckPath: '/healthz',
     installCommands: ['dnf install -y -q nodejs'],

@@ -95,7 +95,7 @@ describe('the Node.js example (EXAMPLE=node npm run example)', () => {
   app.synth();
   const variables = variablesExportedBy(userDataOf(Template.fromStack(stack), logicalId(tier.webFleet.launchTemplate)));
 
-  test('with examples/node-app, the web servers start it with node and check /healthz', () => {
+  test('with the Node.js web app, the web servers start it with node and check /healthz', () => {
     expect(variables.get('WEBTIER_START_COMMAND')).toBe('exec node server.js');
     expect(variables.get('WEBTIER_HEALTH_PATH')).toBe('/healthz');
     Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/healthz' });

@@ -89,11 +89,15 @@ describe('the packed library', () => {
 });
 
 describe('the packed project type package', () => {
-  test('has the compiled code, the jsii manifest projen reads and the app template, and no sources or tests', () => {
+  test('has the compiled code, the jsii manifest projen reads and the app template with its web app, and no sources or tests', () => {
     expect(appPackedFiles).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts',
       'templates/app/README.md', 'templates/app/src/main.ts', 'templates/app/test/main.test.ts',
     ]));
+    // Every file of the template's web app, which the project type copies into the new app's webapp/.
+    const webapp = listFiles(path.join(APP_PACKAGE_DIR, 'templates', 'app', 'webapp')).map(file => `templates/app/webapp/${file}`);
+    expect(webapp).toEqual(expect.arrayContaining(['templates/app/webapp/server.js', 'templates/app/webapp/redis-client.js']));
+    expect(appPackedFiles).toEqual(expect.arrayContaining(webapp));
     expect(appPackedFiles.filter(file => /^(src|test|dist|\.projen)\/|^tsconfig/.test(file))).toEqual([]);
   });
 });
@@ -183,9 +187,12 @@ describe('projen new --from the packed project type package', () => {
     expect(pkg.dependencies).toMatchObject({ [LIBRARY]: `file:${tarball}`, 'aws-cdk-lib': `^${CDK_FLOOR}` });
     expect(pkg.devDependencies).toMatchObject({ [APP_PACKAGE]: `file:${from()}`, projen: expect.stringContaining(PROJEN_VERSION) });
     expect(read(appDir, '.projenrc.ts')).toContain(`import { ZeroDowntimeWebTierApp } from '${APP_PACKAGE}';`);
-    expect(read(appDir, 'src/main.ts')).toContain("new ZeroDowntimeWebTier(this, 'WebTier');");
+    expect(read(appDir, 'src/main.ts')).toContain("application: WebApplication.fromDirectory(path.join(__dirname, '..', 'webapp'), {");
     expect(read(appDir, 'README.md')).toContain('npx cdk deploy');
     expect(fs.existsSync(path.join(appDir, 'test', 'main.test.ts'))).toBe(true);
+    for (const file of ['server.js', 'redis-client.js']) {
+      expect(read(appDir, `webapp/${file}`)).toBe(read(path.join(APP_PACKAGE_DIR, 'templates', 'app', 'webapp'), file));
+    }
 
     // THEN cdk.json has the feature flags of the aws-cdk-lib the app installed, as `cdk init` writes them
     const installedCdk = path.join(appDir, 'node_modules', 'aws-cdk-lib');
@@ -202,6 +209,12 @@ describe('projen new --from the packed project type package', () => {
       'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
       'AWS::AutoScaling::AutoScalingGroup': 2,
     });
+    // and stages webapp/ as a zip asset for the web servers to download
+    const assets = JSON.parse(read(appDir, 'cdk.out/ZeroDowntimeWebTier.assets.json'));
+    const staged = Object.values<{ source: { path: string; packaging?: string } }>(assets.files)
+      .filter(asset => asset.source.packaging === 'zip')
+      .map(asset => listFiles(path.join(appDir, 'cdk.out', asset.source.path)).sort());
+    expect(staged).toContainEqual(listFiles(path.join(appDir, 'webapp')).sort());
 
     // THEN the app's own tests (jest, then eslint) pass, and they did run
     const test = await run('npx', ['projen', 'test'], appDir);

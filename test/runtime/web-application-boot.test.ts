@@ -45,12 +45,12 @@ const EXAMPLES: Example[] = [
     startLine: /^webtier_server: i-0boot/m,
   },
   {
-    name: 'the Node.js example (examples/node-app)',
+    name: 'the Node.js example (the webapp/ of the apps the project type creates)',
     build: nodeExampleApp,
     page: '/',
     count: (body) => Number(/Counter: (\d+)/.exec(body)?.[1]),
     counterKey: 'webtier:node:counter',
-    startLine: /^node-app: i-0boot\S* on port/m,
+    startLine: /^webapp: i-0boot\S* on port/m,
   },
   {
     name: 'the Node.js example with socketActivation (systemd passes the listening socket)',
@@ -58,7 +58,7 @@ const EXAMPLES: Example[] = [
     page: '/',
     count: (body) => Number(/Counter: (\d+)/.exec(body)?.[1]),
     counterKey: 'webtier:node:counter',
-    startLine: /^node-app: i-0boot\S* on the socket systemd passed \(fd 3\)/m,
+    startLine: /^webapp: i-0boot\S* on the socket systemd passed \(fd 3\)/m,
   },
 ];
 

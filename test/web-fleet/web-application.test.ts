@@ -6,12 +6,12 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { NODE_APP_DIR as NODE_APP } from '../../examples/node-app';
 import { WebApplication, WebApplicationOptions, WebFleet, WebTierNetwork, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 import {
   deployedUserDataBytes, expectInvalidProp, logicalId, onlyResource, resourcesOfType, statementsGrantedTo, userDataOf, variablesExportedBy,
 } from '../util';
 
-const NODE_APP = path.join(__dirname, '..', '..', 'examples', 'node-app');
 
 /** A folder holding one file of `bytes` bytes. */
 function appFolder(bytes = 10, name = 'server.js'): string {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk, javascript, SampleFile } from 'projen';
+import { awscdk, javascript, SampleDir, SampleFile } from 'projen';
 
 /** The construct library's npm name: the generated app depends on it. */
 const LIBRARY_NAME = 'cdk-zero-downtime-web-tier';
@@ -13,6 +13,9 @@ const PACKAGE_ROOT = path.join(__dirname, '..');
 
 /** The generated app's starting files, shipped in the package beside `lib/`. */
 const TEMPLATE_DIR = path.join(PACKAGE_ROOT, 'templates', 'app');
+
+/** The generated app's folder of the web app its web servers run (`src/main.ts` deploys it). */
+const WEBAPP_DIR = 'webapp';
 
 /**
  * Options of a `ZeroDowntimeWebTierApp`. Every one is optional, so
@@ -99,11 +102,12 @@ export interface ZeroDowntimeWebTierAppOptions {
 /**
  * A CDK app in TypeScript that deploys a `ZeroDowntimeWebTier`, ready to synthesize, test and deploy.
  *
- * It writes `src/main.ts` (a stack with the one-line web tier), `test/main.test.ts` (assertions on the
- * template), a README that walks through synth, deploy, the high-availability test and destroy, and
- * `cdk.json` with the feature flags `cdk init` writes: the ones aws-cdk-lib recommends for new projects
- * (its `recommended-feature-flags.json`), read from the aws-cdk-lib the app installs.
- * The sample files are written once: after that they are yours.
+ * It writes `webapp/` (a small Node.js web app with no npm dependency: a visit counter in the tier's Redis),
+ * `src/main.ts` (a stack with the web tier running that app on its web servers), `test/main.test.ts` (assertions
+ * on the template), a README that walks through synth, deploy, changing the app, the high-availability test and
+ * destroy, and `cdk.json` with the feature flags `cdk init` writes: the ones aws-cdk-lib recommends for new
+ * projects (its `recommended-feature-flags.json`), read from the aws-cdk-lib the app installs.
+ * The sample files are written once (`webapp/` only when the folder does not exist): after that they are yours.
  *
  * @pjid zero-downtime-web-tier-app
  */
@@ -139,6 +143,7 @@ export class ZeroDowntimeWebTierApp extends awscdk.AwsCdkTypeScriptApp {
 
     new SampleFile(this, path.posix.join(this.srcdir, 'main.ts'), { contents: readTemplate('src/main.ts') });
     new SampleFile(this, path.posix.join(this.testdir, 'main.test.ts'), { contents: readTemplate('test/main.test.ts') });
+    new SampleDir(this, WEBAPP_DIR, { sourceDir: path.join(TEMPLATE_DIR, WEBAPP_DIR) });
   }
 }
 

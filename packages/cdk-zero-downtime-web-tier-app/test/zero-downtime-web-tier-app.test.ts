@@ -7,6 +7,8 @@ import { Testing } from 'projen';
 import { ZeroDowntimeWebTierApp, ZeroDowntimeWebTierAppOptions } from '../src';
 
 const ROOT = path.join(__dirname, '..');
+/** The web app the generated app starts with: its one copy, in the template. */
+const TEMPLATE_WEBAPP = path.join(ROOT, 'templates', 'app', 'webapp');
 /** The feature flags aws-cdk-lib recommends for new projects: what `cdk init` writes into cdk.json. */
 const RECOMMENDED_FLAGS = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
 const OWN_PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -35,20 +37,40 @@ describe('ZeroDowntimeWebTierApp', () => {
     expect(files['cdk.json'].app).toContain('src/main.ts');
   });
 
-  test('writes a stack with the one-line web tier, a test of its template and a README', () => {
+  test('writes a stack with the web tier running the app\'s own webapp/, a test of its template and a README', () => {
     // WHEN
     const files = synthApp({ name: 'my-web-tier' });
 
     // THEN
-    expect(files['src/main.ts']).toContain("new ZeroDowntimeWebTier(this, 'WebTier');");
+    expect(files['src/main.ts']).toContain("new ZeroDowntimeWebTier(this, 'WebTier', {");
+    expect(files['src/main.ts']).toContain("application: WebApplication.fromDirectory(path.join(__dirname, '..', 'webapp'), {");
+    expect(files['src/main.ts']).toContain("healthCheckPath: '/healthz'");
     expect(files['src/main.ts']).toContain("from 'cdk-zero-downtime-web-tier'");
-    expect(files['src/main.ts']).toContain('// WEB-APP:');
+    expect(files['src/main.ts']).not.toContain('WEB-APP');
     expect(files['test/main.test.ts']).toContain('Template.fromStack(stack)');
     expect(files['test/main.test.ts']).toContain("resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 2)");
+    expect(files['test/main.test.ts']).toContain('FileSystem.fingerprint(WEBAPP)');
+    expect(files['test/main.test.ts']).toContain("{ HealthCheckPath: '/healthz' }");
     expect(files['README.md']).toMatch(/^# my-web-tier\n/);
-    for (const step of ['npx cdk synth', 'npx cdk deploy', 'curl', 'systemctl stop webtier', 'npx cdk destroy']) {
+    for (const step of ['npx cdk synth', 'npx cdk deploy', 'curl', 'systemctl stop webtier', 'npx cdk destroy', 'webapp/server.js', 'REDIS_AUTH_TOKEN']) {
       expect(files['README.md']).toContain(step);
     }
+  });
+
+  test('writes the web app of webapp/ as the template has it: a Node.js server with its own Redis client and no npm dependency', () => {
+    // WHEN
+    const files = synthApp();
+
+    // THEN every file of the template's web app, and nothing else
+    const webapp = Object.keys(files).filter(file => file.startsWith('webapp/')).sort();
+    expect(webapp).toEqual(['webapp/package.json', 'webapp/redis-client.js', 'webapp/server.js']);
+    for (const file of ['redis-client.js', 'server.js']) {
+      expect(files[`webapp/${file}`]).toBe(fs.readFileSync(path.join(TEMPLATE_WEBAPP, file), 'utf8'));
+    }
+    expect(files['webapp/server.js']).toContain("require('./redis-client')");
+    expect(files['webapp/server.js']).toContain("path === '/healthz'");
+    expect(files['webapp/package.json']).toMatchObject({ private: true, main: 'server.js' });
+    expect(files['webapp/package.json']).not.toHaveProperty('dependencies');
   });
 
   test.each([
@@ -97,11 +119,14 @@ describe('ZeroDowntimeWebTierApp', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'my-web-tier-'));
     fs.mkdirSync(path.join(outdir, 'src'));
     fs.writeFileSync(path.join(outdir, 'src', 'main.ts'), '// mine\n');
+    fs.mkdirSync(path.join(outdir, 'webapp'));
+    fs.writeFileSync(path.join(outdir, 'webapp', 'app.py'), '# mine\n');
 
     // WHEN
     const files = Testing.synth(new ZeroDowntimeWebTierApp({ outdir }));
 
     // THEN
     expect(files['src/main.ts']).toBe('// mine\n');
+    expect(Object.keys(files).filter(file => file.startsWith('webapp/'))).toEqual(['webapp/app.py']);
   });
 });

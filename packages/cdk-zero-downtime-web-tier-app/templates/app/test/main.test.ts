@@ -1,6 +1,12 @@
-import { App } from 'aws-cdk-lib';
+import { spawn } from 'child_process';
+import * as http from 'http';
+import * as path from 'path';
+import { App, FileSystem } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { WebTierStack } from '../src/main';
+
+/** The web app the web servers run. */
+const WEBAPP = path.join(__dirname, '..', 'webapp');
 
 describe('WebTierStack', () => {
   const app = new App();
@@ -24,6 +30,23 @@ describe('WebTierStack', () => {
     });
   });
 
+  test('the web servers run the web app of webapp/: their launch template names its asset (the hash of its files)', () => {
+    // The web servers' group is the one behind the load balancer; the bastion has a launch template of its own.
+    const webServers = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup', {
+      Properties: { TargetGroupARNs: Match.anyValue() },
+    }));
+    expect(webServers).toHaveLength(1);
+    const launchTemplateId: string = webServers[0].Properties.LaunchTemplate.LaunchTemplateId.Ref;
+    const userData = JSON.stringify(template.toJSON().Resources[launchTemplateId].Properties.LaunchTemplateData.UserData);
+
+    // A change to any file of webapp/ changes this hash, hence the launch template: `cdk deploy` rolls the fleet.
+    expect(userData).toContain(`${FileSystem.fingerprint(WEBAPP)}.zip`);
+  });
+
+  test('the load balancer checks the web app\'s health page, /healthz', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/healthz' });
+  });
+
   test('spreads five subnet groups over three AZs, with a NAT gateway in each AZ', () => {
     template.resourceCountIs('AWS::EC2::Subnet', 15);
     template.resourceCountIs('AWS::EC2::NatGateway', 3);
@@ -33,3 +56,54 @@ describe('WebTierStack', () => {
     template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
   });
 });
+
+describe('the web app (webapp/)', () => {
+  test('answers 200 on its health page, /healthz, without Redis', async () => {
+    // GIVEN the web app started as the web servers start it, on a free port of this machine
+    const server = spawn(process.execPath, ['server.js'], {
+      cwd: WEBAPP,
+      env: { ...process.env, PORT: '0', WEB_BIND: '127.0.0.1', INSTANCE_ID: 'i-0test' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const port = await listeningPort(server.stdout!);
+
+      // WHEN
+      const status = await getStatus(`http://127.0.0.1:${port}/healthz`);
+
+      // THEN
+      expect(status).toBe(200);
+    } finally {
+      server.kill();
+    }
+  }, 30_000);
+});
+
+/** The port the web app says it listens on (`webapp: i-0test on port 43210`); fails after 10 seconds. */
+function listeningPort(stdout: NodeJS.ReadableStream): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`the web app did not start within 10 s; it printed: ${output}`)), 10_000);
+    stdout.setEncoding('utf8');
+    stdout.on('data', (chunk: string) => {
+      output += chunk;
+      const match = / on port (\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+  });
+}
+
+/** The HTTP status of one GET; fails after 5 seconds. */
+function getStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { timeout: 5_000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('timeout', () => request.destroy(new Error(`GET ${url} timed out`)));
+    request.on('error', reject);
+  });
+}

@@ -1,5 +1,6 @@
-// A visit counter in Node.js with no dependencies: everything it needs comes from the tier's environment file
-// (/etc/webtier/webtier.env): PORT, INSTANCE_ID, REDIS_HOST, REDIS_PORT, REDIS_TLS, REDIS_AUTH_TOKEN.
+// The web app every web server runs: a visit counter in Node.js with no dependencies. Everything it needs comes
+// from the tier's environment file (/etc/webtier/webtier.env): PORT, INSTANCE_ID, AVAILABILITY_ZONE, REDIS_HOST,
+// REDIS_PORT, REDIS_TLS, REDIS_AUTH_TOKEN. The load balancer checks /healthz (healthCheckPath in src/main.ts).
 'use strict';
 const http = require('http');
 const { RedisClient } = require('./redis-client');
@@ -30,9 +31,9 @@ const server = http.createServer(async (req, res) => {
 });
 if (env.LISTEN_FDS === '1' && Number(env.LISTEN_PID) === process.pid) {
   // socketActivation: systemd listens on PORT and hands the socket over as file descriptor 3.
-  server.listen({ fd: 3 }, () => console.log(`node-app: ${env.INSTANCE_ID} on the socket systemd passed (fd 3)`));
+  server.listen({ fd: 3 }, () => console.log(`webapp: ${env.INSTANCE_ID} on the socket systemd passed (fd 3)`));
 } else {
   server.listen(Number(env.PORT || 8000), env.WEB_BIND || '0.0.0.0', () => {
-    console.log(`node-app: ${env.INSTANCE_ID} on port ${server.address().port}`);
+    console.log(`webapp: ${env.INSTANCE_ID} on port ${server.address().port}`);
   });
 }

@@ -1,4 +1,4 @@
-// The smallest Redis client that serves the example: one connection (TLS and AUTH when asked), commands answered
+// The smallest Redis client that serves this app: one connection (TLS and AUTH when asked), commands answered
 // in order (RESP), a new connection after any error. Integer, simple string, bulk string and error replies only.
 'use strict';
 const net = require('net');
