@@ -7,7 +7,7 @@ import { ScenarioKind, ScenarioResult } from './analysis';
 import { PresetName, synthesizeExample } from './example-template';
 import { runScenario } from './scenario';
 import { TargetGroupHealthCheck } from './target-group-health-check';
-import { ASSETS_DIR, Cleanup } from '../test/runtime/harness';
+import { ASSETS_DIR, Cleanup } from '../tools/local-servers';
 
 export interface DrillOptions {
   /**

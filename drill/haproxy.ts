@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { Cleanup, Proc, spawnTracked, waitFor } from '../test/runtime/harness';
+import { Cleanup, Proc, spawnTracked, waitFor } from '../tools/local-servers';
 
 /** One command on the admin socket (non-interactive mode: one connection per command); rejects after `timeoutMs`. */
 export function adminCommand(socketPath: string, command: string, timeoutMs = 1000): Promise<string> {

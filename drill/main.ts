@@ -13,7 +13,7 @@ import { DrillOptions, runDrill } from './drill';
 import { PresetName, PRESETS } from './example-template';
 import { missingDrillPrerequisites, prerequisiteHint } from './prerequisites';
 import { formatTable, writeResults } from './report';
-import { Cleanup, REPO_ROOT } from '../test/runtime/harness';
+import { Cleanup, REPO_ROOT } from '../tools/local-servers';
 
 const USAGE = `usage: drill/main.ts [--short] [--preset tutorial|fast]... [--rate N] [--replacement-delay SECONDS] [--out DIR]
   --short               fast preset only, both scenarios (about a minute)

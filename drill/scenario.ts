@@ -11,7 +11,7 @@ import { haproxyConfig } from './haproxy-config';
 import { LoadGenerator, RequestRecord } from './load-generator';
 import { ServerStateWatcher } from './server-state-watcher';
 import { WebServerSupervisor } from './web-server-supervisor';
-import { Cleanup, freePort, LOOPBACK, readCounter, startRedis, tempDir, webConfig, writeConfig } from '../test/runtime/harness';
+import { Cleanup, freePort, LOOPBACK, readCounter, startRedis, tempDir, webConfig, writeConfig } from '../tools/local-servers';
 
 export interface ScenarioOptions {
   readonly kind: ScenarioKind;

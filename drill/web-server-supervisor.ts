@@ -1,4 +1,4 @@
-import { Cleanup, httpGet, Proc, PYTHON, spawnTracked, WEB_SERVER_PY } from '../test/runtime/harness';
+import { Cleanup, httpGet, Proc, PYTHON, spawnTracked, WEB_SERVER_PY } from '../tools/local-servers';
 
 /** The health page of the shipped web server. */
 const HEALTH_PATH = '/cgi-bin/ping.py';
