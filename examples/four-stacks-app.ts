@@ -41,12 +41,11 @@ class WebStack extends Stack {
     this.webFleet = new WebFleet(this, 'WebFleet', {
       vpc: deps.network.network.vpc,
       vpcSubnets: deps.network.network.subnets(SubnetGroup.WEB),
-      redisHost: cache.endpointAddress,
-      redisPort: cache.port,
+      // One reference carries the endpoint, the port, TLS and the AUTH token's secret, and opens the Redis port.
+      redis: cache,
       targetGroup: deps.network.webLoadBalancer.targetGroup,
     });
     this.webFleet.connections.allowFrom(deps.bastion.bastion, ec2.Port.tcp(22), 'SSH from the bastion');
-    this.webFleet.connections.allowToDefaultPort(cache, 'Redis from the web servers');
   }
 }
 

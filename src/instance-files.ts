@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -44,6 +45,29 @@ export function writeInstanceFiles(role: string, files: string[]): string[] {
     lines.push(`chmod ${file.endsWith('.sh') ? '0755' : '0644'} ${target}`);
   }
   return lines;
+}
+
+const stagedFolders = new Map<string, string>();
+
+/**
+ * A folder with the asset files (paths relative to `assets/`) of one role laid out as on the instance
+ * (`<role>/x` at `x`, `common/...` as it is), to ship as one S3 asset. Staged once per process and role;
+ * its content, hence the asset hash, depends only on the files.
+ */
+export function stagedInstanceFiles(role: string, files: string[]): string {
+  const key = `${role}:${files.join(',')}`;
+  let dir = stagedFolders.get(key);
+  if (dir === undefined || !fs.existsSync(dir)) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `webtier-${role}-boot-`));
+    for (const file of files) {
+      const target = path.join(dir, instancePath(role, file).slice(INSTANCE_HOME.length + 1));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.copyFileSync(path.join(ASSETS_DIR, file), target);
+      fs.chmodSync(target, file.endsWith('.sh') ? 0o755 : 0o644);
+    }
+    stagedFolders.set(key, dir);
+  }
+  return dir;
 }
 
 /** `export NAME='value'` for each variable, quoting literal values for the shell. */

@@ -6,6 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { WebApplication } from './application/web-application';
 import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
 import { WebHealthCheck } from './load-balancer/web-health-check';
@@ -45,16 +46,23 @@ export interface ZeroDowntimeWebTierProps {
   readonly availabilityZones?: string[];
 
   /**
+   * The web application the web servers run: your own with `WebApplication.fromDirectory('./app', { startCommand })`.
+   *
+   * @default WebApplication.helloCounter() - the tutorial's `/cgi-bin/hello.py` and `/cgi-bin/ping.py`
+   */
+  readonly application?: WebApplication;
+
+  /**
    * How the load balancer checks the web servers.
    *
-   * @default - `/cgi-bin/ping.py` every 30 s, timeout 3 s, healthy after 2 passes, unhealthy after 2 failures
+   * @default - the application's `healthCheckPath` (`/cgi-bin/ping.py` for the hello counter) every 30 s, timeout 3 s, healthy after 2 passes, unhealthy after 2 failures
    */
   readonly healthCheck?: WebHealthCheck;
 
   /**
    * The port the web servers listen on.
    *
-   * @default 8000
+   * @default - the application's `port`, else 8000
    */
   readonly webPort?: number;
 
@@ -309,11 +317,12 @@ export class ZeroDowntimeWebTier extends Construct {
     });
     this.vpc = this.network.vpc;
 
+    const application = props.application ?? WebApplication.helloCounter();
     this.webLoadBalancer = new WebLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
       vpcSubnets: this.network.subnets(SubnetGroup.ALB),
-      webPort: props.webPort,
-      healthCheck: props.healthCheck,
+      webPort: props.webPort ?? application.port,
+      healthCheck: { ...props.healthCheck, path: props.healthCheck?.path ?? application.healthCheckPath },
       deregistrationDelay: props.deregistrationDelay,
       certificate: props.certificate,
       accessLogs: props.accessLogs,
@@ -344,10 +353,8 @@ export class ZeroDowntimeWebTier extends Construct {
     this.webFleet = new WebFleet(this, 'WebFleet', {
       vpc: this.vpc,
       vpcSubnets: this.network.subnets(SubnetGroup.WEB),
-      redisHost: this.cache.endpointAddress,
-      redisPort: this.cache.port,
-      redisTls: this.cache.tls,
-      redisAuthSecret: this.cache.authToken,
+      redis: this.cache,
+      application,
       webPort: props.webPort,
       instanceType: props.webInstanceType,
       minCapacity: props.webMinCapacity,
@@ -401,8 +408,8 @@ export class ZeroDowntimeWebTier extends Construct {
       value: this.loadBalancer.loadBalancerDnsName,
     });
     new CfnOutput(this, 'LoadBalancerUrl', {
-      description: 'The hello page, through the load balancer',
-      value: `http://${this.loadBalancer.loadBalancerDnsName}/cgi-bin/hello.py`,
+      description: props.application ? 'The application, through the load balancer' : 'The hello page, through the load balancer',
+      value: `http://${this.loadBalancer.loadBalancerDnsName}${props.application ? '/' : '/cgi-bin/hello.py'}`,
     });
     new CfnOutput(this, 'BastionElasticIp', {
       description: 'The Elastic IP the bastion keeps across replacements',

@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# Web instance boot (root, from user-data, assets under $WEBTIER_HOME): install python3 + redis-py,
-# write the app config, start the webtier service.
+# Web instance boot (root, from user-data, boot files under $WEBTIER_HOME): download the application's zip,
+# run its install commands once, write its environment file, start it under systemd (webtier.service) and,
+# with a log group, ship its output to CloudWatch Logs.
 set -euo pipefail
 WEBTIER_HOME="${WEBTIER_HOME:-/opt/webtier}"
-WEBTIER_CONFIG="${WEBTIER_CONFIG:-/etc/webtier/webtier.conf}"
+WEBTIER_APP_DIR="${WEBTIER_APP_DIR:-$WEBTIER_HOME/app}"
+WEBTIER_CONFIG="${WEBTIER_CONFIG:-/etc/webtier/webtier.env}"
+WEBTIER_USER="${WEBTIER_USER:-webtier}"
+WEBTIER_UNIT_DIR="${WEBTIER_UNIT_DIR:-/etc/systemd/system}"
+WEBTIER_APP_LOG="${WEBTIER_APP_LOG:-/var/log/webtier/app.log}"
 WEB_PORT="${WEBTIER_WEB_PORT:-8000}"
 # shellcheck source-path=SCRIPTDIR source=../common/imds.sh
 . "$WEBTIER_HOME/common/imds.sh"
 
-[ -n "${WEBTIER_REDIS_HOST:-}" ] || die "WEBTIER_REDIS_HOST is required"
-
-if [ "${WEBTIER_INSTALL_PACKAGES:-1}" = 1 ]; then
-  log "installing python3 and redis-py"
-  retry 3 dnf install -y -q python3 python3-pip || die "dnf failed"
-  retry 3 pip3 install -q 'redis>=4,<6' || die "pip3 failed"
-fi
+for v in WEBTIER_APP_ASSET WEBTIER_START_COMMAND; do
+  [ -n "${!v:-}" ] || die "$v is required"
+done
 
 instance_id=$(imds_get /latest/meta-data/instance-id)
+zone=$(imds_get /latest/meta-data/placement/availability-zone)
+region="${WEBTIER_REGION:-$(imds_get /latest/meta-data/placement/region)}"
 token=""
 if [ -n "${WEBTIER_REDIS_AUTH_SECRET_ARN:-}" ]; then
   log "reading the Redis AUTH token"
@@ -26,9 +29,23 @@ if [ -n "${WEBTIER_REDIS_AUTH_SECRET_ARN:-}" ]; then
     --cli-connect-timeout 5 --cli-read-timeout 10) || die "cannot read the Redis AUTH token"
 fi
 
-if [ "${WEBTIER_START_SERVICE:-1}" = 1 ] && ! id webtier >/dev/null 2>&1; then
-  useradd --system --no-create-home --shell /sbin/nologin webtier
+if ! id "$WEBTIER_USER" >/dev/null 2>&1; then
+  useradd --system --no-create-home --home-dir "$WEBTIER_APP_DIR" --shell /sbin/nologin "$WEBTIER_USER"
 fi
+
+log "downloading the application from $WEBTIER_APP_ASSET"
+zip="$WEBTIER_HOME/app.zip"
+retry 5 aws s3 cp --only-show-errors --region "$region" "$WEBTIER_APP_ASSET" "$zip" || die "cannot download the application"
+command -v unzip >/dev/null || retry 3 dnf install -y -q unzip || die "cannot install unzip"
+rm -rf "$WEBTIER_APP_DIR"
+mkdir -p "$WEBTIER_APP_DIR"
+unzip -q -o "$zip" -d "$WEBTIER_APP_DIR" || die "cannot unpack the application"
+if [ -n "${WEBTIER_INSTALL_COMMANDS:-}" ]; then
+  log "running the application's install commands"
+  (cd "$WEBTIER_APP_DIR" && bash -euo pipefail -c "$WEBTIER_INSTALL_COMMANDS") || die "the install commands failed"
+fi
+# The application reads its files; it writes nothing there (ProtectSystem=strict).
+chmod -R a+rX,go-w "$WEBTIER_APP_DIR"
 
 # "VALUE" with \ " $ ` escaped reads the same in bash and in a systemd EnvironmentFile.
 q() {
@@ -40,28 +57,56 @@ q() {
 log "writing $WEBTIER_CONFIG for $instance_id"
 mkdir -p "$(dirname "$WEBTIER_CONFIG")"
 tmp=$(mktemp "$WEBTIER_CONFIG.XXXXXX")
-cat >"$tmp" <<CONF
+{
+  cat <<CONF
+PORT=$(q "$WEB_PORT")
 INSTANCE_ID=$(q "$instance_id")
-WEB_BIND=$(q "${WEBTIER_WEB_BIND:-0.0.0.0}")
-WEB_PORT=$(q "$WEB_PORT")
-REDIS_HOST=$(q "$WEBTIER_REDIS_HOST")
+AVAILABILITY_ZONE=$(q "$zone")
+REDIS_HOST=$(q "${WEBTIER_REDIS_HOST:-}")
 REDIS_PORT=$(q "${WEBTIER_REDIS_PORT:-6379}")
 REDIS_TLS=$(q "${WEBTIER_REDIS_TLS:-false}")
 REDIS_AUTH_TOKEN=$(q "$token")
+WEBTIER_ENV_FILE=$(q "$WEBTIER_CONFIG")
+WEB_BIND=$(q "${WEBTIER_WEB_BIND:-0.0.0.0}")
+WEB_PORT=$(q "$WEB_PORT")
 COUNTER_KEY=$(q "${WEBTIER_COUNTER_KEY:-webtier:hello:counter}")
 CONF
+  # The application's own variables arrive as WEBTIER_ENV_<NAME>.
+  for v in $(compgen -v WEBTIER_ENV_); do
+    printf '%s=%s\n' "${v#WEBTIER_ENV_}" "$(q "${!v}")"
+  done
+} >"$tmp"
 chmod 600 "$tmp"
-if id webtier >/dev/null 2>&1; then chown webtier: "$tmp"; fi
+chown "$WEBTIER_USER:" "$tmp"
 mv -f "$tmp" "$WEBTIER_CONFIG"
 
-if [ "${WEBTIER_START_SERVICE:-1}" = 1 ]; then
-  log "starting webtier on port $WEB_PORT"
-  chmod -R a+rX "$WEBTIER_HOME"
-  sed -e "s|/opt/webtier|$WEBTIER_HOME|g" -e "s|/etc/webtier/webtier.conf|$WEBTIER_CONFIG|g" \
-    "$WEBTIER_HOME/webtier.service" >/etc/systemd/system/webtier.service
-  systemctl daemon-reload
-  systemctl enable --now webtier
-  retry 10 curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$WEB_PORT/cgi-bin/ping.py" ||
-    die "webtier is not answering on port $WEB_PORT"
+printf '#!/usr/bin/env bash\n# The application'"'"'s startCommand, run by webtier.service in %s.\n%s\n' \
+  "$WEBTIER_APP_DIR" "$WEBTIER_START_COMMAND" >"$WEBTIER_HOME/start-app"
+chmod 0755 "$WEBTIER_HOME/start-app"
+
+log "starting the application on port $WEB_PORT"
+sed -e "s|/opt/webtier/app|$WEBTIER_APP_DIR|g" -e "s|/opt/webtier|$WEBTIER_HOME|g" \
+  -e "s|/etc/webtier/webtier.env|$WEBTIER_CONFIG|g" -e "s|^\(User\|Group\)=webtier$|\1=$WEBTIER_USER|" \
+  "$WEBTIER_HOME/webtier.service" >"$WEBTIER_UNIT_DIR/webtier.service"
+if [ -n "${WEBTIER_LOG_GROUP:-}" ]; then
+  log "shipping the application's output to $WEBTIER_LOG_GROUP"
+  mkdir -p "$(dirname "$WEBTIER_APP_LOG")" "$WEBTIER_UNIT_DIR/webtier.service.d"
+  printf '[Service]\nStandardOutput=append:%s\nStandardError=append:%s\n' "$WEBTIER_APP_LOG" "$WEBTIER_APP_LOG" \
+    >"$WEBTIER_UNIT_DIR/webtier.service.d/logs.conf"
+  agent_dir="${WEBTIER_CWAGENT_DIR:-/opt/aws/amazon-cloudwatch-agent}"
+  [ -x "$agent_dir/bin/amazon-cloudwatch-agent-ctl" ] || retry 3 dnf install -y -q amazon-cloudwatch-agent ||
+    die "cannot install amazon-cloudwatch-agent"
+  mkdir -p "$agent_dir/etc"
+  cat >"$agent_dir/etc/webtier.json" <<JSON
+{"logs": {"logs_collected": {"files": {"collect_list": [
+  {"file_path": "$WEBTIER_APP_LOG", "log_group_name": "$WEBTIER_LOG_GROUP", "log_stream_name": "{instance_id}"}
+]}}}}
+JSON
+  "$agent_dir/bin/amazon-cloudwatch-agent-ctl" -a fetch-config -m ec2 -s -c "file:$agent_dir/etc/webtier.json" ||
+    die "cannot start the CloudWatch agent"
 fi
+systemctl daemon-reload
+systemctl enable --now webtier
+retry 10 curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$WEB_PORT${WEBTIER_HEALTH_PATH:-/}" ||
+  die "the application is not answering on port $WEB_PORT at ${WEBTIER_HEALTH_PATH:-/}"
 log "done"

@@ -7,6 +7,24 @@ import { SubnetGroup } from '../network/subnet-layout';
 import { checkIntegerInRange, invalidProp } from '../validation';
 
 /**
+ * How a client reaches a Redis: endpoint, port, TLS and the AUTH token's secret, in one reference,
+ * so that a part that uses Redis cannot take the endpoint and forget TLS or AUTH. `RedisCache` implements it.
+ */
+export interface IRedisConnection extends ec2.IConnectable {
+  /** The primary endpoint's address, where clients write. */
+  readonly endpointAddress: string;
+
+  /** The Redis port. */
+  readonly port: number;
+
+  /** Whether clients must connect with TLS. */
+  readonly tls: boolean;
+
+  /** The secret holding the AUTH token; clients read it at boot. */
+  readonly authToken: secretsmanager.ISecret;
+}
+
+/**
  * Properties of a `RedisCache`.
  */
 export interface RedisCacheProps {
@@ -71,7 +89,7 @@ export interface RedisCacheProps {
  * (it never appears in the template or the user-data), one replica in another AZ with automatic failover,
  * behind a security group that admits nobody until you allow it.
  */
-export class RedisCache extends Construct implements ec2.IConnectable {
+export class RedisCache extends Construct implements IRedisConnection {
   /** The replication group. */
   public readonly replicationGroup: elasticache.CfnReplicationGroup;
 
@@ -85,7 +103,7 @@ export class RedisCache extends Construct implements ec2.IConnectable {
   public readonly connections: ec2.Connections;
 
   /** The secret holding the AUTH token; grant read on it to the clients. */
-  public readonly authToken: secretsmanager.Secret;
+  public readonly authToken: secretsmanager.ISecret;
 
   /** The primary endpoint's address, where the web servers write. */
   public readonly endpointAddress: string;
@@ -131,16 +149,17 @@ export class RedisCache extends Construct implements ec2.IConnectable {
     });
 
     // ElastiCache accepts 16 to 128 printable characters without @, " or /: 64 letters and digits always qualify.
-    this.authToken = new secretsmanager.Secret(this, 'AuthToken', {
+    const authToken = new secretsmanager.Secret(this, 'AuthToken', {
       description: 'AUTH token of the web tier Redis',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
     });
+    this.authToken = authToken;
     const rotationReason = 'Rotating an ElastiCache AUTH token needs a rotation function that also updates the ' +
       'replication group (AuthTokenUpdateStrategy ROTATE then SET) and restarts the clients; the token never leaves ' +
       'Secrets Manager and the VPC, and only the web servers\' role may read it.';
-    acknowledge(this.authToken, 'AwsSolutions-SMG4', rotationReason);
-    acknowledge(this.authToken, 'NIST.800.53.R5-SecretsManagerRotationEnabled', rotationReason);
-    acknowledge(this.authToken, 'NIST.800.53.R5-SecretsManagerUsingKMSKey',
+    acknowledge(authToken, 'AwsSolutions-SMG4', rotationReason);
+    acknowledge(authToken, 'NIST.800.53.R5-SecretsManagerRotationEnabled', rotationReason);
+    acknowledge(authToken, 'NIST.800.53.R5-SecretsManagerUsingKMSKey',
       'The secret is encrypted with the AWS managed key for Secrets Manager; a customer managed key adds cost and key ' +
       'policy upkeep for a token that only this tier\'s role can read.');
 

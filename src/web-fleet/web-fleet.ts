@@ -1,13 +1,16 @@
-import { Annotations, Aws, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { webUserData } from './web-user-data';
+import { S3Location, WEB_BOOT_FILES, webUserData } from './web-user-data';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
-import { checkUserDataSize } from '../instance-files';
+import { WebApplication } from '../application/web-application';
+import { IRedisConnection } from '../cache/redis-cache';
+import { checkUserDataSize, stagedInstanceFiles } from '../instance-files';
 import { declareAvailabilityZones, hardenedLaunchTemplate, instancePolicy, instanceRole, SINGLE_INSTANCE_TYPE_REASON } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
 import { checkCapacity, checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
@@ -50,34 +53,41 @@ export interface WebFleetProps {
    */
   readonly cpuTargetUtilizationPercent?: number;
 
-  /** The Redis primary endpoint the web app counts requests in. */
-  readonly redisHost: string;
-
   /**
-   * The Redis port.
+   * The Redis the application talks to (a `RedisCache`, or anything that implements `IRedisConnection`):
+   * its endpoint, port, TLS flag and AUTH token reach the application's environment file, the servers may read
+   * that one secret at boot, and may connect to it.
    *
-   * @default 6379
+   * @default - no Redis: the `REDIS_*` variables are empty
    */
-  readonly redisPort?: number;
+  readonly redis?: IRedisConnection;
 
   /**
-   * Connect to Redis with TLS.
+   * The web application the servers run.
    *
-   * @default false
+   * @default WebApplication.helloCounter()
    */
-  readonly redisTls?: boolean;
+  readonly application?: WebApplication;
 
   /**
-   * The secret holding the Redis AUTH token; the servers may read this one secret at boot.
+   * Ship the application's standard output and error to a CloudWatch Logs log group of the fleet
+   * (`logGroup`), through the CloudWatch agent.
    *
-   * @default - no AUTH token
+   * @default true
    */
-  readonly redisAuthSecret?: secretsmanager.ISecret;
+  readonly applicationLogs?: boolean;
 
   /**
-   * The port the web servers listen on.
+   * How long CloudWatch Logs keeps the application's logs.
    *
-   * @default 8000
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly applicationLogRetention?: logs.RetentionDays;
+
+  /**
+   * The port the web servers listen on; when the application names its own `port`, the two must agree.
+   *
+   * @default - the application's `port`, else 8000
    */
   readonly webPort?: number;
 
@@ -125,10 +135,18 @@ export interface WebFleetProps {
   readonly healthCheckGracePeriod?: Duration;
 }
 
+/** Throws unless the application's own port, when it names one, is the fleet's `webPort`. */
+function checkApplicationPort(application: WebApplication, webPort: number): void {
+  if (application.port !== undefined && !Token.isUnresolved(webPort) && application.port !== webPort) {
+    throw invalidProp('webPort', webPort, `must equal the application's port (${application.port}) when both are given`);
+  }
+}
+
 /**
  * The web servers: an Auto Scaling group of Amazon Linux 2023 instances in private subnets,
  * from a launch template that requires IMDSv2, gives no public IP and encrypts the root volume.
- * Their user-data installs the web app (`/cgi-bin/hello.py`, `/cgi-bin/ping.py`) under systemd.
+ * Their user-data is a small fixed bootstrap: it downloads the application (an S3 asset, the hello counter by
+ * default), writes its environment file and runs it under a hardened systemd unit, its output shipped to CloudWatch Logs.
  *
  * Nothing can reach them until you allow it (`connections.allowFrom`); they may reach HTTPS anywhere
  * (packages, SSM) and whatever else you allow.
@@ -140,7 +158,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The launch template the instances start from. */
   public readonly launchTemplate: ec2.LaunchTemplate;
 
-  /** The user-data that installs the web app; add commands to it to run more at boot. */
+  /** The user-data that installs the web app; commands added to it run after the server has signalled ready. */
   public readonly userData: ec2.UserData;
 
   /** The instances' security group. */
@@ -158,6 +176,12 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The port the web servers listen on. */
   public readonly webPort: number;
 
+  /** The application the servers run. */
+  public readonly application: WebApplication;
+
+  /** The log group of the application's output, unless `applicationLogs` is false. */
+  public readonly logGroup?: logs.LogGroup;
+
   /** The fewest web servers the group keeps. */
   public readonly minCapacity: number;
 
@@ -167,10 +191,10 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: WebFleetProps) {
     super(scope, id);
 
-    this.webPort = props.webPort ?? 8000;
+    this.application = props.application ?? WebApplication.helloCounter();
+    this.webPort = props.webPort ?? this.application.port ?? 8000;
     checkIntegerInRange('webPort', this.webPort, 1, 65535);
-    const redisPort = props.redisPort ?? 6379;
-    checkIntegerInRange('redisPort', redisPort, 1, 65535);
+    checkApplicationPort(this.application, this.webPort);
     const minCapacity = props.minCapacity ?? 2;
     this.minCapacity = minCapacity;
     const maxCapacity = props.maxCapacity ?? Math.max(2, minCapacity);
@@ -247,12 +271,33 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     }
 
     const stack = Stack.of(this);
+    const bootFiles = new s3assets.Asset(this, 'BootFiles', { path: stagedInstanceFiles('web', WEB_BOOT_FILES) });
+    const bootLocation: S3Location = { bucketName: bootFiles.s3BucketName, objectKey: bootFiles.s3ObjectKey };
+    const appLocation = this.application.bind(this);
+    if (props.applicationLogs ?? true) {
+      this.logGroup = new logs.LogGroup(this, 'ApplicationLogs', { retention: props.applicationLogRetention ?? logs.RetentionDays.ONE_YEAR });
+      const encryptionReason = 'CloudWatch Logs encrypts every log group at rest with keys it manages; a customer managed ' +
+        'KMS key (and its monthly cost) for the application\'s output is left to the user.';
+      acknowledge(this.logGroup, 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', encryptionReason);
+      acknowledge(this.logGroup, 'CT.CLOUDWATCH.PR.3', encryptionReason);
+    }
+    if (props.redis) {
+      this.connections.allowToDefaultPort(props.redis, 'Redis from the web servers');
+    }
     this.userData.addCommands(...webUserData({
-      redisHost: props.redisHost,
-      redisPort,
-      redisTls: props.redisTls ?? false,
-      redisAuthSecretArn: props.redisAuthSecret?.secretArn,
+      region: Aws.REGION,
+      bootFiles: bootLocation,
+      application: appLocation,
+      startCommand: this.application.startCommand,
+      installCommands: this.application.installCommands,
+      environment: this.application.environment,
+      healthCheckPath: this.application.healthCheckPath,
+      redisHost: props.redis?.endpointAddress ?? '',
+      redisPort: props.redis?.port ?? 6379,
+      redisTls: props.redis?.tls ?? false,
+      redisAuthSecretArn: props.redis?.authToken.secretArn ?? '',
       webPort: this.webPort,
+      logGroupName: this.logGroup?.logGroupName,
       stackName: Aws.STACK_NAME,
       logicalId: stack.getLogicalId(this.autoScalingGroup.node.defaultChild as CfnElement),
       targetGroupArn: props.targetGroup?.targetGroupArn,
@@ -265,12 +310,24 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         'CDK writes the permission that resource signals need (cloudformation:SignalResource on this stack only) ' +
         'as the role\'s inline default policy; everything else the servers may do is in a customer managed policy.');
     }
-    const statements: iam.PolicyStatement[] = [];
-    if (props.redisAuthSecret) {
+    // Exactly the two objects (not Asset.grantRead's whole bucket, which holds every asset of the account).
+    const statements: iam.PolicyStatement[] = [new iam.PolicyStatement({
+      sid: 'ReadBootFilesAndApplication',
+      actions: ['s3:GetObject'],
+      resources: [bootLocation, appLocation].map(l => `arn:${Aws.PARTITION}:s3:::${l.bucketName}/${l.objectKey}`),
+    })];
+    if (props.redis) {
       statements.push(new iam.PolicyStatement({
         sid: 'ReadRedisAuthToken',
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.redisAuthSecret.secretArn],
+        resources: [props.redis.authToken.secretArn],
+      }));
+    }
+    if (this.logGroup) {
+      statements.push(new iam.PolicyStatement({
+        sid: 'WriteApplicationLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [this.logGroup.logGroupArn],
       }));
     }
     if (props.targetGroup) {

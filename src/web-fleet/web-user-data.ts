@@ -1,23 +1,41 @@
-import { exportVariables, INSTANCE_HOME, instancePath, writeInstanceFiles } from '../instance-files';
+import { exportVariables, INSTANCE_HOME, instancePath } from '../instance-files';
 
-/** The on-instance files of a web server, relative to `assets/`. */
-export const WEB_FILES = [
+/**
+ * The boot files of a web server, relative to `assets/`: shipped together as one S3 asset that the user-data
+ * downloads, so that the user-data stays a small fixed bootstrap whatever the application.
+ */
+export const WEB_BOOT_FILES = [
   'common/imds.sh',
-  'web/webtier_server.py',
-  'web/cgi-bin/hello.py',
-  'web/cgi-bin/ping.py',
-  'web/webtier.service',
   'web/bootstrap-web.sh',
   'web/signal-ready.sh',
+  'web/webtier.service',
 ];
 
-/** What the web servers' boot script needs to know. */
+/** Where an S3 object is. */
+export interface S3Location {
+  readonly bucketName: string;
+  readonly objectKey: string;
+}
+
+/** What the web servers' boot needs to know. */
 export interface WebUserDataOptions {
+  /** The region of the stack, where the assets' bucket is. */
+  readonly region: string;
+  /** The zip of `WEB_BOOT_FILES`. */
+  readonly bootFiles: S3Location;
+  /** The zip of the application. */
+  readonly application: S3Location;
+  readonly startCommand: string;
+  readonly installCommands: string[];
+  readonly environment: Record<string, string>;
+  readonly healthCheckPath: string;
   readonly redisHost: string;
   readonly redisPort: number;
   readonly redisTls: boolean;
-  readonly redisAuthSecretArn?: string;
+  readonly redisAuthSecretArn: string;
   readonly webPort: number;
+  /** The log group the application's output goes to; none ships no logs. */
+  readonly logGroupName?: string;
   /** The stack and the logical id of the Auto Scaling group, to signal readiness to. */
   readonly stackName: string;
   readonly logicalId: string;
@@ -26,33 +44,54 @@ export interface WebUserDataOptions {
   readonly readyTimeoutSeconds: number;
 }
 
+function s3Url(location: S3Location): string {
+  return `s3://${location.bucketName}/${location.objectKey}`;
+}
+
 /**
- * User-data commands that write the web app's files and run its bootstrap (which reads the instance id with
- * IMDSv2, writes the app's config and starts it under systemd), then signal CloudFormation: FAILURE at once
- * when the bootstrap fails, SUCCESS once the server is healthy.
+ * User-data commands: download and unpack the boot files, run the bootstrap (which downloads the application,
+ * runs its install commands, writes its environment file and starts it under systemd), then signal CloudFormation:
+ * FAILURE at once when the bootstrap fails, SUCCESS once the server is healthy.
  */
 export function webUserData(options: WebUserDataOptions): string[] {
   const bootstrap = instancePath('web', 'web/bootstrap-web.sh');
   const signalReady = instancePath('web', 'web/signal-ready.sh');
+  const bootZip = `${INSTANCE_HOME}/boot.zip`;
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.environment)) {
+    environment[`WEBTIER_ENV_${name}`] = value;
+  }
   return [
     'set -euo pipefail',
     // signal-ready.sh counts its deadline from here, so its FAILURE reaches CloudFormation before the timeout does.
-    'export WEBTIER_BOOT_STARTED="$(date +%s)"',
-    ...writeInstanceFiles('web', WEB_FILES),
+    'WEBTIER_BOOT_STARTED=$(date +%s)',
+    'export WEBTIER_BOOT_STARTED',
     ...exportVariables({
       WEBTIER_HOME: INSTANCE_HOME,
+      WEBTIER_REGION: options.region,
+      WEBTIER_APP_ASSET: s3Url(options.application),
+      WEBTIER_START_COMMAND: options.startCommand,
+      ...(options.installCommands.length > 0 ? { WEBTIER_INSTALL_COMMANDS: options.installCommands.join('\n') } : {}),
+      WEBTIER_HEALTH_PATH: options.healthCheckPath,
       WEBTIER_REDIS_HOST: options.redisHost,
       WEBTIER_REDIS_PORT: options.redisPort,
       WEBTIER_REDIS_TLS: options.redisTls,
-      ...(options.redisAuthSecretArn ? { WEBTIER_REDIS_AUTH_SECRET_ARN: options.redisAuthSecretArn } : {}),
+      WEBTIER_REDIS_AUTH_SECRET_ARN: options.redisAuthSecretArn,
       WEBTIER_WEB_PORT: options.webPort,
+      ...(options.logGroupName ? { WEBTIER_LOG_GROUP: options.logGroupName } : {}),
       WEBTIER_STACK_NAME: options.stackName,
       WEBTIER_LOGICAL_ID: options.logicalId,
       WEBTIER_READY_TIMEOUT: options.readyTimeoutSeconds,
       // The instance boots for a while before the user-data starts; CloudFormation's timer started at launch.
       WEBTIER_READY_MARGIN: 90,
       ...(options.targetGroupArn ? { WEBTIER_TARGET_GROUP_ARN: options.targetGroupArn } : {}),
+      ...environment,
     }),
+    `install -d -m 0755 ${INSTANCE_HOME}`,
+    // Amazon Linux 2023 has the AWS CLI and python3 (which unzips without the unzip package).
+    `for i in 1 2 3 4 5; do aws s3 cp --only-show-errors --region "$WEBTIER_REGION" '${s3Url(options.bootFiles)}' ${bootZip} && break; sleep "$i"; done`,
+    `python3 -m zipfile -e ${bootZip} ${INSTANCE_HOME}`,
+    `chmod 0755 ${bootstrap} ${signalReady} ${INSTANCE_HOME}/common/imds.sh`,
     `if ! ${bootstrap}; then WEBTIER_SIGNAL_STATUS=FAILURE ${signalReady} || true; exit 1; fi`,
     signalReady,
   ];

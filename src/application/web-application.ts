@@ -1,0 +1,214 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Token } from 'aws-cdk-lib';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { ASSETS_DIR } from '../instance-files';
+import { checkIntegerInRange, invalidProp } from '../validation';
+
+/**
+ * How a web application runs on the web servers.
+ */
+export interface WebApplicationOptions {
+  /**
+   * The shell command that starts the application, run in the application's folder by a hardened systemd unit
+   * (restarted whenever it exits), with the variables of the environment file set. It must keep running in the
+   * foreground and listen on `$PORT`.
+   */
+  readonly startCommand: string;
+
+  /**
+   * The port the application listens on, from 1024 to 65535 but not 22 (the application runs unprivileged).
+   *
+   * @default - the tier's `webPort`
+   */
+  readonly port?: number;
+
+  /**
+   * The page the load balancer checks (unless the tier's `healthCheck.path` is given), which also decides when a
+   * new server is ready during a deploy; a path starting with `/`, without spaces or control characters.
+   *
+   * @default "/"
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * More variables for the environment file, beside the reserved ones (`PORT`, `INSTANCE_ID`,
+   * `AVAILABILITY_ZONE`, `REDIS_*`...). Names are shell identifiers; values are stored in the user-data, so keep
+   * secrets in Secrets Manager instead.
+   *
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+
+  /**
+   * Shell commands run once as root in the application's folder at boot, before the start,
+   * for example `dnf install -y nodejs` or `pip3 install -r requirements.txt`.
+   *
+   * @default - none
+   */
+  readonly installCommands?: string[];
+}
+
+/** Where the web servers download an application from, once bound to a construct. */
+export interface WebApplicationBundle {
+  /** The bucket of the application's zip file. */
+  readonly bucketName: string;
+  /** The key of the application's zip file in that bucket. */
+  readonly objectKey: string;
+}
+
+/** The names the environment file always sets; `environment` may not override them. */
+export const RESERVED_ENVIRONMENT = [
+  'PORT', 'INSTANCE_ID', 'AVAILABILITY_ZONE', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_TLS', 'REDIS_AUTH_TOKEN',
+  // The hello counter's names (webtier_server.py reads them) and the file's own path.
+  'WEB_PORT', 'WEB_BIND', 'COUNTER_KEY', 'WEBTIER_ENV_FILE',
+];
+
+/** The reserved prefixes: `REDIS_*` and `WEBTIER_*`. */
+const RESERVED_PREFIXES = ['REDIS_', 'WEBTIER_'];
+
+/** Ports the application may not take even though they are unprivileged-range rules aside: SSH. */
+const FORBIDDEN_PORTS = [22];
+
+/**
+ * The web application the web servers run: the tutorial's hello counter, a folder of your own, or a zip built
+ * elsewhere. Each server downloads it (an S3 asset) at boot, runs `installCommands` once, writes the environment
+ * file `/etc/webtier/webtier.env` and starts `startCommand` under systemd; changing any file of the application
+ * changes the launch template, so a deploy rolls the fleet without downtime.
+ */
+export abstract class WebApplication {
+  /**
+   * The tutorial's hello counter: `/cgi-bin/hello.py` counts visits in Redis, `/cgi-bin/ping.py` answers the health
+   * check. Python 3 from Amazon Linux 2023.
+   */
+  public static helloCounter(): WebApplication {
+    return new DirectoryApplication(path.join(ASSETS_DIR, 'web'), {
+      startCommand: 'exec python3 webtier_server.py --config "$WEBTIER_ENV_FILE"',
+      healthCheckPath: '/cgi-bin/ping.py',
+      // As long as hello.py uses redis-py (instead of a client of its own), it comes from PyPI, as in the tutorial;
+      // Amazon Linux 2023 packages no python3-redis.
+      installCommands: [
+        'if grep -q "^import redis" cgi-bin/hello.py; then dnf install -y -q python3-pip && pip3 install -q "redis>=4,<6"; fi',
+      ],
+    }, ['*.sh', '*.service', '*.socket', '__pycache__', '*.pyc']);
+  }
+
+  /**
+   * Your application from a local folder, zipped into a CDK file asset at synthesis.
+   *
+   * @param directory the folder, which must exist and hold at least one file
+   * @param options how it starts
+   */
+  public static fromDirectory(directory: string, options: WebApplicationOptions): WebApplication {
+    let entries: string[] | undefined;
+    try {
+      entries = fs.statSync(directory).isDirectory() ? fs.readdirSync(directory) : undefined;
+    } catch {
+      entries = undefined;
+    }
+    if (entries === undefined) {
+      throw invalidProp('directory', directory, 'must be an existing folder holding the application');
+    }
+    if (entries.length === 0) {
+      throw invalidProp('directory', directory, 'must not be empty: it is the application that every web server downloads');
+    }
+    return new DirectoryApplication(path.resolve(directory), options);
+  }
+
+  /**
+   * Your application as a zip file asset built elsewhere (for example by CI): `new s3_assets.Asset(this, 'App',
+   * { path: 'build/app.zip' })` or a folder asset.
+   *
+   * @param asset the asset; the web servers may read this one object and nothing else of its bucket
+   * @param options how it starts
+   */
+  public static fromAsset(asset: s3assets.Asset, options: WebApplicationOptions): WebApplication {
+    return new AssetApplication(asset, options);
+  }
+
+  /** The command that starts the application, in its folder. */
+  public readonly startCommand: string;
+
+  /** The port it listens on; `undefined` means the tier's `webPort`. */
+  public readonly port?: number;
+
+  /** The page the load balancer checks. */
+  public readonly healthCheckPath: string;
+
+  /** The variables added to the environment file. */
+  public readonly environment: Record<string, string>;
+
+  /** The commands run once at boot before the start. */
+  public readonly installCommands: string[];
+
+  protected constructor(options: WebApplicationOptions) {
+    checkWebApplicationOptions(options);
+    this.startCommand = options.startCommand;
+    this.port = options.port;
+    this.healthCheckPath = options.healthCheckPath ?? '/';
+    this.environment = { ...(options.environment ?? {}) };
+    this.installCommands = [...(options.installCommands ?? [])];
+  }
+
+  /**
+   * Makes (or finds) the application's S3 asset for a web fleet.
+   *
+   * @param scope the construct that downloads it
+   */
+  public abstract bind(scope: Construct): WebApplicationBundle;
+}
+
+class DirectoryApplication extends WebApplication {
+  constructor(private readonly directory: string, options: WebApplicationOptions, private readonly exclude?: string[]) {
+    super(options);
+  }
+
+  public bind(scope: Construct): WebApplicationBundle {
+    const asset = new s3assets.Asset(scope, 'Application', { path: this.directory, exclude: this.exclude });
+    return { bucketName: asset.s3BucketName, objectKey: asset.s3ObjectKey };
+  }
+}
+
+class AssetApplication extends WebApplication {
+  constructor(private readonly asset: s3assets.Asset, options: WebApplicationOptions) {
+    super(options);
+  }
+
+  public bind(_scope: Construct): WebApplicationBundle {
+    return { bucketName: this.asset.s3BucketName, objectKey: this.asset.s3ObjectKey };
+  }
+}
+
+/** Throws a plain `Error` naming the option, the value and the rule, for each rule of `WebApplicationOptions`. */
+function checkWebApplicationOptions(options: WebApplicationOptions): void {
+  const start = options.startCommand;
+  if (typeof start !== 'string' || (!Token.isUnresolved(start) && start.trim() === '')) {
+    throw invalidProp('startCommand', start, 'must be a command that starts the application, not empty');
+  }
+  checkIntegerInRange('port', options.port, 1024, 65535);
+  if (options.port !== undefined && FORBIDDEN_PORTS.includes(options.port)) {
+    throw invalidProp('port', options.port, 'must not be 22 (SSH)');
+  }
+  const health = options.healthCheckPath;
+  if (health !== undefined && !Token.isUnresolved(health) && (!health.startsWith('/') || /[\s\x00-\x1f\x7f]/.test(health))) {
+    throw invalidProp('healthCheckPath', health, 'must start with "/" and hold no spaces or control characters');
+  }
+  for (const [name, value] of Object.entries(options.environment ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw invalidProp('environment', name, 'names must be shell identifiers: a letter or _, then letters, digits or _');
+    }
+    if (RESERVED_ENVIRONMENT.includes(name) || RESERVED_PREFIXES.some(prefix => name.startsWith(prefix))) {
+      throw invalidProp('environment', name,
+        `must not set a reserved name (${RESERVED_ENVIRONMENT.join(', ')}, or any ${RESERVED_PREFIXES.map(p => `${p}*`).join(', ')}): the tier writes those`);
+    }
+    if (typeof value !== 'string' || (!Token.isUnresolved(value) && /[\x00-\x1f\x7f]/.test(value))) {
+      throw invalidProp(`environment.${name}`, value, 'must be a string without newlines or control characters');
+    }
+  }
+  (options.installCommands ?? []).forEach((command, index) => {
+    if (typeof command !== 'string' || (!Token.isUnresolved(command) && command.trim() === '')) {
+      throw invalidProp(`installCommands[${index}]`, command, 'must be a shell command, not empty');
+    }
+  });
+}
