@@ -58,7 +58,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'drill', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'drill', 'tools', 'projenrc', '.projenrc.ts'],
     // One typed-lint project for everything: tsconfig.dev.json covers src, test and examples.
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
@@ -102,7 +102,7 @@ project.compileTask.exec('ts-node --project projenrc/tsconfig.json projenrc/opti
 // package, so they are checked by the e2e tests in a generated app, not type-checked here.
 project.tsconfigDev.addExclude('templates/**');
 // Only what the published package needs: no example app, synth output or scratch folders.
-project.npmignore?.exclude('/.ci/', '/examples/', '/drill/', 'cdk.out/', '/.tmp/', '/results/');
+project.npmignore?.exclude('/.ci/', '/examples/', '/drill/', '/tools/', 'cdk.out/', '/.tmp/', '/results/');
 
 // `package` would run `package-all` (Python, Java and Go packages) when CI is unset, which needs their
 // toolchains and registries. Locally and in CI it builds the npm tarball and generates every other language's

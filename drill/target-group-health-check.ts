@@ -4,6 +4,7 @@
  * Pure: it takes the template as JSON and returns plain values, so the drill's load balancer
  * follows whatever the construct actually put in the template, not what we think it did.
  */
+import { HTTP_CODES } from '../src/load-balancer/web-health-check';
 
 /** The health check of an `AWS::ElasticLoadBalancingV2::TargetGroup`, with AWS's defaults filled in. */
 export interface TargetGroupHealthCheck {
@@ -32,7 +33,6 @@ export interface TargetGroupHealthCheck {
 }
 
 const TARGET_GROUP = 'AWS::ElasticLoadBalancingV2::TargetGroup';
-const HTTP_CODES = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
 
 /** The one HTTP target group of `template` and its health check. Throws when there is not exactly one, or when it is not a plain HTTP check. */
 export function readTargetGroupHealthCheck(template: unknown): TargetGroupHealthCheck {

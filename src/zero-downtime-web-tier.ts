@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -90,7 +90,8 @@ export interface ZeroDowntimeWebTierProps {
   /**
    * How many web servers to run; CloudFormation resets the group to it on every deploy.
    *
-   * @default - the group starts at `webMinCapacity` and CloudFormation leaves its size alone
+   * @default - `webMinCapacity` when the fleet cannot scale (`webMinCapacity` = `webMaxCapacity`), else
+   * `webMaxCapacity`, so that a deploy never starts the new group below what the old one had scaled out to
    */
   readonly webDesiredCapacity?: number;
 
@@ -100,6 +101,22 @@ export interface ZeroDowntimeWebTierProps {
    * @default Duration.seconds(30)
    */
   readonly deregistrationDelay?: Duration;
+
+  /**
+   * Route around a target that fails more requests than the others before its health checks catch up: the target
+   * group's weighted random algorithm with anomaly mitigation. AWS applies it with 3 or more healthy targets only.
+   *
+   * @default false
+   */
+  readonly anomalyMitigation?: boolean;
+
+  /**
+   * Ramp a new target's share of requests up over this time (30 to 900 seconds) instead of sending it a full share at
+   * once; AWS refuses it together with `anomalyMitigation`.
+   *
+   * @default - no slow start: a new target gets its full share once healthy
+   */
+  readonly slowStart?: Duration;
 
   /**
    * How long a deploy waits for each new web server to be reported healthy by the load balancer
@@ -324,6 +341,8 @@ export class ZeroDowntimeWebTier extends Construct {
       webPort: props.webPort ?? application.port,
       healthCheck: { ...props.healthCheck, path: props.healthCheck?.path ?? application.healthCheckPath },
       deregistrationDelay: props.deregistrationDelay,
+      anomalyMitigation: props.anomalyMitigation,
+      slowStart: props.slowStart,
       certificate: props.certificate,
       accessLogs: props.accessLogs,
       accessLogsRetention: props.accessLogsRetention,
@@ -365,6 +384,11 @@ export class ZeroDowntimeWebTier extends Construct {
       targetGroup: this.webLoadBalancer.targetGroup,
       keyPair,
     });
+    if (props.anomalyMitigation && this.webFleet.minCapacity < 3) {
+      Annotations.of(this).addWarningV2('cdk-zero-downtime-web-tier:anomalyMitigationBelowThree',
+        `anomalyMitigation is on but webMinCapacity is ${this.webFleet.minCapacity}: AWS mitigates anomalies only while the ` +
+        'target group has 3 or more healthy targets; below that it routes as plain weighted random');
+    }
 
     this.bastion = new Bastion(this, 'Bastion', {
       vpc: this.vpc,

@@ -78,7 +78,8 @@ export interface ResolvedWebHealthCheck {
   readonly healthyHttpCodes: string;
 }
 
-const HTTP_CODES = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
+/** HTTP codes as a target group's matcher takes them: "200", "200-299", "200,204" (also read by the drill). */
+export const HTTP_CODES = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
 
 /**
  * Fills in the tutorial's defaults and checks each field against the limits AWS enforces on target groups.
