@@ -24,6 +24,13 @@ const COMMON_TAIL: Row[] = [
   ['Redis counter = 200s', (s) => `${s.redis.counterDelta} ${s.redis.matches ? '=' : '!='} ${s.redis.succeededHellos}`],
   ['processes left afterwards', (s) => String(s.processes.leftover.length)],
 ];
+const ROLLOUT_ROWS: Row[] = [
+  ['slow request during the drain', (s) => {
+    const r = s.rollout?.slowRequest;
+    return r ? `${r.outcome} after ${(r.doneSeconds - r.sentSeconds).toFixed(1)} s` : '-';
+  }],
+  ['in flight when stopped', (s) => String(s.rollout?.inFlightWhenStopped ?? '-')],
+];
 const ROWS: Record<ScenarioKind, Row[]> = {
   'crash': [
     ...COMMON_HEAD,
@@ -34,6 +41,20 @@ const ROWS: Record<ScenarioKind, Row[]> = {
     ['kill -> restarted server served', (s) => seconds(s.measured.killToFirstServedSeconds)],
     ['  RestartSec (webtier.service)', (s) => `${s.predicted.restartSeconds} s`],
     ['kill -> last failed request sent', (s) => seconds(s.measured.killToLastFailureSeconds, 'no failure')],
+    ['requests in flight at the kill', (s) => String(s.redis.inFlightAtKill)],
+    ...COMMON_TAIL,
+  ],
+  'deploy': [
+    ...COMMON_HEAD,
+    ['new servers signalled (signal-ready.sh)', (s) => s.rollout?.signals.map((x) => `${x.instance} ${x.status}`).join(', ') || '-'],
+    ['fewest servers in rotation', (s) => String(s.rollout?.minInRotation ?? '-')],
+    ...ROLLOUT_ROWS,
+    ...COMMON_TAIL,
+  ],
+  'scale-in': [
+    ...COMMON_HEAD,
+    ['fewest servers in rotation', (s) => String(s.rollout?.minInRotation ?? '-')],
+    ...ROLLOUT_ROWS,
     ...COMMON_TAIL,
   ],
   'instance-loss': [
