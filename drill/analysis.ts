@@ -181,7 +181,12 @@ export interface ScenarioResult {
   };
   /** Deploy and scale-in: the slow request, capacity and readiness signals; null for the kill scenarios. */
   readonly rollout: {
-    readonly slowRequest: { readonly sentSeconds: number; readonly doneSeconds: number; readonly outcome: number | string; readonly server: string } | null;
+    readonly slowRequest: {
+      readonly sentSeconds: number;
+      readonly doneSeconds: number;
+      readonly outcome: number | string;
+      readonly server: string;
+    } | null;
     readonly minInRotation: number;
     readonly signals: Array<{ readonly instance: string; readonly status: string; readonly t: number }>;
     readonly deregistrationDelaySeconds: number;
@@ -234,10 +239,18 @@ function perSecondBuckets(raw: RawScenario, records: RequestRecord[], byId: Map<
 }
 
 const NO_KILL: ScenarioResult['measured'] = {
-  killToOutOfRotationSeconds: null, outOfRotationBy: null, killToListeningSeconds: null, killToFirstServedSeconds: null,
-  killToLastFailureSeconds: null, killToBackInRotationSeconds: null, killToReplacementRegisteredSeconds: null,
-  registeredToBackInRotationSeconds: null, registeredToFirstServedSeconds: null, lastCheckBeforeKillSeconds: null,
-  expectedDetectionSeconds: null, transitionPrecisionSeconds: 0,
+  killToOutOfRotationSeconds: null,
+  outOfRotationBy: null,
+  killToListeningSeconds: null,
+  killToFirstServedSeconds: null,
+  killToLastFailureSeconds: null,
+  killToBackInRotationSeconds: null,
+  killToReplacementRegisteredSeconds: null,
+  registeredToBackInRotationSeconds: null,
+  registeredToFirstServedSeconds: null,
+  lastCheckBeforeKillSeconds: null,
+  expectedDetectionSeconds: null,
+  transitionPrecisionSeconds: 0,
 };
 
 /** Crash and instance loss: detection, restart or replacement, measured from the kill. */
@@ -245,6 +258,8 @@ function killMeasurements(raw: RawScenario, ok: RequestRecord[], failed: Request
   const killMs = raw.killMs!;
   const sec = secondsSince(raw);
   const since = (ms: number | undefined) => (ms === undefined ? null : round((ms - killMs) / 1000));
+  const registered = raw.replacementRegisteredMs;
+  const sinceRegistered = (ms: number | undefined) => (ms === undefined || registered === undefined ? null : round((ms - registered) / 1000));
   const killed = raw.instances.find((i) => i.role === 'killed');
   if (!killed) throw new Error('no killed instance in the scenario');
   const comeback = raw.kind === 'crash' ? killed : raw.instances.find((i) => i.role === 'replacement');
@@ -277,8 +292,8 @@ function killMeasurements(raw: RawScenario, ok: RequestRecord[], failed: Request
     killToLastFailureSeconds: since(failed.filter((r) => r.sentAt >= killMs).pop()?.sentAt),
     killToBackInRotationSeconds: since(backIn?.at),
     killToReplacementRegisteredSeconds: since(raw.replacementRegisteredMs),
-    registeredToBackInRotationSeconds: raw.replacementRegisteredMs !== undefined && backIn ? round((backIn.at - raw.replacementRegisteredMs) / 1000) : null,
-    registeredToFirstServedSeconds: raw.replacementRegisteredMs !== undefined && firstServed ? round((firstServed.doneAt - raw.replacementRegisteredMs) / 1000) : null,
+    registeredToBackInRotationSeconds: sinceRegistered(backIn?.at),
+    registeredToFirstServedSeconds: sinceRegistered(firstServed?.doneAt),
     lastCheckBeforeKillSeconds: sinceLastCheck,
     expectedDetectionSeconds: sinceLastCheck === null || sinceLastCheck > hc.intervalSeconds ? null
       : round(hc.intervalSeconds - sinceLastCheck + (hc.unhealthyThreshold - 1) * hc.intervalSeconds),
@@ -318,7 +333,14 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
     durationSeconds: round((raw.endMs - raw.loadStartMs) / 1000),
     ratePerSecond: raw.ratePerSecond,
     instances: raw.instances,
-    requests: { sent: records.length, succeeded: ok.length, failed: failed.length, failedBy, servedBy, failedAfterOutOfRotation: kill?.failedAfterOutOfRotation ?? 0 },
+    requests: {
+      sent: records.length,
+      succeeded: ok.length,
+      failed: failed.length,
+      failedBy,
+      servedBy,
+      failedAfterOutOfRotation: kill?.failedAfterOutOfRotation ?? 0,
+    },
     measured: kill?.measured ?? { ...NO_KILL, transitionPrecisionSeconds: raw.statePollMs / 1000 },
     predicted: {
       failoverWindowSeconds: raw.failoverWindowSeconds,
@@ -328,7 +350,12 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
       restartSeconds: raw.restartSeconds,
       replacementDelaySeconds: raw.replacementDelaySeconds ?? null,
     },
-    redis: { counterDelta: raw.redisCounterDelta, succeededHellos: ok.length, matches: raw.redisCounterDelta === ok.length, inFlightAtKill: raw.inFlightAtKill ?? 0 },
+    redis: {
+      counterDelta: raw.redisCounterDelta,
+      succeededHellos: ok.length,
+      matches: raw.redisCounterDelta === ok.length,
+      inFlightAtKill: raw.inFlightAtKill ?? 0,
+    },
     rollout: rolloutSummary(raw),
     processes: { started: raw.pids, leftover: raw.leftoverPids },
     marks: [...(kill?.marks ?? []), ...rolloutMarks].sort((x, y) => x.t - y.t),

@@ -34,7 +34,10 @@ export async function runCrash(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   await until(() => ctx.firstOk(a.instanceId, killMs) !== undefined && ctx.now() >= observeUntil && ctx.watcher.status('a') === 'UP',
     ctx.budgetMs, ctx.now, ctx.o.signal);
   return {
-    killMs, killedPid, inFlightAtKill, killedHealthChecks: a.healthChecks,
+    killMs,
+    killedPid,
+    inFlightAtKill,
+    killedHealthChecks: a.healthChecks,
     instances: [{ name: 'a', instanceId: a.instanceId, role: 'killed' }, { name: 'b', instanceId: b.instanceId, role: 'survivor' }],
   };
 }
@@ -62,7 +65,11 @@ export async function runInstanceLoss(ctx: ScenarioContext): Promise<ScenarioOut
   await until(() => ctx.firstOk(c.instanceId, killMs) !== undefined && ctx.watcher.status('c') === 'UP',
     replacementRegisteredMs + (ctx.o.example.healthyAfterSeconds + hc.intervalSeconds + 10) * 1000, ctx.now, ctx.o.signal);
   return {
-    killMs, killedPid, inFlightAtKill, killedHealthChecks: a.healthChecks, replacementRegisteredMs,
+    killMs,
+    killedPid,
+    inFlightAtKill,
+    killedHealthChecks: a.healthChecks,
+    replacementRegisteredMs,
     instances: [{ name: 'a', instanceId: a.instanceId, role: 'killed' }, { name: 'b', instanceId: b.instanceId, role: 'survivor' },
       { name: 'c', instanceId: c.instanceId, role: 'replacement' }],
   };

@@ -168,7 +168,14 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
     const configFile = path.join(dir, `webtier-${name}.conf`);
     writeConfig(configFile, webConfig(instanceId, ports[name], redis));
     const s = new WebServerSupervisor({
-      name, instanceId, configFile, port: ports[name], registry, now, restartSeconds: o.restartSeconds, healthCheckPath: hc.path,
+      name,
+      instanceId,
+      configFile,
+      port: ports[name],
+      registry,
+      now,
+      restartSeconds: o.restartSeconds,
+      healthCheckPath: hc.path,
       onEvent: (e) => log(`${e.instance}: ${e.type}${e.pid ? ` (pid ${e.pid})` : ''}${e.detail ? ` ${e.detail}` : ''}`),
     });
     servers.set(name, s);
@@ -190,7 +197,10 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
 
   const budgetMs = budgetSeconds(o) * 1000;
   const watcher = new ServerStateWatcher({
-    haproxy, now, everyMs: STATE_POLL_MS, maxDurationMs: budgetMs + 10_000,
+    haproxy,
+    now,
+    everyMs: STATE_POLL_MS,
+    maxDurationMs: budgetMs + 10_000,
     onTransition: (t) => log(`HAProxy: ${t.server} ${t.from} -> ${t.to}${t.checkStatus ? ` (${t.checkStatus})` : ''}`),
   });
   await watcher.start();
@@ -199,14 +209,28 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
   if (notUp.length) throw new Error(`targets not UP after start: ${JSON.stringify(watcher.snapshot())}`);
 
   const load = new LoadGenerator({
-    url: `${haproxy.url}/cgi-bin/hello.py`, ratePerSecond: o.ratePerSecond, maxDurationMs: budgetMs,
-    maxRequests: Math.ceil(o.ratePerSecond * budgetMs / 1000), now,
+    url: `${haproxy.url}/cgi-bin/hello.py`,
+    ratePerSecond: o.ratePerSecond,
+    maxDurationMs: budgetMs,
+    maxRequests: Math.ceil(o.ratePerSecond * budgetMs / 1000),
+    now,
   });
   registry.add(() => load.stop());
   log(`redis :${redis.port}, haproxy :${ports.frontend} (admin ${adminSocket}), ` +
     `${layout.running.map((n) => `${n} ${servers.get(n)!.instanceId} :${ports[n]}`).join(', ')}`);
   return {
-    o, registry, now, log, redis, haproxy, watcher, load, ports, servers, budgetMs, boot,
+    o,
+    registry,
+    now,
+    log,
+    redis,
+    haproxy,
+    watcher,
+    load,
+    ports,
+    servers,
+    budgetMs,
+    boot,
     firstOk: (instanceId, afterMs) => load.records.filter((r) => r.outcome === 200 && r.instanceId === instanceId && r.sentAt > afterMs)
       .sort((x, y) => x.doneAt - y.doneAt)[0],
     slowRequest: async (server) => {

@@ -2,9 +2,10 @@ import { spawnSync } from 'child_process';
 import * as net from 'net';
 import * as path from 'path';
 import {
-  Cleanup, cleanup, describeWith, freePort, httpGet, LOOPBACK, PYTHON, RedisServer, spawnTracked, startRedis,
+  Cleanup, cleanup, describeWith, freePort, httpGet, LOOPBACK, PYTHON, readCounter, RedisServer, spawnTracked, startRedis,
   tempDir, waitFor, WEB_SERVER_PY, webConfig, writeConfig,
 } from './harness';
+import { burst } from '../../drill/burst';
 
 /** Runs webtier_server.py's main() with some of its module constants replaced (to keep the tests short). */
 async function startServer(
@@ -179,6 +180,19 @@ describeWith(['redis-server'])('webtier_server.py connections', () => {
     expect(conn.closedAt).toBeDefined();
     expect(conn.closedAt! - started).toBeGreaterThanOrEqual(900);
     expect(conn.closedAt! - started).toBeLessThan(8000);
+  });
+
+  test('with a burst of 50 simultaneous connections, every request is answered 200 and counted once', async () => {
+    // GIVEN
+    const { port } = await startServer(redis, perTest);
+    const before = await readCounter(redis);
+
+    // WHEN
+    const result = await burst(`http://${LOOPBACK}:${port}/cgi-bin/hello.py`, 50);
+
+    // THEN
+    expect(result.failed).toBe(0);
+    expect(await readCounter(redis)).toBe(before + 50);
   });
 
   test('with more connections than workers, the extra ones wait for a free worker and are all answered', async () => {
