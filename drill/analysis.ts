@@ -8,7 +8,7 @@ import { ServerTransition } from './server-state-watcher';
 import { TargetGroupHealthCheck } from './target-group-health-check';
 import { SupervisorEvent } from './web-server-supervisor';
 
-export type ScenarioKind = 'crash' | 'instance-loss' | 'deploy' | 'scale-in';
+export type ScenarioKind = 'crash' | 'instance-loss' | 'deploy' | 'scale-in' | 'redis-failover';
 
 /** The scenarios that kill a process. */
 export function isKill(kind: ScenarioKind): kind is 'crash' | 'instance-loss' {
@@ -25,6 +25,7 @@ export const SCENARIO_TITLES: Record<ScenarioKind, string> = {
   'instance-loss': 'instance loss (kill -9 of server and socket, replaced by a new instance)',
   'deploy': 'deploy (new servers ready, then the old ones drained and stopped)',
   'scale-in': 'scale-in (one of three servers drained and stopped)',
+  'redis-failover': 'Redis failover (replica promoted, endpoint switched, old primary gone)',
 };
 
 export interface DrillInstance {
@@ -79,6 +80,8 @@ export interface RawScenario {
   readonly killedHealthChecks?: number[];
   /** Deploy and scale-in. */
   readonly rollout?: RolloutRecord;
+  /** Redis failover: when the endpoint moved to the promoted replica. */
+  readonly failoverMs?: number;
   /** When the replacement, started and answering its health page, was registered in the target group (instance loss only). */
   readonly replacementRegisteredMs?: number;
   readonly records: RequestRecord[];
@@ -96,7 +99,7 @@ export interface RawScenario {
 
 export interface TimelineMark {
   readonly t: number;
-  readonly kind: 'kill' | 'out-of-rotation' | 'restarted' | 'replacement-registered' | 'back-in-rotation' | RolloutMark['kind'];
+  readonly kind: 'kill' | 'out-of-rotation' | 'restarted' | 'replacement-registered' | 'back-in-rotation' | 'failover' | RolloutMark['kind'];
   readonly label: string;
 }
 
@@ -192,6 +195,11 @@ export interface ScenarioResult {
     readonly deregistrationDelaySeconds: number;
     readonly inFlightWhenStopped: number;
   } | null;
+  /**
+   * Redis failover: failures from the switch on, and how long they lasted; visits counted but answered 503 (their INCR
+   * ran, the reply was lost) make the counter exceed the 200s by at most the failures. Null for the other scenarios.
+   */
+  readonly redisFailover: { readonly failoverToLastFailureSeconds: number | null; readonly countedButFailed: number } | null;
   /** Pids of every process the scenario started, and those still alive after its clean-up (none, normally). */
   readonly processes: { readonly started: number[]; readonly leftover: number[] };
   readonly marks: TimelineMark[];
@@ -289,7 +297,7 @@ function killMeasurements(raw: RawScenario, ok: RequestRecord[], failed: Request
     outOfRotationBy: out ? (out.to === 'MAINT' ? 'deregistration' : 'health-checks') : null,
     killToListeningSeconds: since(listening?.at),
     killToFirstServedSeconds: since(firstServed?.doneAt),
-    killToLastFailureSeconds: since(failed.filter((r) => r.sentAt >= killMs).pop()?.sentAt),
+    killToLastFailureSeconds: lastFailureAfter(failed, killMs),
     killToBackInRotationSeconds: since(backIn?.at),
     killToReplacementRegisteredSeconds: since(raw.replacementRegisteredMs),
     registeredToBackInRotationSeconds: sinceRegistered(backIn?.at),
@@ -317,6 +325,12 @@ function rolloutSummary(raw: RawScenario): ScenarioResult['rollout'] {
   };
 }
 
+/** Seconds from `fromMs` to the sending of the last failed request after it; null without one. */
+function lastFailureAfter(failed: RequestRecord[], fromMs: number): number | null {
+  const last = failed.filter((r) => r.sentAt >= fromMs).pop();
+  return last ? round((last.sentAt - fromMs) / 1000) : null;
+}
+
 export function analyzeScenario(raw: RawScenario): ScenarioResult {
   const sec = secondsSince(raw);
   const byId = new Map(raw.instances.map((i) => [i.instanceId, i.name]));
@@ -324,6 +338,7 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
   const { ok, failed, failedBy, servedBy } = requestStats(records, byId);
   const kill = isKill(raw.kind) && raw.killMs !== undefined ? killMeasurements(raw, ok, failed) : undefined;
   const rolloutMarks: TimelineMark[] = (raw.rollout?.marks ?? []).map((m) => ({ t: sec(m.atMs), kind: m.kind, label: m.label }));
+  if (raw.failoverMs !== undefined) rolloutMarks.push({ t: sec(raw.failoverMs), kind: 'failover', label: 'replica promoted, endpoint switched' });
   const hc = raw.healthCheck;
   return {
     kind: raw.kind,
@@ -357,6 +372,10 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
       inFlightAtKill: raw.inFlightAtKill ?? 0,
     },
     rollout: rolloutSummary(raw),
+    redisFailover: raw.failoverMs === undefined ? null : {
+      failoverToLastFailureSeconds: lastFailureAfter(failed, raw.failoverMs),
+      countedButFailed: raw.redisCounterDelta - ok.length,
+    },
     processes: { started: raw.pids, leftover: raw.leftoverPids },
     marks: [...(kill?.marks ?? []), ...rolloutMarks].sort((x, y) => x.t - y.t),
     perSecond: perSecondBuckets(raw, records, byId),

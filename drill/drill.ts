@@ -26,7 +26,7 @@ export interface DrillOptions {
   /**
    * Scenarios to run for each preset.
    *
-   * @default ['crash', 'deploy', 'scale-in', 'instance-loss']
+   * @default - every scenario (`ALL_SCENARIOS`), or `SHORT_SCENARIOS` when short
    */
   readonly scenarios?: ScenarioKind[];
   /**
@@ -77,7 +77,10 @@ export interface DrillOptions {
 }
 
 /** Every scenario, in the order the drill runs them. */
-export const ALL_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'instance-loss'];
+export const ALL_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'redis-failover', 'instance-loss'];
+
+/** The short drill's scenarios. */
+export const SHORT_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'instance-loss'];
 
 export interface PresetResult {
   readonly preset: PresetName;
@@ -121,7 +124,7 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillResult> {
         `timeout ${hc.timeoutSeconds} s, healthy after ${hc.healthyThreshold}, unhealthy after ${hc.unhealthyThreshold}, ` +
         `matcher ${hc.httpCodes}; failoverWindow ${example.failoverWindowSeconds} s`);
       const scenarios: ScenarioResult[] = [];
-      for (const kind of opts.scenarios ?? ALL_SCENARIOS) {
+      for (const kind of opts.scenarios ?? (short ? SHORT_SCENARIOS : ALL_SCENARIOS)) {
         scenarios.push(await runScenario({
           kind,
           example,

@@ -51,6 +51,12 @@ const ROWS: Record<ScenarioKind, Row[]> = {
     ...ROLLOUT_ROWS,
     ...COMMON_TAIL,
   ],
+  'redis-failover': [
+    ...COMMON_HEAD,
+    ['failover -> last failed request sent', (s) => seconds(s.redisFailover?.failoverToLastFailureSeconds ?? null, 'no failure')],
+    ['visits counted but answered 503', (s) => String(s.redisFailover?.countedButFailed ?? '-')],
+    ['processes left afterwards', (s) => String(s.processes.leftover.length)],
+  ],
   'scale-in': [
     ...COMMON_HEAD,
     ['fewest servers in rotation', (s) => String(s.rollout?.minInRotation ?? '-')],

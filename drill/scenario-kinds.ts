@@ -5,6 +5,7 @@ import { inRotation, RolloutMark, ScenarioKind } from './analysis';
 import { Readiness } from './readiness';
 import { ScenarioContext, ScenarioOutcome, sleep, until } from './scenario';
 import { SLOW_REQUEST_SECONDS, WebServerSupervisor } from './web-server-supervisor';
+import { redisCommand } from '../tools/local-servers';
 
 /** Waits out the warm-up, then a random phase of the health-check schedule (which knows nothing of the event). */
 async function warmUp(ctx: ScenarioContext): Promise<void> {
@@ -155,9 +156,35 @@ export async function runScaleIn(ctx: ScenarioContext): Promise<ScenarioOutcome>
   };
 }
 
+/**
+ * Redis failover, as ElastiCache does it: the replica becomes primary, the primary endpoint's name moves to it, open
+ * connections to the old primary are closed, the old primary is gone. The web servers reconnect on their own.
+ */
+export async function runRedisFailover(ctx: ScenarioContext): Promise<ScenarioOutcome> {
+  const [a, b] = [ctx.servers.get('a')!, ctx.servers.get('b')!];
+  const { replica, endpoint } = ctx.failover!;
+  await warmUp(ctx);
+  await redisCommand(replica, ['REPLICAOF', 'NO', 'ONE']);
+  endpoint.switchTo(replica.port);
+  const failoverMs = ctx.now();
+  ctx.primary = replica;
+  await ctx.redis.stop();
+  ctx.log(`Redis failover: replica :${replica.port} promoted, endpoint switched to it, old primary :${ctx.redis.port} stopped`);
+  // Until 5 s have passed and the last 10 requests succeeded.
+  await until(() => {
+    const last = ctx.load.records.slice(-10);
+    return ctx.now() > failoverMs + 5000 && last.length === 10 && last.every((r) => r.outcome === 200);
+  }, failoverMs + 15_000, ctx.now, ctx.o.signal);
+  return {
+    failoverMs,
+    instances: [{ name: 'a', instanceId: a.instanceId, role: 'survivor' }, { name: 'b', instanceId: b.instanceId, role: 'survivor' }],
+  };
+}
+
 export const SCENARIO_STEPS: Record<ScenarioKind, (ctx: ScenarioContext) => Promise<ScenarioOutcome>> = {
   'crash': runCrash,
   'instance-loss': runInstanceLoss,
   'deploy': runDeploy,
   'scale-in': runScaleIn,
+  'redis-failover': runRedisFailover,
 };

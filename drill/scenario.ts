@@ -12,7 +12,10 @@ import { haproxyConfig } from './haproxy-config';
 import { LoadGenerator, RequestRecord } from './load-generator';
 import { ServerStateWatcher } from './server-state-watcher';
 import { SLOW_REQUEST_PATH, SLOW_REQUEST_SECONDS, WebServerSupervisor } from './web-server-supervisor';
-import { Cleanup, freePort, httpGet, LOOPBACK, readCounter, RedisServer, startRedis, tempDir, webConfig, writeConfig } from '../tools/local-servers';
+import {
+  Cleanup, freePort, httpGet, LOOPBACK, readCounter, redisCommand, RedisEndpoint, RedisServer, startRedis, startTcpSwitch, TcpSwitch, tempDir,
+  webConfig, writeConfig,
+} from '../tools/local-servers';
 
 export interface ScenarioOptions {
   readonly kind: ScenarioKind;
@@ -44,10 +47,11 @@ const LAYOUT: Record<ScenarioKind, { readonly running: string[]; readonly standb
   'instance-loss': { running: ['a', 'b'], standby: ['c'] },
   'deploy': { running: ['a', 'b'], standby: ['c', 'd'] },
   'scale-in': { running: ['a', 'b', 'c'], standby: [] },
+  'redis-failover': { running: ['a', 'b'], standby: [] },
 };
 
 /** What a scenario's steps add to the record. */
-export type ScenarioOutcome = Pick<RawScenario, 'killMs' | 'killedPid' | 'inFlightAtKill' | 'killedHealthChecks' | 'replacementRegisteredMs'> & {
+export type ScenarioOutcome = Pick<RawScenario, 'killMs' | 'killedPid' | 'inFlightAtKill' | 'killedHealthChecks' | 'replacementRegisteredMs' | 'failoverMs'> & {
   readonly instances: DrillInstance[];
   readonly rollout?: RolloutRecord;
 };
@@ -58,7 +62,15 @@ export interface ScenarioContext {
   readonly registry: Cleanup;
   readonly now: () => number;
   readonly log: (msg: string) => void;
+  /** The Redis primary at the start. */
   readonly redis: RedisServer;
+  /**
+   * Redis failover only: a replica of `redis` and the stand-in for the primary endpoint's name, which the web
+   * servers connect to.
+   */
+  readonly failover?: { readonly replica: RedisServer; readonly endpoint: TcpSwitch };
+  /** The Redis primary now (the promoted replica after a failover). */
+  primary: RedisServer;
   readonly haproxy: Haproxy;
   readonly watcher: ServerStateWatcher;
   readonly load: LoadGenerator;
@@ -89,6 +101,7 @@ function budgetSeconds(o: ScenarioOptions): number {
     'instance-loss': o.replacementDelaySeconds + o.example.healthyAfterSeconds + hc.intervalSeconds,
     'deploy': 10 + o.example.healthyAfterSeconds + 2 * hc.intervalSeconds + drain,
     'scale-in': drain,
+    'redis-failover': 10,
   };
   return o.warmupSeconds + hc.intervalSeconds + afterEvent[o.kind] + 10 + o.tailSeconds + 5;
 }
@@ -117,10 +130,11 @@ export async function runScenario(o: ScenarioOptions, steps: (ctx: ScenarioConte
     const endMs = now();
     await ctx.watcher.stop();
     log(status(ctx));
-    const redisCounterDelta = (await readCounter(ctx.redis)) - counterBefore;
+    const redisCounterDelta = (await readCounter(ctx.primary)) - counterBefore;
     const config = ctx.haproxy.config;
     await registry.run();
-    const pids = [ctx.redis.proc.child.pid!, ctx.haproxy.proc.child.pid!, ...[...ctx.servers.values()].flatMap((s) => s.pids)];
+    const pids = [ctx.redis.proc.child.pid!, ...(ctx.failover ? [ctx.failover.replica.proc.child.pid!] : []), ctx.haproxy.proc.child.pid!,
+      ...[...ctx.servers.values()].flatMap((s) => s.pids)];
     return analyzeScenario({
       kind: o.kind,
       preset: o.example.preset,
@@ -154,6 +168,8 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
   const hc = o.example.healthCheck;
   const dir = tempDir('drill', registry);
   const redis = await startRedis({ registry });
+  const failover = o.kind === 'redis-failover' ? await redisWithReplica(redis, registry) : undefined;
+  const redisEndpoint: RedisEndpoint = failover?.endpoint ?? redis;
   const layout = LAYOUT[o.kind];
   const names = [...layout.running, ...layout.standby];
   const ports: Record<string, number> = {};
@@ -166,7 +182,7 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
   const boot = async (name: string) => {
     const instanceId = newInstanceId();
     const configFile = path.join(dir, `webtier-${name}.conf`);
-    writeConfig(configFile, webConfig(instanceId, ports[name], redis));
+    writeConfig(configFile, webConfig(instanceId, ports[name], redisEndpoint));
     const s = new WebServerSupervisor({
       name,
       instanceId,
@@ -224,6 +240,8 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
     now,
     log,
     redis,
+    failover,
+    primary: redis,
     haproxy,
     watcher,
     load,
@@ -241,6 +259,16 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
       return { sentAt, doneAt: now(), outcome, server };
     },
   };
+}
+
+/** A replica of `primary` in sync, and a stand-in for the primary endpoint's name in front of `primary`. */
+async function redisWithReplica(primary: RedisServer, registry: Cleanup): Promise<{ replica: RedisServer; endpoint: TcpSwitch }> {
+  const replica = await startRedis({ registry });
+  await redisCommand(replica, ['REPLICAOF', primary.host, String(primary.port)]);
+  for (let i = 0; i < 100 && !/master_link_status:up/.test(String(await redisCommand(replica, ['INFO', 'replication']))); i++) {
+    await sleep(50);
+  }
+  return { replica, endpoint: await startTcpSwitch(primary.port, registry) };
 }
 
 /** One progress line: requests so far and the servers' states. */

@@ -29,6 +29,7 @@ const MARK_COLORS: Record<TimelineMark['kind'], string> = {
   'deregister': '#f58518',
   'drained': '#b279a2',
   'stopped': '#e45756',
+  'failover': '#e45756',
 };
 
 /** Text for SVG content and attributes. */

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { analyzeScenario, RawScenario, SCENARIO_TITLES, ScenarioKind } from '../../drill/analysis';
-import { DrillResult, runDrill, shippedRestartPolicy } from '../../drill/drill';
+import { DrillResult, runDrill, SHORT_SCENARIOS, shippedRestartPolicy } from '../../drill/drill';
 import { synthesizeExample } from '../../drill/example-template';
 import { checkHaproxyConfig, parseShowStat } from '../../drill/haproxy';
 import { haproxyConfig, HaproxyConfigOptions } from '../../drill/haproxy-config';
@@ -329,6 +329,22 @@ describe('analyzeScenario', () => {
   });
 });
 
+describe('analyzeScenario of a Redis failover', () => {
+  test('with two 503s after the switch and the counter one above the 200s, it reports the last failure and one visit counted but failed', () => {
+    // GIVEN: the endpoint switched at 5000 ms; requests at 5100 and 5600 answered 503; the counter rose by 200s + 1
+    const base = recordedScaleIn();
+    const records = base.records.map((r) => (r.sentAt === 5100 || r.sentAt === 5600 ? { ...r, outcome: 503, instanceId: undefined } : r));
+    const raw: RawScenario = { ...base, kind: 'redis-failover', rollout: undefined, failoverMs: 5000, records, redisCounterDelta: 199 };
+
+    // WHEN
+    const result = analyzeScenario(raw);
+
+    // THEN
+    expect(result.redisFailover).toEqual({ failoverToLastFailureSeconds: 0.6, countedButFailed: 1 });
+    expect(result.marks.map((m) => [m.kind, m.t])).toEqual([['failover', 4]]);
+  });
+});
+
 describe('drill report', () => {
   const instanceLoss = analyzeScenario(recordedInstanceLoss());
   const scaleIn = analyzeScenario(recordedScaleIn());
@@ -512,7 +528,7 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
       const json = JSON.parse(fs.readFileSync(files[0], 'utf8'));
       expect(json.scenarios.map((s: { kind: string }) => s.kind)).toEqual(['crash', 'deploy', 'scale-in', 'instance-loss']);
       const svg = fs.readFileSync(files[1], 'utf8');
-      for (const title of Object.values(SCENARIO_TITLES)) expect(svg).toContain(escapeXml(title));
+      for (const kind of SHORT_SCENARIOS) expect(svg).toContain(escapeXml(SCENARIO_TITLES[kind]));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
