@@ -1,15 +1,19 @@
 /**
  * What each scenario does once the load runs: kill a process, lose an instance, deploy, scale in.
  */
-import { inRotation, RolloutMark, ScenarioKind } from './analysis';
+import { inRotation, isKill, RolloutMark, ScenarioKind } from './analysis';
 import { Readiness } from './readiness';
 import { ScenarioContext, ScenarioOutcome, sleep, until } from './scenario';
 import { SLOW_REQUEST_SECONDS, WebServerSupervisor } from './web-server-supervisor';
 import { redisCommand } from '../tools/local-servers';
 
-/** Waits out the warm-up, then a random phase of the health-check schedule (which knows nothing of the event). */
+/**
+ * Waits out the warm-up; before a kill, also a random phase of the health-check schedule (which knows nothing of the
+ * kill), so that detection times sample the whole range.
+ */
 async function warmUp(ctx: ScenarioContext): Promise<void> {
-  await sleep((ctx.o.warmupSeconds + Math.random() * ctx.o.example.healthCheck.intervalSeconds) * 1000, ctx.o.signal);
+  const phase = isKill(ctx.o.kind) ? Math.random() * ctx.o.example.healthCheck.intervalSeconds : 0;
+  await sleep((ctx.o.warmupSeconds + phase) * 1000, ctx.o.signal);
 }
 
 /**
