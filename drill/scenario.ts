@@ -172,12 +172,7 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
   const redisEndpoint: RedisEndpoint = failover?.endpoint ?? redis;
   const layout = LAYOUT[o.kind];
   const names = [...layout.running, ...layout.standby];
-  const ports: Record<string, number> = {};
-  for (const name of [...names, 'frontend']) {
-    let port = await freePort();
-    while (Object.values(ports).includes(port)) port = await freePort();
-    ports[name] = port;
-  }
+  const ports = await distinctPorts([...names, 'frontend']);
   const servers = new Map<string, WebServerSupervisor>();
   const boot = async (name: string) => {
     const instanceId = newInstanceId();
@@ -200,16 +195,7 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
   };
   await Promise.all(layout.running.map(boot));
 
-  const adminSocket = path.join(dir, 'admin.sock');
-  const config = haproxyConfig({
-    healthCheck: hc,
-    frontend: { host: LOOPBACK, port: ports.frontend },
-    adminSocket,
-    targets: names.map((name) => ({ name, host: LOOPBACK, port: ports[name], standby: layout.standby.includes(name) })),
-  });
-  const haproxy = await startHaproxy({ config, dir, frontendPort: ports.frontend, adminSocket, backend: 'targets', registry });
-  // The targets in rotation have been healthy for a long time: a dead one needs UnhealthyThresholdCount failed checks.
-  for (const name of layout.running) await haproxy.markFullyHealthy(name);
+  const haproxy = await standInAlb(o, ports, dir, registry);
 
   const budgetMs = budgetSeconds(o) * 1000;
   const watcher = new ServerStateWatcher({
@@ -232,7 +218,7 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
     now,
   });
   registry.add(() => load.stop());
-  log(`redis :${redis.port}, haproxy :${ports.frontend} (admin ${adminSocket}), ` +
+  log(`redis :${redis.port}, haproxy :${ports.frontend} (admin ${haproxy.adminSocket}), ` +
     `${layout.running.map((n) => `${n} ${servers.get(n)!.instanceId} :${ports[n]}`).join(', ')}`);
   return {
     o,
@@ -251,14 +237,45 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
     boot,
     firstOk: (instanceId, afterMs) => load.records.filter((r) => r.outcome === 200 && r.instanceId === instanceId && r.sentAt > afterMs)
       .sort((x, y) => x.doneAt - y.doneAt)[0],
-    slowRequest: async (server) => {
-      const sentAt = now();
-      const outcome = await httpGet(`${haproxy.url}${SLOW_REQUEST_PATH}`, { timeoutMs: (SLOW_REQUEST_SECONDS + 30) * 1000, headers: { 'x-drill-server': server } })
-        .then((r) => r.status, (e: Error) => (/timed out/.test(e.message) ? 'timeout' : 'error'));
-      log(`slow request to ${server}: ${outcome} after ${((now() - sentAt) / 1000).toFixed(1)} s`);
-      return { sentAt, doneAt: now(), outcome, server };
-    },
+    slowRequest: (server) => slowRequest(haproxy, server, now, log),
   };
+}
+
+/** A port for each name, free a moment ago and distinct from the others. */
+async function distinctPorts(names: string[]): Promise<Record<string, number>> {
+  const ports: Record<string, number> = {};
+  for (const name of names) {
+    let port = await freePort();
+    for (let i = 0; i < 100 && Object.values(ports).includes(port); i++) port = await freePort();
+    ports[name] = port;
+  }
+  return ports;
+}
+
+/** HAProxy with a slot per server of the layout; the servers in rotation start fully healthy. */
+async function standInAlb(o: ScenarioOptions, ports: Record<string, number>, dir: string, registry: Cleanup): Promise<Haproxy> {
+  const layout = LAYOUT[o.kind];
+  const adminSocket = path.join(dir, 'admin.sock');
+  const config = haproxyConfig({
+    healthCheck: o.example.healthCheck,
+    frontend: { host: LOOPBACK, port: ports.frontend },
+    adminSocket,
+    targets: [...layout.running, ...layout.standby]
+      .map((name) => ({ name, host: LOOPBACK, port: ports[name], standby: layout.standby.includes(name) })),
+  });
+  const haproxy = await startHaproxy({ config, dir, frontendPort: ports.frontend, adminSocket, backend: 'targets', registry });
+  // The targets in rotation have been healthy for a long time: a dead one needs UnhealthyThresholdCount failed checks.
+  for (const name of layout.running) await haproxy.markFullyHealthy(name);
+  return haproxy;
+}
+
+/** GET the slow page through the balancer, routed to `server`. */
+async function slowRequest(haproxy: Haproxy, server: string, now: () => number, log: (msg: string) => void) {
+  const sentAt = now();
+  const outcome = await httpGet(`${haproxy.url}${SLOW_REQUEST_PATH}`, { timeoutMs: (SLOW_REQUEST_SECONDS + 30) * 1000, headers: { 'x-drill-server': server } })
+    .then((r) => r.status, (e: Error) => (/timed out/.test(e.message) ? 'timeout' : 'error'));
+  log(`slow request to ${server}: ${outcome} after ${((now() - sentAt) / 1000).toFixed(1)} s`);
+  return { sentAt, doneAt: now(), outcome, server };
 }
 
 /** A replica of `primary` in sync, and a stand-in for the primary endpoint's name in front of `primary`. */
