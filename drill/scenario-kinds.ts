@@ -17,21 +17,22 @@ async function warmUp(ctx: ScenarioContext): Promise<void> {
 }
 
 /**
- * Waits for an instant without a request in flight (at most 400 ms), so that no request dies between Redis INCR and
- * its answer: then the counter must equal the number of 200s exactly. At 20 requests/s of ~5 ms each this takes a few ms.
+ * After the warm-up, waits for an instant without a request in flight (at most 400 ms) and kills then, so that no
+ * request dies between Redis INCR and its answer: then the counter must equal the number of 200s exactly. At 20
+ * requests/s of ~5 ms each this takes a few ms.
  */
-async function quietInstant(ctx: ScenarioContext): Promise<void> {
+async function killAtQuietInstant(ctx: ScenarioContext, kill: () => number) {
+  await warmUp(ctx);
   for (let i = 0; i < 200 && ctx.load.inFlight > 0; i++) await sleep(2, ctx.o.signal);
+  const inFlightAtKill = ctx.load.inFlight;
+  const killedPid = kill();
+  return { killedPid, killMs: ctx.now(), inFlightAtKill };
 }
 
 /** Process crash: kill -9 of a's server; the holder keeps its socket and restarts it after RestartSec. */
 export async function runCrash(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const [a, b] = [ctx.servers.get('a')!, ctx.servers.get('b')!];
-  await warmUp(ctx);
-  await quietInstant(ctx);
-  const inFlightAtKill = ctx.load.inFlight;
-  const killedPid = a.kill9();
-  const killMs = ctx.now();
+  const { killedPid, killMs, inFlightAtKill } = await killAtQuietInstant(ctx, () => a.kill9());
   ctx.log(`kill -9 ${killedPid} (a, ${a.instanceId}): the socket stays open, its supervisor restarts the server after ` +
     `${ctx.o.restartSeconds} s (Restart=always, RestartSec=${ctx.o.restartSeconds})`);
   // Watch for a full failover window (plus a second) whether the balancer takes a out; if it did, until a is back.
@@ -50,11 +51,7 @@ export async function runCrash(ctx: ScenarioContext): Promise<ScenarioOutcome> {
 /** Instance loss: server and socket of a die; after the replacement delay, the Auto Scaling group launches c. */
 export async function runInstanceLoss(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const [a, b] = [ctx.servers.get('a')!, ctx.servers.get('b')!];
-  await warmUp(ctx);
-  await quietInstant(ctx);
-  const inFlightAtKill = ctx.load.inFlight;
-  const killedPid = a.loseInstance();
-  const killMs = ctx.now();
+  const { killedPid, killMs, inFlightAtKill } = await killAtQuietInstant(ctx, () => a.loseInstance());
   ctx.log(`kill -9 ${killedPid} and its socket (a, ${a.instanceId}): the instance is gone, nothing restarts it`);
   await sleep(ctx.o.replacementDelaySeconds * 1000, ctx.o.signal);
   if (inRotation(ctx.watcher.status('a'))) ctx.log(`a is still in rotation ${ctx.o.replacementDelaySeconds} s after the kill`);
