@@ -114,7 +114,7 @@ export function writeResults(result: DrillResult, dir: string): string[] {
   for (const p of result.presets) {
     const base = path.join(dir, `drill-${p.preset}-${stamp}`);
     const json = JSON.stringify({
-      drill: 'kill-a-web-server',
+      drill: 'zero-downtime',
       short: result.short,
       startedAt: result.startedAt,
       finishedAt: result.finishedAt,
@@ -122,7 +122,7 @@ export function writeResults(result: DrillResult, dir: string): string[] {
     }, null, 2);
     // Arrays of plain values (one a request in requestLog) on one line each.
     fs.writeFileSync(`${base}.json`, json.replace(/\[\n\s+([^[\]{}]*?)\n\s+\]/g, (_, inner: string) => `[${inner.split(/,\n\s+/).join(', ')}]`) + '\n');
-    fs.writeFileSync(`${base}.svg`, timelineSvg(`Kill-a-web-server drill: ${presetLabel(p)}, failover window ${p.failoverWindowSeconds} s`, p.scenarios));
+    fs.writeFileSync(`${base}.svg`, timelineSvg(`Zero-downtime drill: ${presetLabel(p)}, failover window ${p.failoverWindowSeconds} s`, p.scenarios));
     written.push(`${base}.json`, `${base}.svg`);
   }
   return written;

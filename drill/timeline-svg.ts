@@ -9,7 +9,7 @@ const LEFT = 56;
 const RIGHT = 24;
 const PLOT_W = WIDTH - LEFT - RIGHT;
 const TITLE_H = 40;
-const LABEL_ROWS = 3;
+const LABEL_ROWS = 5;
 const LABEL_H = 14;
 const PLOT_H = 160;
 const AXIS_H = 34;
@@ -48,6 +48,11 @@ function tickStep(span: number, maxTicks: number, steps: number[]): number {
 export function scenarioSummary(s: ScenarioResult): string {
   const failed = Object.entries(s.requests.failedBy).map(([k, v]) => `${k} x${v}`).join(', ');
   const head = `sent ${s.requests.sent}, failed ${s.requests.failed}${failed ? ` (${failed})` : ''}; `;
+  if (s.redisFailover) {
+    const last = s.redisFailover.failoverToLastFailureSeconds;
+    return head + `failover -> last failure: ${last === null ? 'none' : `${last.toFixed(1)} s`}; ` +
+      `visits counted but answered 503: ${s.redisFailover.countedButFailed}`;
+  }
   if (s.rollout) {
     const slow = s.rollout.slowRequest;
     return head + `fewest in rotation: ${s.rollout.minInRotation}; slow request during the drain: ` +
