@@ -53,6 +53,20 @@ export interface ZeroDowntimeWebTierProps {
   readonly application?: WebApplication;
 
   /**
+   * Ship the application's standard output and error to a CloudWatch Logs group (`webFleet.logGroup`).
+   *
+   * @default true
+   */
+  readonly applicationLogs?: boolean;
+
+  /**
+   * How long CloudWatch Logs keeps the application's logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly applicationLogRetention?: logs.RetentionDays;
+
+  /**
    * How the load balancer checks the web servers.
    *
    * @default - the application's `healthCheckPath` (`/cgi-bin/ping.py` for the hello counter) every 30 s, timeout 3 s, healthy after 2 passes, unhealthy after 2 failures
@@ -374,6 +388,8 @@ export class ZeroDowntimeWebTier extends Construct {
       vpcSubnets: this.network.subnets(SubnetGroup.WEB),
       redis: this.cache,
       application,
+      applicationLogs: props.applicationLogs,
+      applicationLogRetention: props.applicationLogRetention,
       webPort: props.webPort,
       instanceType: props.webInstanceType,
       minCapacity: props.webMinCapacity,

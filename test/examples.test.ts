@@ -3,8 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { fourStacksApp } from '../examples/four-stacks-app';
+import { nodeExampleApp } from '../examples/node-app';
 import { summarize } from '../examples/summary';
 import { tutorialApp } from '../examples/tutorial-app';
+import { WebFleet } from '../src';
+import { logicalId, statementsGrantedTo, userDataOf, variablesExportedBy } from './util';
 
 function tempOutdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'webtier-example-'));
@@ -64,8 +67,37 @@ describe('the four-stack example (the tutorial\'s network, bastion, database and
     expect(imports.some(name => name.startsWith('Tuto07Bastion:'))).toBe(true);
   });
 
+  test('with the parts split over four stacks, the web servers talk to the database stack\'s Redis with TLS and its AUTH token', () => {
+    // GIVEN
+    const template = Template.fromStack(web);
+    const fleet = web.node.findChild('WebFleet') as WebFleet;
+    const variables = variablesExportedBy(userDataOf(template, logicalId(fleet.launchTemplate)));
+    const imported = (value: string | undefined) => /^\{\{\{"Fn::ImportValue":"(Tuto07Database:[^"]+)"\}\}\}$/.exec(value ?? '')?.[1];
+    // THEN the endpoint and the AUTH secret come from the database stack, with TLS on
+    expect(imported(variables.get('WEBTIER_REDIS_HOST'))).toMatch(/PrimaryEndPointAddress/);
+    expect(imported(variables.get('WEBTIER_REDIS_AUTH_SECRET_ARN'))).toMatch(/AuthToken/);
+    expect(variables.get('WEBTIER_REDIS_TLS')).toBe('true');
+    // and the servers may read that one secret
+    const reads = statementsGrantedTo(template, logicalId(fleet.role)).filter(s => s.Action === 'secretsmanager:GetSecretValue');
+    expect(reads.map(s => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/Tuto07Database:.*AuthToken/)]);
+  });
+
   test('with the parts split over four stacks, the web stack deploys after the other three', () => {
     const dependencies = assembly.getStackByName(web.stackName).dependencies.map(d => d.id);
     expect(dependencies).toEqual(expect.arrayContaining([network.artifactId, bastion.artifactId, database.artifactId]));
+  });
+});
+
+describe('the Node.js example (EXAMPLE=node npm run example)', () => {
+  // GIVEN
+  const { app, stack, tier } = nodeExampleApp(tempOutdir());
+  // WHEN
+  app.synth();
+  const variables = variablesExportedBy(userDataOf(Template.fromStack(stack), logicalId(tier.webFleet.launchTemplate)));
+
+  test('with examples/node-app, the web servers start it with node and check /healthz', () => {
+    expect(variables.get('WEBTIER_START_COMMAND')).toBe('exec node server.js');
+    expect(variables.get('WEBTIER_HEALTH_PATH')).toBe('/healthz');
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/healthz' });
   });
 });

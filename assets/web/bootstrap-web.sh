@@ -85,14 +85,21 @@ printf '#!/usr/bin/env bash\n# The application'"'"'s startCommand, run by webtie
 chmod 0755 "$WEBTIER_HOME/start-app"
 
 log "starting the application on port $WEB_PORT"
-sed -e "s|/opt/webtier/app|$WEBTIER_APP_DIR|g" -e "s|/opt/webtier|$WEBTIER_HOME|g" \
-  -e "s|/etc/webtier/webtier.env|$WEBTIER_CONFIG|g" -e "s|^\(User\|Group\)=webtier$|\1=$WEBTIER_USER|" \
+sed -e "s|^WorkingDirectory=.*|WorkingDirectory=$WEBTIER_APP_DIR|" -e "s|^EnvironmentFile=.*|EnvironmentFile=$WEBTIER_CONFIG|" \
+  -e "s|/opt/webtier/start-app|$WEBTIER_HOME/start-app|" \
+  -e "s/^User=webtier$/User=$WEBTIER_USER/" -e "s/^Group=webtier$/Group=$WEBTIER_USER/" \
   "$WEBTIER_HOME/webtier.service" >"$WEBTIER_UNIT_DIR/webtier.service"
 if [ -n "${WEBTIER_LOG_GROUP:-}" ]; then
   log "shipping the application's output to $WEBTIER_LOG_GROUP"
   mkdir -p "$(dirname "$WEBTIER_APP_LOG")" "$WEBTIER_UNIT_DIR/webtier.service.d"
   printf '[Service]\nStandardOutput=append:%s\nStandardError=append:%s\n' "$WEBTIER_APP_LOG" "$WEBTIER_APP_LOG" \
     >"$WEBTIER_UNIT_DIR/webtier.service.d/logs.conf"
+  # Keep the local copy small: the log group keeps the history. copytruncate, since systemd holds the file open.
+  logrotate_dir="${WEBTIER_LOGROTATE_DIR:-/etc/logrotate.d}"
+  if [ -d "$logrotate_dir" ]; then
+    printf '%s {\n  daily\n  rotate 3\n  maxsize 100M\n  missingok\n  notifempty\n  copytruncate\n  compress\n}\n' \
+      "$WEBTIER_APP_LOG" >"$logrotate_dir/webtier"
+  fi
   agent_dir="${WEBTIER_CWAGENT_DIR:-/opt/aws/amazon-cloudwatch-agent}"
   [ -x "$agent_dir/bin/amazon-cloudwatch-agent-ctl" ] || retry 3 dnf install -y -q amazon-cloudwatch-agent ||
     die "cannot install amazon-cloudwatch-agent"
@@ -105,8 +112,16 @@ JSON
   "$agent_dir/bin/amazon-cloudwatch-agent-ctl" -a fetch-config -m ec2 -s -c "file:$agent_dir/etc/webtier.json" ||
     die "cannot start the CloudWatch agent"
 fi
+units=(webtier)
+if [ "${WEBTIER_SOCKET_ACTIVATION:-false}" = true ]; then
+  # systemd listens and hands the socket to the application (fd 3), keeping it open across restarts.
+  listen="$WEB_PORT"
+  if [ -n "${WEBTIER_WEB_BIND:-}" ]; then listen="$WEBTIER_WEB_BIND:$WEB_PORT"; fi
+  sed -e "s|^ListenStream=.*|ListenStream=$listen|" "$WEBTIER_HOME/webtier.socket" >"$WEBTIER_UNIT_DIR/webtier.socket"
+  units=(webtier.socket webtier)
+fi
 systemctl daemon-reload
-systemctl enable --now webtier
+systemctl enable --now "${units[@]}"
 retry 10 curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$WEB_PORT${WEBTIER_HEALTH_PATH:-/}" ||
   die "the application is not answering on port $WEB_PORT at ${WEBTIER_HEALTH_PATH:-/}"
 log "done"

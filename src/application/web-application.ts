@@ -18,7 +18,7 @@ export interface WebApplicationOptions {
   readonly startCommand: string;
 
   /**
-   * The port the application listens on, from 1024 to 65535 but not 22 (the application runs unprivileged).
+   * The port the application listens on, from 1024 to 65535 (the application runs unprivileged; never SSH's 22).
    *
    * @default - the tier's `webPort`
    */
@@ -48,6 +48,15 @@ export interface WebApplicationOptions {
    * @default - none
    */
   readonly installCommands?: string[];
+
+  /**
+   * systemd holds the listening socket (`webtier.socket`) and hands it to the application as file descriptor 3
+   * (`LISTEN_FDS=1`, `LISTEN_PID`): connections that arrive while the application restarts wait in the socket's
+   * queue instead of being refused. The application must then serve the inherited socket instead of binding `PORT`.
+   *
+   * @default false
+   */
+  readonly socketActivation?: boolean;
 }
 
 /** Where the web servers download an application from, once bound to a construct. */
@@ -67,9 +76,6 @@ export const RESERVED_ENVIRONMENT = [
 
 /** The reserved prefixes: `REDIS_*` and `WEBTIER_*`. */
 const RESERVED_PREFIXES = ['REDIS_', 'WEBTIER_'];
-
-/** Ports the application may not take even though they are unprivileged-range rules aside: SSH. */
-const FORBIDDEN_PORTS = [22];
 
 /**
  * The web application the web servers run: the tutorial's hello counter, a folder of your own, or a zip built
@@ -142,6 +148,9 @@ export abstract class WebApplication {
   /** The commands run once at boot before the start. */
   public readonly installCommands: string[];
 
+  /** Whether systemd passes the listening socket to the application. */
+  public readonly socketActivation: boolean;
+
   protected constructor(options: WebApplicationOptions) {
     checkWebApplicationOptions(options);
     this.startCommand = options.startCommand;
@@ -149,6 +158,7 @@ export abstract class WebApplication {
     this.healthCheckPath = options.healthCheckPath ?? '/';
     this.environment = { ...(options.environment ?? {}) };
     this.installCommands = [...(options.installCommands ?? [])];
+    this.socketActivation = options.socketActivation ?? false;
   }
 
   /**
@@ -186,10 +196,8 @@ function checkWebApplicationOptions(options: WebApplicationOptions): void {
   if (typeof start !== 'string' || (!Token.isUnresolved(start) && start.trim() === '')) {
     throw invalidProp('startCommand', start, 'must be a command that starts the application, not empty');
   }
+  // The application runs unprivileged: 1024 and up, which also keeps it off SSH's port 22.
   checkIntegerInRange('port', options.port, 1024, 65535);
-  if (options.port !== undefined && FORBIDDEN_PORTS.includes(options.port)) {
-    throw invalidProp('port', options.port, 'must not be 22 (SSH)');
-  }
   const health = options.healthCheckPath;
   if (health !== undefined && !Token.isUnresolved(health) && (!health.startsWith('/') || /[\s\x00-\x1f\x7f]/.test(health))) {
     throw invalidProp('healthCheckPath', health, 'must start with "/" and hold no spaces or control characters');

@@ -168,7 +168,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The instances' IAM role. */
   public readonly role: iam.Role;
 
-  /** The customer managed policy of the role (target health, the Redis AUTH token), when it needs either. */
+  /** The customer managed policy of the role: the boot files and the application, target health, the Redis AUTH token, the log group. */
   public readonly policy?: iam.ManagedPolicy;
 
   /** Network connections of the web servers. */
@@ -298,6 +298,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       installCommands: this.application.installCommands,
       environment: this.application.environment,
       healthCheckPath: this.application.healthCheckPath,
+      socketActivation: this.application.socketActivation,
       redisHost: props.redis?.endpointAddress ?? '',
       redisPort: props.redis?.port ?? 6379,
       redisTls: props.redis?.tls ?? false,

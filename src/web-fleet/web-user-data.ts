@@ -9,6 +9,7 @@ export const WEB_BOOT_FILES = [
   'web/bootstrap-web.sh',
   'web/signal-ready.sh',
   'web/webtier.service',
+  'web/webtier.socket',
 ];
 
 /** Where an S3 object is. */
@@ -29,6 +30,7 @@ export interface WebUserDataOptions {
   readonly installCommands: string[];
   readonly environment: Record<string, string>;
   readonly healthCheckPath: string;
+  readonly socketActivation: boolean;
   readonly redisHost: string;
   readonly redisPort: number;
   readonly redisTls: boolean;
@@ -70,9 +72,8 @@ export function webUserData(options: WebUserDataOptions): string[] {
       WEBTIER_HOME: INSTANCE_HOME,
       WEBTIER_REGION: options.region,
       WEBTIER_APP_ASSET: s3Url(options.application),
-      WEBTIER_START_COMMAND: options.startCommand,
-      ...(options.installCommands.length > 0 ? { WEBTIER_INSTALL_COMMANDS: options.installCommands.join('\n') } : {}),
       WEBTIER_HEALTH_PATH: options.healthCheckPath,
+      ...(options.socketActivation ? { WEBTIER_SOCKET_ACTIVATION: true } : {}),
       WEBTIER_REDIS_HOST: options.redisHost,
       WEBTIER_REDIS_PORT: options.redisPort,
       WEBTIER_REDIS_TLS: options.redisTls,
@@ -87,6 +88,10 @@ export function webUserData(options: WebUserDataOptions): string[] {
       ...(options.targetGroupArn ? { WEBTIER_TARGET_GROUP_ARN: options.targetGroupArn } : {}),
       ...environment,
     }),
+    // The start and install commands are shell text that expands when it runs, on the instance, not here.
+    ...[['WEBTIER_START_COMMAND', options.startCommand] as const,
+      ...(options.installCommands.length > 0 ? [['WEBTIER_INSTALL_COMMANDS', options.installCommands.join('\n')] as const] : [])]
+      .flatMap(([name, value]) => ['# shellcheck disable=SC2016', ...exportVariables({ [name]: value })]),
     `install -d -m 0755 ${INSTANCE_HOME}`,
     // Amazon Linux 2023 has the AWS CLI and python3 (which unzips without the unzip package).
     `for i in 1 2 3 4 5; do aws s3 cp --only-show-errors --region "$WEBTIER_REGION" '${s3Url(options.bootFiles)}' ${bootZip} && break; sleep "$i"; done`,

@@ -1,8 +1,10 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { bootStandIns } from './boot-stand-ins';
 import {
-  cleanup, Cleanup, describeWith, fakeAws, freePort, httpGet, installAssets, LOOPBACK, parseHello, readConfig, readCounter,
-  RedisServer, runScript, startFakeImds, startRedis, startWebServer, tempDir,
+  cleanup, Cleanup, describeWith, fakeAws, freePort, httpGet, installAssets, LOOPBACK, readConfig, runScript, startFakeImds, tempDir,
 } from './harness';
 
 describe('stand-in IMDS', () => {
@@ -28,104 +30,118 @@ describe('stand-in IMDS', () => {
   });
 });
 
-describeWith(['redis-server', 'python3-redis', 'curl'])('bootstrap-web.sh', () => {
+describeWith(['curl'])('bootstrap-web.sh', () => {
   const perTest = new Cleanup();
-  let redis: RedisServer;
   let home: string;
-  let configFile: string;
+  let root: string;
+  let appZip: string;
 
-  beforeAll(async () => {
-    redis = await startRedis();
+  beforeAll(() => {
+    // A tiny application: Python's own HTTP server on $PORT, serving its folder.
+    const app = tempDir('tiny-app');
+    fs.writeFileSync(path.join(app, 'index.html'), 'tiny app\n');
+    appZip = path.join(tempDir('tiny-zip'), 'app.zip');
+    const r = spawnSync('zip', ['-q', '-r', appZip, '.'], { cwd: app, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
   });
   beforeEach(() => {
-    home = tempDir('home', perTest);
+    root = tempDir('instance', perTest);
+    home = path.join(root, 'opt');
     installAssets('web', home);
-    configFile = path.join(tempDir('etc', perTest), 'webtier', 'webtier.conf');
+    fs.mkdirSync(path.join(root, 'units'));
   });
   afterEach(() => perTest.run());
   afterAll(() => cleanup.run());
 
-  async function bootstrap(env: Record<string, string>) {
-    return runScript(path.join(home, 'bootstrap-web.sh'), {
+  async function bootstrap(instanceId: string, env: Record<string, string>, imdsOptions: { failFirstTokenPuts?: number } = {}) {
+    const imds = await startFakeImds({ instanceId, registry: perTest, ...imdsOptions });
+    const standIns = bootStandIns({ s3Objects: { 'app.zip': appZip }, secret: env.SECRET ?? '', registry: perTest });
+    const port = await freePort();
+    const result = await runScript(path.join(home, 'bootstrap-web.sh'), {
+      PATH: `${standIns.binDir}:/usr/bin:/bin`,
       WEBTIER_HOME: home,
-      WEBTIER_CONFIG: configFile,
-      WEBTIER_INSTALL_PACKAGES: '0',
-      WEBTIER_START_SERVICE: '0',
-      WEBTIER_WEB_BIND: LOOPBACK,
+      WEBTIER_CONFIG: path.join(root, 'etc', 'webtier.env'),
+      WEBTIER_USER: os.userInfo().username,
+      WEBTIER_UNIT_DIR: path.join(root, 'units'),
+      WEBTIER_IMDS_ENDPOINT: imds.url,
+      WEBTIER_REGION: 'eu-west-3',
+      WEBTIER_APP_ASSET: 's3://bucket/app.zip',
+      WEBTIER_START_COMMAND: 'exec python3 -m http.server "$PORT" --bind 127.0.0.1',
+      WEBTIER_WEB_PORT: String(port),
       WEBTIER_REDIS_HOST: LOOPBACK,
-      WEBTIER_REDIS_PORT: String(redis.port),
       ...env,
-    });
+    }, 60_000);
+    return { imds, standIns, result, port, envFile: path.join(root, 'etc', 'webtier.env') };
   }
 
-  test('with the stand-in IMDS, it writes the instance id and Redis settings into a 0600 config', async () => {
-    const imds = await startFakeImds({ instanceId: 'i-0feedfacefeedface', registry: perTest });
-    const port = await freePort();
-    const result = await bootstrap({ WEBTIER_IMDS_ENDPOINT: imds.url, WEBTIER_WEB_PORT: String(port) });
+  test('with the stand-ins, it writes the instance, zone and Redis settings into a 0600 environment file and starts the app', async () => {
+    const { imds, result, port, envFile } = await bootstrap('i-0feedfacefeedface', { WEBTIER_REDIS_PORT: '6380', WEBTIER_REDIS_TLS: 'true' });
 
     expect(result.code).toBe(0);
-    expect(readConfig(configFile)).toEqual({
+    expect(readConfig(envFile)).toEqual(expect.objectContaining({
+      PORT: String(port),
       INSTANCE_ID: 'i-0feedfacefeedface',
-      WEB_BIND: LOOPBACK,
-      WEB_PORT: String(port),
+      AVAILABILITY_ZONE: 'eu-west-3a',
       REDIS_HOST: LOOPBACK,
-      REDIS_PORT: String(redis.port),
-      REDIS_TLS: 'false',
+      REDIS_PORT: '6380',
+      REDIS_TLS: 'true',
       REDIS_AUTH_TOKEN: '',
-      COUNTER_KEY: 'webtier:hello:counter',
-    });
-    expect((fs.statSync(configFile).mode % 0o1000).toString(8)).toBe('600');
-    expect(imds.tokenPuts).toBeGreaterThan(0);
+    }));
+    expect((fs.statSync(envFile).mode % 0o1000).toString(8)).toBe('600');
     expect(imds.refusedGets).toBe(0);
-    expect(result.stderr).toMatch(/^bootstrap-web\.sh: writing .* for i-0feedfacefeedface/m);
+    expect((await httpGet(`http://${LOOPBACK}:${port}/index.html`)).body).toBe('tiny app\n');
   });
 
-  test('with the config it wrote, a web server shows that instance id and counts in the configured key', async () => {
-    const imds = await startFakeImds({ instanceId: 'i-0bootstrapped0001', registry: perTest });
-    const key = 'webtier:test:bootstrap';
-    const result = await bootstrap({ WEBTIER_IMDS_ENDPOINT: imds.url, WEBTIER_WEB_PORT: String(await freePort()), WEBTIER_COUNTER_KEY: key });
-    expect(result.code).toBe(0);
-    const server = await startWebServer({ configFile, registry: perTest });
+  test('with WEBTIER_ENV_* variables, the environment file carries them under their own names, verbatim', async () => {
+    const tricky = 'a "quoted" $HOME `cmd` \\ value';
+    const { result, envFile } = await bootstrap('i-0env0000000000001', { WEBTIER_ENV_GREETING: 'hello', WEBTIER_ENV_TRICKY: tricky });
 
-    const page = await httpGet(`${server.url}/cgi-bin/hello.py`);
-    expect(page.status).toBe(200);
-    expect(parseHello(page.body)).toEqual({ count: 1, instanceId: 'i-0bootstrapped0001' });
-    expect(await readCounter(redis, key)).toBe(1);
+    expect(result.code).toBe(0);
+    expect(readConfig(envFile)).toEqual(expect.objectContaining({ GREETING: 'hello', TRICKY: tricky }));
   });
 
   test('with an AUTH secret ARN, it reads the token with aws secretsmanager and stores it verbatim', async () => {
-    const imds = await startFakeImds({ instanceId: 'i-0secret000000001', registry: perTest });
     const token = 'p4$$w0rd"with`shell\\chars\'$(touch /tmp/pwned)';
-    const aws = fakeAws({ secret: token, failFirst: 1, registry: perTest });
     const arn = 'arn:aws:secretsmanager:eu-west-3:123456789012:secret:webtier-redis-auth-AbCdEf';
-    const result = await bootstrap({ WEBTIER_IMDS_ENDPOINT: imds.url, WEBTIER_REDIS_AUTH_SECRET_ARN: arn, PATH: `${aws.binDir}:${process.env.PATH}` });
+    const { standIns, result, envFile } = await bootstrap('i-0secret000000001', { WEBTIER_REDIS_AUTH_SECRET_ARN: arn, SECRET: token });
 
     expect(result.code).toBe(0);
-    expect(readConfig(configFile).REDIS_AUTH_TOKEN).toBe(token);
+    expect(readConfig(envFile).REDIS_AUTH_TOKEN).toBe(token);
     expect(result.stderr).not.toContain('w0rd');
-    const calls = aws.calls();
-    expect(calls).toHaveLength(2); // one simulated failure, then one retry
-    expect(calls[1]).toEqual(expect.arrayContaining(['secretsmanager', 'get-secret-value', '--query', 'SecretString', '--output', 'text']));
-    expect(calls[1][calls[1].indexOf('--secret-id') + 1]).toBe(arn);
-    expect(calls[1][calls[1].indexOf('--region') + 1]).toBe('eu-west-3');
+    const call = standIns.calls().find((c) => c[0] === 'aws' && c[1] === 'secretsmanager')!;
+    expect(call[call.indexOf('--secret-id') + 1]).toBe(arn);
+    expect(call[call.indexOf('--region') + 1]).toBe('eu-west-3');
+  });
+
+  test('with install commands, it runs them once in the application folder before the start', async () => {
+    const { result } = await bootstrap('i-0install00000001', { WEBTIER_INSTALL_COMMANDS: 'pwd > installed-in\ndnf install -y nodejs' });
+
+    expect(result.code).toBe(0);
+    expect(fs.readFileSync(path.join(home, 'app', 'installed-in'), 'utf8').trim()).toBe(path.join(home, 'app'));
+  });
+
+  test('with a failing install command, it fails clearly and starts nothing', async () => {
+    const { standIns, result } = await bootstrap('i-0install00000002', { WEBTIER_INSTALL_COMMANDS: 'false' });
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('bootstrap-web.sh: ERROR: the install commands failed');
+    expect(standIns.calls().filter((c) => c[0] === 'systemctl')).toEqual([]);
   });
 
   test('with IMDS failing at first, it retries and still gets the instance id', async () => {
-    const imds = await startFakeImds({ instanceId: 'i-0flaky0000000001', failFirstTokenPuts: 1, registry: perTest });
-    const result = await bootstrap({ WEBTIER_IMDS_ENDPOINT: imds.url });
+    const { imds, result, envFile } = await bootstrap('i-0flaky0000000001', {}, { failFirstTokenPuts: 1 });
 
     expect(result.code).toBe(0);
-    expect(imds.tokenPuts).toBe(2);
-    expect(readConfig(configFile).INSTANCE_ID).toBe('i-0flaky0000000001');
+    expect(imds.tokenPuts).toBeGreaterThan(1);
+    expect(readConfig(envFile).INSTANCE_ID).toBe('i-0flaky0000000001');
   });
 
-  test('without WEBTIER_REDIS_HOST, it fails clearly and writes nothing', async () => {
-    const imds = await startFakeImds({ instanceId: 'i-0noredis00000001', registry: perTest });
-    const result = await bootstrap({ WEBTIER_IMDS_ENDPOINT: imds.url, WEBTIER_REDIS_HOST: '' });
+  test.each(['WEBTIER_APP_ASSET', 'WEBTIER_START_COMMAND'])('without %s, it fails clearly and writes nothing', async (name) => {
+    const { result, envFile } = await bootstrap('i-0missing00000001', { [name]: '' });
 
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('bootstrap-web.sh: ERROR: WEBTIER_REDIS_HOST is required');
-    expect(fs.existsSync(configFile)).toBe(false);
+    expect(result.stderr).toContain(`bootstrap-web.sh: ERROR: ${name} is required`);
+    expect(fs.existsSync(envFile)).toBe(false);
   });
 });
 

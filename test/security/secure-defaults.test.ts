@@ -111,16 +111,14 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
 
     test('with no props, the flow-log group keeps logs for 365 days', () => {
       // THEN
-      template.resourceCountIs('AWS::Logs::LogGroup', 1);
-      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+      expect(resourceOf(template, 'AWS::Logs::LogGroup', logicalId(tier.network.flowLogGroup!)).Properties.RetentionInDays).toBe(365);
     });
 
     test('with flowLogRetention TWO_YEARS, the flow-log group keeps logs for 731 days', () => {
       // WHEN
-      const custom = secureTier({ flowLogRetention: logs.RetentionDays.TWO_YEARS }).template;
+      const custom = secureTier({ flowLogRetention: logs.RetentionDays.TWO_YEARS });
       // THEN
-      custom.resourceCountIs('AWS::Logs::LogGroup', 1);
-      custom.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731 });
+      expect(resourceOf(custom.template, 'AWS::Logs::LogGroup', logicalId(custom.tier.network.flowLogGroup!)).Properties.RetentionInDays).toBe(731);
     });
 
     test('with flowLogs false, there is no flow log, no log group and no flow-log role or policy', () => {
@@ -128,7 +126,8 @@ describe('ZeroDowntimeWebTier secure defaults', () => {
       const custom = secureTier({ flowLogs: false });
       // THEN
       custom.template.resourceCountIs('AWS::EC2::FlowLog', 0);
-      custom.template.resourceCountIs('AWS::Logs::LogGroup', 0);
+      // the one log group left is the web servers' application logs
+      expect(Object.keys(custom.template.findResources('AWS::Logs::LogGroup'))).toEqual([logicalId(custom.tier.webFleet.logGroup!)]);
       expect(JSON.stringify(custom.template.toJSON())).not.toContain('vpc-flow-logs.amazonaws.com');
       // web, bastion (and no flow-log policy)
       custom.template.resourceCountIs('AWS::IAM::ManagedPolicy', 2);
