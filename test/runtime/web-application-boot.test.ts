@@ -37,7 +37,7 @@ interface Example {
 
 const EXAMPLES: Example[] = [
   {
-    name: 'the hello counter (WebApplication.helloCounter())',
+    name: 'the hello counter (WebApplication.helloCounter(), which has socketActivation)',
     build: tutorialApp,
     page: '/cgi-bin/hello.py',
     count: (body) => parseHello(body).count,
