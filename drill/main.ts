@@ -12,7 +12,7 @@ import * as path from 'path';
 import { DrillOptions, runDrill } from './drill';
 import { PresetName, PRESETS } from './example-template';
 import { missingDrillPrerequisites, prerequisiteHint } from './prerequisites';
-import { formatTable, writeResults } from './report';
+import { formatTable, missedTargets, writeResults } from './report';
 import { Cleanup, REPO_ROOT } from '../tools/local-servers';
 
 const USAGE = `usage: drill/main.ts [--short] [--preset tutorial|fast]... [--rate N] [--replacement-delay SECONDS] [--out DIR]
@@ -104,7 +104,10 @@ async function main(): Promise<number> {
     console.log('');
     for (const file of writeResults(result, args.out)) console.log(`wrote ${path.relative(process.cwd(), file)}`);
     console.log(`drill finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    return result.presets.every((p) => p.scenarios.every((s) => s.processes.leftover.length === 0)) ? 0 : 1;
+    const missed = result.presets.flatMap((p) => p.scenarios.flatMap(missedTargets));
+    for (const line of missed) console.error(`target missed: ${line}`);
+    if (!missed.length) console.log('every zero-downtime target met');
+    return missed.length ? 1 : 0;
   } catch (e) {
     console.error(abort.signal.aborted ? `drill aborted (${String(abort.signal.reason)})` : `drill failed: ${(e as Error).stack ?? e}`);
     // 128 + the signal number, as a shell reports a process killed by it.

@@ -80,6 +80,27 @@ const ROWS: Record<ScenarioKind, Row[]> = {
   ],
 };
 
+/**
+ * The zero-downtime targets a scenario missed, one line each: a crash fails at most the requests in flight at the
+ * kill (at least 1 allowed); a deploy, a scale-in and a Redis failover fail none; the slow request completes; the
+ * Redis counter equals the 200s (after a failover: exceeds them by at most the failures); no process is left.
+ * Instance loss has no zero target: its failures are what only AWS can shrink.
+ */
+export function missedTargets(s: ScenarioResult): string[] {
+  const missed: string[] = [];
+  const where = `${s.preset} ${s.kind}`;
+  const allowed = s.kind === 'crash' ? Math.max(1, s.redis.inFlightAtKill) : s.kind === 'instance-loss' ? Number.POSITIVE_INFINITY : 0;
+  if (s.requests.failed > allowed) missed.push(`${where}: ${s.requests.failed} failed requests, target at most ${allowed}`);
+  const slow = s.rollout?.slowRequest;
+  if (slow && slow.outcome !== 200) missed.push(`${where}: the slow request during the drain got ${slow.outcome}`);
+  const extra = s.redisFailover ? s.redisFailover.countedButFailed : 0;
+  if (!s.redis.matches && !(extra > 0 && extra <= s.requests.failed)) {
+    missed.push(`${where}: Redis counter rose by ${s.redis.counterDelta} for ${s.redis.succeededHellos} successful requests`);
+  }
+  if (s.processes.leftover.length) missed.push(`${where}: ${s.processes.leftover.length} processes left`);
+  return missed;
+}
+
 export function presetLabel(p: PresetResult): string {
   const hc = p.healthCheck;
   return `${p.preset} (${hc.intervalSeconds} s x ${hc.unhealthyThreshold})`;

@@ -8,7 +8,7 @@ import { synthesizeExample } from '../../drill/example-template';
 import { checkHaproxyConfig, parseShowStat } from '../../drill/haproxy';
 import { haproxyConfig, HaproxyConfigOptions } from '../../drill/haproxy-config';
 import { missingDrillPrerequisites, prerequisiteHint } from '../../drill/prerequisites';
-import { formatTable, writeResults } from '../../drill/report';
+import { formatTable, missedTargets, writeResults } from '../../drill/report';
 import { alive } from '../../drill/scenario';
 import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from '../../drill/target-group-health-check';
 import { escapeXml, timelineSvg } from '../../drill/timeline-svg';
@@ -359,6 +359,27 @@ describe('drill report', () => {
     expect(escapeXml('"\'')).toBe('&quot;&apos;');
   });
 
+  test('with a scale-in that kept every request, no target is missed', () => {
+    expect(missedTargets(scaleIn)).toEqual([]);
+  });
+
+  test('with instance loss, failures miss no target (only AWS can shrink them)', () => {
+    expect(missedTargets(instanceLoss)).toEqual([]);
+  });
+
+  test('with a failed request in a scale-in, a failed slow request and a counter off by one, each is a missed target', () => {
+    const bad = analyzeScenario({
+      ...recordedScaleIn(),
+      records: recordedScaleIn().records.map((r, i) => (i === 3 ? { ...r, outcome: 502, instanceId: undefined } : r)),
+      rollout: { ...recordedScaleIn().rollout!, slowRequest: { sentAt: 4500, doneAt: 5000, outcome: 'error', server: 'c' } },
+    });
+    expect(missedTargets(bad)).toEqual([
+      'fast scale-in: 1 failed requests, target at most 0',
+      'fast scale-in: the slow request during the drain got error',
+      'fast scale-in: Redis counter rose by 200 for 199 successful requests',
+    ]);
+  });
+
   test('the table puts each scenario under its heading', () => {
     const drill: DrillResult = {
       startedAt: 'x',
@@ -518,6 +539,10 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
     expect(s.processes.started.length).toBeGreaterThanOrEqual(5);
     expect(s.processes.leftover).toEqual([]);
     expect(s.processes.started.filter(alive)).toEqual([]);
+  });
+
+  test('no scenario missed a zero-downtime target', () => {
+    expect(result.presets[0].scenarios.flatMap(missedTargets)).toEqual([]);
   });
 
   test('the report writes a JSON and an SVG per preset; the SVG shows every scenario', () => {
