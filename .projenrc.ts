@@ -88,8 +88,13 @@ project.addTask('example', {
 });
 
 project.addTask('drill', {
-  description: 'Kill-a-web-server drill on this machine: Redis, two web servers, HAProxy standing in for the ALB (--short: fast preset only)',
+  description: 'Zero-downtime drill on this machine: Redis, web servers, HAProxy standing in for the ALB; crash, deploy, scale-in, instance loss (--short: fast preset only)',
   exec: 'ts-node --project tsconfig.dev.json drill/main.ts',
+  receiveArgs: true,
+});
+project.addTask('burst', {
+  description: 'Benchmark: 3 bursts of 100 simultaneous connections to one web server on this machine (not a test)',
+  exec: 'ts-node --project tsconfig.dev.json drill/burst.ts',
   receiveArgs: true,
 });
 

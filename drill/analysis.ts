@@ -8,7 +8,12 @@ import { ServerTransition } from './server-state-watcher';
 import { TargetGroupHealthCheck } from './target-group-health-check';
 import { SupervisorEvent } from './web-server-supervisor';
 
-export type ScenarioKind = 'crash' | 'instance-loss';
+export type ScenarioKind = 'crash' | 'instance-loss' | 'deploy' | 'scale-in' | 'redis-failover';
+
+/** The scenarios that kill a process. */
+export function isKill(kind: ScenarioKind): kind is 'crash' | 'instance-loss' {
+  return kind === 'crash' || kind === 'instance-loss';
+}
 
 /** Whether HAProxy sends requests to a server in this state ("UP 1/2" still gets traffic while it fails checks). */
 export function inRotation(status: string | undefined): boolean {
@@ -16,15 +21,40 @@ export function inRotation(status: string | undefined): boolean {
 }
 
 export const SCENARIO_TITLES: Record<ScenarioKind, string> = {
-  'crash': 'process crash (kill -9, restarted by its supervisor)',
-  'instance-loss': 'instance loss (kill -9, replaced by a new instance)',
+  'crash': 'process crash (kill -9; the socket stays, the supervisor restarts the server)',
+  'instance-loss': 'instance loss (kill -9 of server and socket, replaced by a new instance)',
+  'deploy': 'deploy (new servers ready, then the old ones drained and stopped)',
+  'scale-in': 'scale-in (one of three servers drained and stopped)',
+  'redis-failover': 'Redis failover (replica promoted, endpoint switched, old primary gone)',
 };
 
 export interface DrillInstance {
   /** "a", "b" (the two instances at the start), "c" (the replacement). */
   readonly name: string;
   readonly instanceId: string;
-  readonly role: 'killed' | 'survivor' | 'replacement';
+  readonly role: 'killed' | 'survivor' | 'replacement' | 'old' | 'new' | 'removed';
+}
+
+/** A moment of a deploy or scale-in, on the scenario's clock. */
+export interface RolloutMark {
+  readonly atMs: number;
+  readonly kind: 'launch' | 'ready' | 'deregister' | 'drained' | 'stopped';
+  readonly label: string;
+}
+
+/** What a deploy or scale-in recorded besides the load. */
+export interface RolloutRecord {
+  readonly marks: RolloutMark[];
+  /** The drill's slow request, sent to a server about to be deregistered. */
+  readonly slowRequest?: { readonly sentAt: number; readonly doneAt: number; readonly outcome: number | string; readonly server: string };
+  /** The fewest servers in rotation at any poll during the scenario. */
+  readonly minInRotation: number;
+  /** What signal-ready.sh signalled for each new server (deploy only). */
+  readonly signals: Array<{ readonly instance: string; readonly status: string; readonly atMs: number }>;
+  /** The target group's deregistration delay, in seconds. */
+  readonly deregistrationDelaySeconds: number;
+  /** Requests still in flight on the removed servers when the delay ran out (0: they all finished). */
+  readonly inFlightWhenStopped: number;
 }
 
 /** Everything a scenario run recorded, on its own millisecond clock. */
@@ -41,12 +71,17 @@ export interface RawScenario {
   readonly instances: DrillInstance[];
   readonly loadStartMs: number;
   readonly endMs: number;
-  readonly killMs: number;
-  readonly killedPid: number;
+  /** Crash and instance loss: when the kill happened. */
+  readonly killMs?: number;
+  readonly killedPid?: number;
   /** Requests sent before the kill and not answered yet when it happened (the drill waits for a quiet instant). */
-  readonly inFlightAtKill: number;
+  readonly inFlightAtKill?: number;
   /** When health checks reached the killed instance's server (from its request log). */
-  readonly killedHealthChecks: number[];
+  readonly killedHealthChecks?: number[];
+  /** Deploy and scale-in. */
+  readonly rollout?: RolloutRecord;
+  /** Redis failover: when the endpoint moved to the promoted replica. */
+  readonly failoverMs?: number;
   /** When the replacement, started and answering its health page, was registered in the target group (instance loss only). */
   readonly replacementRegisteredMs?: number;
   readonly records: RequestRecord[];
@@ -64,7 +99,7 @@ export interface RawScenario {
 
 export interface TimelineMark {
   readonly t: number;
-  readonly kind: 'kill' | 'out-of-rotation' | 'restarted' | 'replacement-registered' | 'back-in-rotation';
+  readonly kind: 'kill' | 'out-of-rotation' | 'restarted' | 'replacement-registered' | 'back-in-rotation' | 'failover' | RolloutMark['kind'];
   readonly label: string;
 }
 
@@ -147,6 +182,24 @@ export interface ScenarioResult {
     readonly matches: boolean;
     readonly inFlightAtKill: number;
   };
+  /** Deploy and scale-in: the slow request, capacity and readiness signals; null for the kill scenarios. */
+  readonly rollout: {
+    readonly slowRequest: {
+      readonly sentSeconds: number;
+      readonly doneSeconds: number;
+      readonly outcome: number | string;
+      readonly server: string;
+    } | null;
+    readonly minInRotation: number;
+    readonly signals: Array<{ readonly instance: string; readonly status: string; readonly t: number }>;
+    readonly deregistrationDelaySeconds: number;
+    readonly inFlightWhenStopped: number;
+  } | null;
+  /**
+   * Redis failover: failures from the switch on, and how long they lasted; visits counted but answered 503 (their INCR
+   * ran, the reply was lost) make the counter exceed the 200s by at most the failures. Null for the other scenarios.
+   */
+  readonly redisFailover: { readonly failoverToLastFailureSeconds: number | null; readonly countedButFailed: number } | null;
   /** Pids of every process the scenario started, and those still alive after its clean-up (none, normally). */
   readonly processes: { readonly started: number[]; readonly leftover: number[] };
   readonly marks: TimelineMark[];
@@ -161,15 +214,10 @@ export interface ScenarioResult {
 
 const round = (s: number) => Math.round(s * 1000) / 1000;
 
-export function analyzeScenario(raw: RawScenario): ScenarioResult {
-  const sec = (ms: number) => round((ms - raw.loadStartMs) / 1000);
-  const since = (ms: number | undefined) => (ms === undefined ? null : round((ms - raw.killMs) / 1000));
-  const byId = new Map(raw.instances.map((i) => [i.instanceId, i.name]));
-  const killed = raw.instances.find((i) => i.role === 'killed');
-  if (!killed) throw new Error('no killed instance in the scenario');
-  const comeback = raw.kind === 'crash' ? killed : raw.instances.find((i) => i.role === 'replacement');
+/** Seconds since the load started. */
+const secondsSince = (raw: RawScenario) => (ms: number) => round((ms - raw.loadStartMs) / 1000);
 
-  const records = [...raw.records].sort((x, y) => x.sentAt - y.sentAt);
+function requestStats(records: RequestRecord[], byId: Map<string, string>) {
   const ok = records.filter((r) => r.outcome === 200);
   const failed = records.filter((r) => r.outcome !== 200);
   const failedBy: Record<string, number> = {};
@@ -179,21 +227,61 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
     const name = byId.get(r.instanceId ?? '') ?? r.instanceId ?? 'unknown';
     servedBy[name] = (servedBy[name] ?? 0) + 1;
   }
+  return { ok, failed, failedBy, servedBy };
+}
 
-  const out = raw.transitions.find((t) => t.server === killed.name && t.at > raw.killMs && !inRotation(t.to));
-  const after = raw.replacementRegisteredMs ?? out?.at ?? raw.killMs;
+function perSecondBuckets(raw: RawScenario, records: RequestRecord[], byId: Map<string, string>): SecondBucket[] {
+  const seconds = Math.max(1, Math.ceil((raw.endMs - raw.loadStartMs) / 1000));
+  const buckets = Array.from({ length: seconds }, (_, second) => ({ second, sent: 0, ok: {} as Record<string, number>, failed: 0 }));
+  for (const r of records) {
+    const b = buckets[Math.min(seconds - 1, Math.max(0, Math.floor((r.sentAt - raw.loadStartMs) / 1000)))];
+    b.sent++;
+    if (r.outcome === 200) {
+      const name = byId.get(r.instanceId ?? '') ?? 'unknown';
+      b.ok[name] = (b.ok[name] ?? 0) + 1;
+    } else {
+      b.failed++;
+    }
+  }
+  return buckets;
+}
+
+const NO_KILL: ScenarioResult['measured'] = {
+  killToOutOfRotationSeconds: null,
+  outOfRotationBy: null,
+  killToListeningSeconds: null,
+  killToFirstServedSeconds: null,
+  killToLastFailureSeconds: null,
+  killToBackInRotationSeconds: null,
+  killToReplacementRegisteredSeconds: null,
+  registeredToBackInRotationSeconds: null,
+  registeredToFirstServedSeconds: null,
+  lastCheckBeforeKillSeconds: null,
+  expectedDetectionSeconds: null,
+  transitionPrecisionSeconds: 0,
+};
+
+/** Crash and instance loss: detection, restart or replacement, measured from the kill. */
+function killMeasurements(raw: RawScenario, ok: RequestRecord[], failed: RequestRecord[]) {
+  const killMs = raw.killMs!;
+  const sec = secondsSince(raw);
+  const since = (ms: number | undefined) => (ms === undefined ? null : round((ms - killMs) / 1000));
+  const registered = raw.replacementRegisteredMs;
+  const sinceRegistered = (ms: number | undefined) => (ms === undefined || registered === undefined ? null : round((ms - registered) / 1000));
+  const killed = raw.instances.find((i) => i.role === 'killed');
+  if (!killed) throw new Error('no killed instance in the scenario');
+  const comeback = raw.kind === 'crash' ? killed : raw.instances.find((i) => i.role === 'replacement');
+  const out = raw.transitions.find((t) => t.server === killed.name && t.at > killMs && !inRotation(t.to));
+  const after = raw.replacementRegisteredMs ?? out?.at ?? killMs;
   const backIn = comeback && (raw.kind === 'instance-loss' || out)
-    ? raw.transitions.find((t) => t.server === comeback.name && t.at > after && t.to === 'UP')
-    : undefined;
-  const listening = comeback && raw.supervisorEvents.find((e) => e.instance === comeback.name && e.type === 'listening' && e.at > raw.killMs);
-  const firstServed = comeback && ok
-    .filter((r) => r.instanceId === comeback.instanceId && r.sentAt > raw.killMs)
-    .sort((x, y) => x.doneAt - y.doneAt)[0];
-  const lastCheck = raw.killedHealthChecks.filter((t) => t < raw.killMs).pop();
-  const sinceLastCheck = lastCheck === undefined ? null : round((raw.killMs - lastCheck) / 1000);
-  const lastFailure = failed.filter((r) => r.sentAt >= raw.killMs).pop();
+    ? raw.transitions.find((t) => t.server === comeback.name && t.at > after && t.to === 'UP') : undefined;
+  const listening = comeback && raw.supervisorEvents.find((e) => e.instance === comeback.name && e.type === 'listening' && e.at > killMs);
+  const firstServed = comeback && ok.filter((r) => r.instanceId === comeback.instanceId && r.sentAt > killMs).sort((x, y) => x.doneAt - y.doneAt)[0];
+  const lastCheck = (raw.killedHealthChecks ?? []).filter((t) => t < killMs).pop();
+  const sinceLastCheck = lastCheck === undefined ? null : round((killMs - lastCheck) / 1000);
+  const hc = raw.healthCheck;
 
-  const marks: TimelineMark[] = [{ t: sec(raw.killMs), kind: 'kill', label: `kill -9 ${killed.name}` }];
+  const marks: TimelineMark[] = [{ t: sec(killMs), kind: 'kill', label: `kill -9 ${killed.name}` }];
   if (out) marks.push({ t: sec(out.at), kind: 'out-of-rotation', label: `${killed.name} out of rotation` });
   if (raw.kind === 'crash' && listening) marks.push({ t: sec(listening.at), kind: 'restarted', label: `${killed.name} restarted` });
   if (raw.replacementRegisteredMs !== undefined && comeback) {
@@ -204,20 +292,53 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
   } else if (raw.kind === 'crash' && !out && firstServed) {
     marks.push({ t: sec(firstServed.doneAt), kind: 'back-in-rotation', label: `${killed.name} serves again` });
   }
+  const measured: ScenarioResult['measured'] = {
+    killToOutOfRotationSeconds: since(out?.at),
+    outOfRotationBy: out ? (out.to === 'MAINT' ? 'deregistration' : 'health-checks') : null,
+    killToListeningSeconds: since(listening?.at),
+    killToFirstServedSeconds: since(firstServed?.doneAt),
+    killToLastFailureSeconds: lastFailureAfter(failed, killMs),
+    killToBackInRotationSeconds: since(backIn?.at),
+    killToReplacementRegisteredSeconds: since(raw.replacementRegisteredMs),
+    registeredToBackInRotationSeconds: sinceRegistered(backIn?.at),
+    registeredToFirstServedSeconds: sinceRegistered(firstServed?.doneAt),
+    lastCheckBeforeKillSeconds: sinceLastCheck,
+    expectedDetectionSeconds: sinceLastCheck === null || sinceLastCheck > hc.intervalSeconds ? null
+      : round(hc.intervalSeconds - sinceLastCheck + (hc.unhealthyThreshold - 1) * hc.intervalSeconds),
+    transitionPrecisionSeconds: raw.statePollMs / 1000,
+  };
+  return { marks, measured, failedAfterOutOfRotation: out ? failed.filter((r) => r.sentAt > out.at).length : 0 };
+}
 
-  const seconds = Math.max(1, Math.ceil((raw.endMs - raw.loadStartMs) / 1000));
-  const perSecond = Array.from({ length: seconds }, (_, second) => ({ second, sent: 0, ok: {} as Record<string, number>, failed: 0 }));
-  for (const r of records) {
-    const b = perSecond[Math.min(seconds - 1, Math.max(0, Math.floor((r.sentAt - raw.loadStartMs) / 1000)))];
-    b.sent++;
-    if (r.outcome === 200) {
-      const name = byId.get(r.instanceId ?? '') ?? 'unknown';
-      b.ok[name] = (b.ok[name] ?? 0) + 1;
-    } else {
-      b.failed++;
-    }
-  }
+/** Deploy and scale-in: the moments of the rollout and what it kept. */
+function rolloutSummary(raw: RawScenario): ScenarioResult['rollout'] {
+  const r = raw.rollout;
+  if (!r) return null;
+  const sec = secondsSince(raw);
+  const slow = r.slowRequest;
+  return {
+    slowRequest: slow ? { sentSeconds: sec(slow.sentAt), doneSeconds: sec(slow.doneAt), outcome: slow.outcome, server: slow.server } : null,
+    minInRotation: r.minInRotation,
+    signals: r.signals.map((x) => ({ instance: x.instance, status: x.status, t: sec(x.atMs) })),
+    deregistrationDelaySeconds: r.deregistrationDelaySeconds,
+    inFlightWhenStopped: r.inFlightWhenStopped,
+  };
+}
 
+/** Seconds from `fromMs` to the sending of the last failed request after it; null without one. */
+function lastFailureAfter(failed: RequestRecord[], fromMs: number): number | null {
+  const last = failed.filter((r) => r.sentAt >= fromMs).pop();
+  return last ? round((last.sentAt - fromMs) / 1000) : null;
+}
+
+export function analyzeScenario(raw: RawScenario): ScenarioResult {
+  const sec = secondsSince(raw);
+  const byId = new Map(raw.instances.map((i) => [i.instanceId, i.name]));
+  const records = [...raw.records].sort((x, y) => x.sentAt - y.sentAt);
+  const { ok, failed, failedBy, servedBy } = requestStats(records, byId);
+  const kill = isKill(raw.kind) && raw.killMs !== undefined ? killMeasurements(raw, ok, failed) : undefined;
+  const rolloutMarks: TimelineMark[] = (raw.rollout?.marks ?? []).map((m) => ({ t: sec(m.atMs), kind: m.kind, label: m.label }));
+  if (raw.failoverMs !== undefined) rolloutMarks.push({ t: sec(raw.failoverMs), kind: 'failover', label: 'replica promoted, endpoint switched' });
   const hc = raw.healthCheck;
   return {
     kind: raw.kind,
@@ -233,25 +354,9 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
       failed: failed.length,
       failedBy,
       servedBy,
-      failedAfterOutOfRotation: out ? failed.filter((r) => r.sentAt > out.at).length : 0,
+      failedAfterOutOfRotation: kill?.failedAfterOutOfRotation ?? 0,
     },
-    measured: {
-      killToOutOfRotationSeconds: since(out?.at),
-      outOfRotationBy: out ? (out.to === 'MAINT' ? 'deregistration' : 'health-checks') : null,
-      killToListeningSeconds: since(listening?.at),
-      killToFirstServedSeconds: since(firstServed?.doneAt),
-      killToLastFailureSeconds: since(lastFailure?.sentAt),
-      killToBackInRotationSeconds: since(backIn?.at),
-      killToReplacementRegisteredSeconds: since(raw.replacementRegisteredMs),
-      registeredToBackInRotationSeconds: raw.replacementRegisteredMs !== undefined && backIn
-        ? round((backIn.at - raw.replacementRegisteredMs) / 1000) : null,
-      registeredToFirstServedSeconds: raw.replacementRegisteredMs !== undefined && firstServed
-        ? round((firstServed.doneAt - raw.replacementRegisteredMs) / 1000) : null,
-      lastCheckBeforeKillSeconds: sinceLastCheck,
-      expectedDetectionSeconds: sinceLastCheck === null || sinceLastCheck > hc.intervalSeconds ? null
-        : round(hc.intervalSeconds - sinceLastCheck + (hc.unhealthyThreshold - 1) * hc.intervalSeconds),
-      transitionPrecisionSeconds: raw.statePollMs / 1000,
-    },
+    measured: kill?.measured ?? { ...NO_KILL, transitionPrecisionSeconds: raw.statePollMs / 1000 },
     predicted: {
       failoverWindowSeconds: raw.failoverWindowSeconds,
       detectionLowerBoundSeconds: (hc.unhealthyThreshold - 1) * hc.intervalSeconds,
@@ -264,11 +369,16 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
       counterDelta: raw.redisCounterDelta,
       succeededHellos: ok.length,
       matches: raw.redisCounterDelta === ok.length,
-      inFlightAtKill: raw.inFlightAtKill,
+      inFlightAtKill: raw.inFlightAtKill ?? 0,
+    },
+    rollout: rolloutSummary(raw),
+    redisFailover: raw.failoverMs === undefined ? null : {
+      failoverToLastFailureSeconds: lastFailureAfter(failed, raw.failoverMs),
+      countedButFailed: raw.redisCounterDelta - ok.length,
     },
     processes: { started: raw.pids, leftover: raw.leftoverPids },
-    marks,
-    perSecond: perSecond as SecondBucket[],
+    marks: [...(kill?.marks ?? []), ...rolloutMarks].sort((x, y) => x.t - y.t),
+    perSecond: perSecondBuckets(raw, records, byId),
     transitions: raw.transitions.map((t) => ({ t: sec(t.at), server: t.server, from: t.from, to: t.to, check: t.checkStatus })),
     events: raw.supervisorEvents.map((e) => ({ t: sec(e.at), instance: e.instance, type: e.type, pid: e.pid, detail: e.detail })),
     requestLog: records.map((r) => [sec(r.sentAt), sec(r.doneAt), r.outcome, r.instanceId ? byId.get(r.instanceId) ?? r.instanceId : '']),

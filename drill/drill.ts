@@ -6,12 +6,13 @@ import * as path from 'path';
 import { ScenarioKind, ScenarioResult } from './analysis';
 import { PresetName, synthesizeExample } from './example-template';
 import { runScenario } from './scenario';
+import { SCENARIO_STEPS } from './scenario-kinds';
 import { TargetGroupHealthCheck } from './target-group-health-check';
-import { ASSETS_DIR, Cleanup } from '../test/runtime/harness';
+import { ASSETS_DIR, Cleanup } from '../tools/local-servers';
 
 export interface DrillOptions {
   /**
-   * The short drill: the fast preset only, both scenarios, shorter warm-up and tail; about a minute.
+   * The short drill: the fast preset only, every scenario, shorter warm-up and tail; about a minute and a half.
    *
    * @default false
    */
@@ -25,7 +26,7 @@ export interface DrillOptions {
   /**
    * Scenarios to run for each preset.
    *
-   * @default ['crash', 'instance-loss']
+   * @default - every scenario (`ALL_SCENARIOS`), or `SHORT_SCENARIOS` when short
    */
   readonly scenarios?: ScenarioKind[];
   /**
@@ -75,6 +76,12 @@ export interface DrillOptions {
   readonly registry?: Cleanup;
 }
 
+/** Every scenario, in the order the drill runs them. */
+export const ALL_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'redis-failover', 'instance-loss'];
+
+/** The short drill's scenarios. */
+export const SHORT_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'instance-loss'];
+
 export interface PresetResult {
   readonly preset: PresetName;
   readonly healthCheck: TargetGroupHealthCheck;
@@ -117,7 +124,7 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillResult> {
         `timeout ${hc.timeoutSeconds} s, healthy after ${hc.healthyThreshold}, unhealthy after ${hc.unhealthyThreshold}, ` +
         `matcher ${hc.httpCodes}; failoverWindow ${example.failoverWindowSeconds} s`);
       const scenarios: ScenarioResult[] = [];
-      for (const kind of opts.scenarios ?? ['crash', 'instance-loss']) {
+      for (const kind of opts.scenarios ?? (short ? SHORT_SCENARIOS : ALL_SCENARIOS)) {
         scenarios.push(await runScenario({
           kind,
           example,
@@ -130,7 +137,7 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillResult> {
           log,
           signal: opts.signal,
           registry,
-        }));
+        }, SCENARIO_STEPS[kind]));
       }
       presets.push({
         preset,

@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { Cleanup, Proc, spawnTracked, waitFor } from '../test/runtime/harness';
+import { Cleanup, Proc, spawnTracked, waitFor } from '../tools/local-servers';
 
 /** One command on the admin socket (non-interactive mode: one connection per command); rejects after `timeoutMs`. */
 export function adminCommand(socketPath: string, command: string, timeoutMs = 1000): Promise<string> {
@@ -34,6 +34,8 @@ export interface ServerStat {
   readonly status: string;
   /** "L7OK", "L4CON", "L7STS", ... ("" before the first check). */
   readonly checkStatus: string;
+  /** Requests the server is handling now (`scur`). */
+  readonly sessions: number;
 }
 
 /** Parses the CSV of `show stat` (first line "# pxname,svname,..."), server lines only. */
@@ -46,14 +48,16 @@ export function parseShowStat(csv: string): ServerStat[] {
     if (i < 0) throw new Error(`"show stat" has no ${name} column`);
     return i;
   };
-  const [px, sv, status, check] = [col('pxname'), col('svname'), col('status'), col('check_status')];
+  const [px, sv, status, check, scur] = [col('pxname'), col('svname'), col('status'), col('check_status'), col('scur')];
   return lines.slice(1).map((l) => l.split(','))
     .filter((f) => f[sv] !== 'FRONTEND' && f[sv] !== 'BACKEND')
-    .map((f) => ({ backend: f[px], server: f[sv], status: f[status], checkStatus: f[check] ?? '' }));
+    .map((f) => ({ backend: f[px], server: f[sv], status: f[status], checkStatus: f[check] ?? '', sessions: Number(f[scur] || 0) }));
 }
 
 export interface Haproxy {
   readonly url: string;
+  /** The configuration it runs. */
+  readonly config: string;
   readonly adminSocket: string;
   readonly backend: string;
   readonly proc: Proc;
@@ -66,8 +70,16 @@ export interface Haproxy {
    * until it has passed `HealthyThresholdCount` checks.
    */
   register(server: string): Promise<void>;
-  /** Takes a server out for good, as the target group does when its instance is terminated. */
+  /**
+   * Takes a server out for good, as the target group does when its instance is deregistered: no new requests;
+   * the ones in flight go on.
+   */
   deregister(server: string): Promise<void>;
+  /**
+   * Deregisters a server and waits, as the target group's deregistration delay does, until it has no request in
+   * flight or `delaySeconds` have passed; resolves with the requests still in flight then (0 normally).
+   */
+  drain(server: string, delaySeconds: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -116,6 +128,7 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
   const sv = (server: string) => `${opts.backend}/${server}`;
   return {
     url,
+    config: opts.config,
     adminSocket: opts.adminSocket,
     backend: opts.backend,
     proc,
@@ -131,6 +144,17 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
       if (answer.trim() !== '') throw new Error(`haproxy register ${server}: ${answer.trim()}`);
     },
     deregister: (server) => run(`set server ${sv(server)} state maint`),
+    drain: async (server, delaySeconds) => {
+      await run(`set server ${sv(server)} state maint`);
+      const deadline = Date.now() + delaySeconds * 1000;
+      let inFlight = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
+        inFlight = (await servers()).find((x) => x.server === server)?.sessions ?? 0;
+        if (inFlight === 0) return 0;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return inFlight;
+    },
     stop: () => proc.stop(),
   };
 }

@@ -1,4 +1,4 @@
-import { httpGet, parseHello } from '../test/runtime/harness';
+import { httpGet, parseHello } from '../tools/local-servers';
 
 /** What became of one request. */
 export type Outcome = number | 'timeout' | 'error' | 'skipped';

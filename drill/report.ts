@@ -24,6 +24,13 @@ const COMMON_TAIL: Row[] = [
   ['Redis counter = 200s', (s) => `${s.redis.counterDelta} ${s.redis.matches ? '=' : '!='} ${s.redis.succeededHellos}`],
   ['processes left afterwards', (s) => String(s.processes.leftover.length)],
 ];
+const ROLLOUT_ROWS: Row[] = [
+  ['slow request during the drain', (s) => {
+    const r = s.rollout?.slowRequest;
+    return r ? `${r.outcome} after ${(r.doneSeconds - r.sentSeconds).toFixed(1)} s` : '-';
+  }],
+  ['in flight when stopped', (s) => String(s.rollout?.inFlightWhenStopped ?? '-')],
+];
 const ROWS: Record<ScenarioKind, Row[]> = {
   'crash': [
     ...COMMON_HEAD,
@@ -34,6 +41,26 @@ const ROWS: Record<ScenarioKind, Row[]> = {
     ['kill -> restarted server served', (s) => seconds(s.measured.killToFirstServedSeconds)],
     ['  RestartSec (webtier.service)', (s) => `${s.predicted.restartSeconds} s`],
     ['kill -> last failed request sent', (s) => seconds(s.measured.killToLastFailureSeconds, 'no failure')],
+    ['requests in flight at the kill', (s) => String(s.redis.inFlightAtKill)],
+    ...COMMON_TAIL,
+  ],
+  'deploy': [
+    ...COMMON_HEAD,
+    ['new servers signalled (signal-ready.sh)', (s) => s.rollout?.signals.map((x) => `${x.instance} ${x.status}`).join(', ') || '-'],
+    ['fewest servers in rotation', (s) => String(s.rollout?.minInRotation ?? '-')],
+    ...ROLLOUT_ROWS,
+    ...COMMON_TAIL,
+  ],
+  'redis-failover': [
+    ...COMMON_HEAD,
+    ['failover -> last failed request sent', (s) => seconds(s.redisFailover?.failoverToLastFailureSeconds ?? null, 'no failure')],
+    ['visits counted but answered 503', (s) => String(s.redisFailover?.countedButFailed ?? '-')],
+    ['processes left afterwards', (s) => String(s.processes.leftover.length)],
+  ],
+  'scale-in': [
+    ...COMMON_HEAD,
+    ['fewest servers in rotation', (s) => String(s.rollout?.minInRotation ?? '-')],
+    ...ROLLOUT_ROWS,
     ...COMMON_TAIL,
   ],
   'instance-loss': [
@@ -52,6 +79,27 @@ const ROWS: Record<ScenarioKind, Row[]> = {
     ...COMMON_TAIL,
   ],
 };
+
+/**
+ * The zero-downtime targets a scenario missed, one line each: a crash fails at most the requests in flight at the
+ * kill (at least 1 allowed); a deploy, a scale-in and a Redis failover fail none; the slow request completes; the
+ * Redis counter equals the 200s (after a failover: exceeds them by at most the failures); no process is left.
+ * Instance loss has no zero target: its failures are what only AWS can shrink.
+ */
+export function missedTargets(s: ScenarioResult): string[] {
+  const missed: string[] = [];
+  const where = `${s.preset} ${s.kind}`;
+  const allowed = s.kind === 'crash' ? Math.max(1, s.redis.inFlightAtKill) : s.kind === 'instance-loss' ? Number.POSITIVE_INFINITY : 0;
+  if (s.requests.failed > allowed) missed.push(`${where}: ${s.requests.failed} failed requests, target at most ${allowed}`);
+  const slow = s.rollout?.slowRequest;
+  if (slow && slow.outcome !== 200) missed.push(`${where}: the slow request during the drain got ${slow.outcome}`);
+  const extra = s.redisFailover ? s.redisFailover.countedButFailed : 0;
+  if (!s.redis.matches && !(extra > 0 && extra <= s.requests.failed)) {
+    missed.push(`${where}: Redis counter rose by ${s.redis.counterDelta} for ${s.redis.succeededHellos} successful requests`);
+  }
+  if (s.processes.leftover.length) missed.push(`${where}: ${s.processes.leftover.length} processes left`);
+  return missed;
+}
 
 export function presetLabel(p: PresetResult): string {
   const hc = p.healthCheck;
@@ -87,7 +135,7 @@ export function writeResults(result: DrillResult, dir: string): string[] {
   for (const p of result.presets) {
     const base = path.join(dir, `drill-${p.preset}-${stamp}`);
     const json = JSON.stringify({
-      drill: 'kill-a-web-server',
+      drill: 'zero-downtime',
       short: result.short,
       startedAt: result.startedAt,
       finishedAt: result.finishedAt,
@@ -95,7 +143,7 @@ export function writeResults(result: DrillResult, dir: string): string[] {
     }, null, 2);
     // Arrays of plain values (one a request in requestLog) on one line each.
     fs.writeFileSync(`${base}.json`, json.replace(/\[\n\s+([^[\]{}]*?)\n\s+\]/g, (_, inner: string) => `[${inner.split(/,\n\s+/).join(', ')}]`) + '\n');
-    fs.writeFileSync(`${base}.svg`, timelineSvg(`Kill-a-web-server drill: ${presetLabel(p)}, failover window ${p.failoverWindowSeconds} s`, p.scenarios));
+    fs.writeFileSync(`${base}.svg`, timelineSvg(`Zero-downtime drill: ${presetLabel(p)}, failover window ${p.failoverWindowSeconds} s`, p.scenarios));
     written.push(`${base}.json`, `${base}.svg`);
   }
   return written;

@@ -1,24 +1,28 @@
 /**
- * One scenario of the drill, on its own Redis, HAProxy and web servers, all on 127.0.0.1.
+ * One scenario of the drill, on its own Redis, HAProxy and web servers, all on 127.0.0.1: the set-up and the
+ * measurement every scenario shares. What each scenario does is in `scenario-kinds.ts`.
  */
 import * as crypto from 'crypto';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { analyzeScenario, DrillInstance, inRotation, ScenarioKind, ScenarioResult } from './analysis';
+import { analyzeScenario, DrillInstance, RawScenario, RolloutRecord, ScenarioKind, ScenarioResult } from './analysis';
 import { SynthesizedExample } from './example-template';
-import { startHaproxy } from './haproxy';
+import { Haproxy, startHaproxy } from './haproxy';
 import { haproxyConfig } from './haproxy-config';
 import { LoadGenerator, RequestRecord } from './load-generator';
 import { ServerStateWatcher } from './server-state-watcher';
-import { WebServerSupervisor } from './web-server-supervisor';
-import { Cleanup, freePort, LOOPBACK, readCounter, startRedis, tempDir, webConfig, writeConfig } from '../test/runtime/harness';
+import { SLOW_REQUEST_PATH, SLOW_REQUEST_SECONDS, WebServerSupervisor } from './web-server-supervisor';
+import {
+  Cleanup, freePort, httpGet, LOOPBACK, readCounter, redisCommand, RedisEndpoint, RedisServer, startRedis, startTcpSwitch, TcpSwitch, tempDir,
+  webConfig, writeConfig,
+} from '../tools/local-servers';
 
 export interface ScenarioOptions {
   readonly kind: ScenarioKind;
   readonly example: SynthesizedExample;
   /** Requests per second through the balancer. */
   readonly ratePerSecond: number;
-  /** Steady load before the kill, in seconds. */
+  /** Steady load before the event, in seconds. */
   readonly warmupSeconds: number;
   /** Instance loss: seconds from the kill until the replacement is launched. */
   readonly replacementDelaySeconds: number;
@@ -37,213 +41,262 @@ export interface ScenarioOptions {
 /** How often the admin socket is polled, in milliseconds: the precision of the UP/DOWN times. */
 export const STATE_POLL_MS = 50;
 
+/** Which servers each scenario starts in rotation, and which wait as standby slots of the target group. */
+const LAYOUT: Record<ScenarioKind, { readonly running: string[]; readonly standby: string[] }> = {
+  'crash': { running: ['a', 'b'], standby: [] },
+  'instance-loss': { running: ['a', 'b'], standby: ['c'] },
+  'deploy': { running: ['a', 'b'], standby: ['c', 'd'] },
+  'scale-in': { running: ['a', 'b', 'c'], standby: [] },
+  'redis-failover': { running: ['a', 'b'], standby: [] },
+};
+
+/** What a scenario's steps add to the record. */
+export type ScenarioOutcome = Pick<RawScenario, 'killMs' | 'killedPid' | 'inFlightAtKill' | 'killedHealthChecks' | 'replacementRegisteredMs' | 'failoverMs'> & {
+  readonly instances: DrillInstance[];
+  readonly rollout?: RolloutRecord;
+};
+
+/** Everything a running scenario shares with its steps. */
+export interface ScenarioContext {
+  readonly o: ScenarioOptions;
+  readonly registry: Cleanup;
+  readonly now: () => number;
+  readonly log: (msg: string) => void;
+  /** The Redis primary at the start. */
+  readonly redis: RedisServer;
+  /**
+   * Redis failover only: a replica of `redis` and the stand-in for the primary endpoint's name, which the web
+   * servers connect to.
+   */
+  readonly failover?: { readonly replica: RedisServer; readonly endpoint: TcpSwitch };
+  /** The Redis primary now (the promoted replica after a failover). */
+  primary: RedisServer;
+  readonly haproxy: Haproxy;
+  readonly watcher: ServerStateWatcher;
+  readonly load: LoadGenerator;
+  readonly ports: Record<string, number>;
+  /** The supervisors started so far, by name. */
+  readonly servers: Map<string, WebServerSupervisor>;
+  /** Upper bound of the whole scenario, in milliseconds. */
+  readonly budgetMs: number;
+  /** Starts (boots) the server of a named slot and waits until it answers. */
+  boot(name: string): Promise<WebServerSupervisor>;
+  /** The first 200 a server gave to a request sent after `afterMs`. */
+  firstOk(instanceId: string, afterMs: number): RequestRecord | undefined;
+  /** GET `/drill/slow` through the balancer, routed to `server`; resolves when answered. */
+  slowRequest(server: string): Promise<NonNullable<RolloutRecord['slowRequest']>>;
+}
+
 /** An instance id shaped like EC2's (`i-` and 17 hex digits). */
 export function newInstanceId(): string {
   return `i-0${crypto.randomBytes(8).toString('hex')}`;
 }
 
-export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
+/** The longest the scenario may take after the warm-up, in seconds, to bound every loop in it. */
+function budgetSeconds(o: ScenarioOptions): number {
+  const hc = o.example.healthCheck;
+  const drain = SLOW_REQUEST_SECONDS + hc.deregistrationDelaySeconds;
+  const afterEvent: Record<ScenarioKind, number> = {
+    'crash': o.example.failoverWindowSeconds + o.example.healthyAfterSeconds + hc.intervalSeconds,
+    'instance-loss': o.replacementDelaySeconds + o.example.healthyAfterSeconds + hc.intervalSeconds,
+    'deploy': 10 + o.example.healthyAfterSeconds + 2 * hc.intervalSeconds + drain,
+    'scale-in': drain,
+    'redis-failover': 10,
+  };
+  return o.warmupSeconds + hc.intervalSeconds + afterEvent[o.kind] + 10 + o.tailSeconds + 5;
+}
+
+export async function runScenario(o: ScenarioOptions, steps: (ctx: ScenarioContext) => Promise<ScenarioOutcome>): Promise<ScenarioResult> {
   const registry = new Cleanup();
   o.registry.add(() => registry.run());
   const origin = performance.now();
   const now = () => performance.now() - origin;
   const startedAt = new Date().toISOString();
-  const hc = o.example.healthCheck;
   let loadStart: number | undefined;
   const stamp = () => (loadStart === undefined ? '   setup' : `${((now() - loadStart) / 1000).toFixed(1).padStart(7)}s`);
   const log = (msg: string) => o.log(`[${o.example.preset} ${o.kind} ${stamp()}] ${msg}`);
-  const pids: number[] = [];
-  const supervisors: WebServerSupervisor[] = [];
   let progress: NodeJS.Timeout | undefined;
-
   try {
-    const dir = tempDir('drill', registry);
-    const redis = await startRedis({ registry });
-    pids.push(redis.proc.child.pid!);
-    const ports = new Set<number>();
-    while (ports.size < 4) ports.add(await freePort());
-    const [portA, portB, portC, frontendPort] = [...ports];
-
-    const instance = (name: string, port: number) => {
-      const instanceId = newInstanceId();
-      const configFile = path.join(dir, `webtier-${name}.conf`);
-      writeConfig(configFile, webConfig(instanceId, port, redis));
-      const s = new WebServerSupervisor({
-        name,
-        instanceId,
-        configFile,
-        port,
-        registry,
-        now,
-        restartSeconds: o.restartSeconds,
-        healthCheckPath: hc.path,
-        onEvent: (e) => {
-          if (loadStart !== undefined) log(`${e.instance}: ${e.type}${e.pid ? ` (pid ${e.pid})` : ''}${e.detail ? ` ${e.detail}` : ''}`);
-        },
-      });
-      supervisors.push(s);
-      return s;
-    };
-    const a = instance('a', portA);
-    const b = instance('b', portB);
-    await Promise.all([a.start(10_000), b.start(10_000)]);
-
-    const adminSocket = path.join(dir, 'admin.sock');
-    const config = haproxyConfig({
-      healthCheck: hc,
-      frontend: { host: LOOPBACK, port: frontendPort },
-      adminSocket,
-      targets: [
-        { name: 'a', host: LOOPBACK, port: portA },
-        { name: 'b', host: LOOPBACK, port: portB },
-        // The slot the Auto Scaling group's replacement instance registers into (instance loss).
-        { name: 'c', host: LOOPBACK, port: portC, standby: true },
-      ],
-    });
-    const haproxy = await startHaproxy({ config, dir, frontendPort, adminSocket, backend: 'targets', registry });
-    pids.push(haproxy.proc.child.pid!);
-    // Both targets have been healthy for a long time: a dead one needs UnhealthyThresholdCount failed checks.
-    await haproxy.markFullyHealthy('a');
-    await haproxy.markFullyHealthy('b');
-
-    // Upper bound of the whole scenario, to bound every loop in it.
-    const interval = hc.intervalSeconds;
-    const afterKill = o.kind === 'crash'
-      ? o.example.failoverWindowSeconds + o.example.healthyAfterSeconds + interval + 10
-      : o.replacementDelaySeconds + o.example.healthyAfterSeconds + interval + 10;
-    const budgetMs = (o.warmupSeconds + interval + afterKill + o.tailSeconds + 5) * 1000;
-
-    const watcher = new ServerStateWatcher({
-      haproxy,
-      now,
-      everyMs: STATE_POLL_MS,
-      maxDurationMs: budgetMs + 10_000,
-      onTransition: (t) => log(`HAProxy: ${t.server} ${t.from} -> ${t.to}${t.checkStatus ? ` (${t.checkStatus})` : ''}`),
-    });
-    await watcher.start();
-    registry.add(() => watcher.stop());
-    if (watcher.status('a') !== 'UP' || watcher.status('b') !== 'UP') {
-      throw new Error(`targets not UP after start: ${JSON.stringify(watcher.snapshot())}`);
-    }
-
-    const counterBefore = await readCounter(redis);
-    let killMs: number | undefined;
-    const firstOkAfterKill = new Map<string, RequestRecord>();
-    const load = new LoadGenerator({
-      url: `${haproxy.url}/cgi-bin/hello.py`,
-      ratePerSecond: o.ratePerSecond,
-      maxDurationMs: budgetMs,
-      maxRequests: Math.ceil(o.ratePerSecond * budgetMs / 1000),
-      now,
-      onRecord: (r) => {
-        if (killMs !== undefined && r.sentAt > killMs && r.outcome === 200 && r.instanceId && !firstOkAfterKill.has(r.instanceId)) {
-          firstOkAfterKill.set(r.instanceId, r);
-          const who = supervisors.find((s) => s.instanceId === r.instanceId);
-          if (who && who !== b) log(`first request served by ${who.name} (${who.instanceId}) since the kill`);
-        }
-      },
-    });
-    registry.add(() => load.stop());
-    log(`redis :${redis.port}, haproxy :${frontendPort} (admin ${adminSocket}), a ${a.instanceId} :${portA}, b ${b.instanceId} :${portB}`);
+    const ctx = await setUp(o, registry, now, log);
     loadStart = now();
-    load.start();
+    ctx.load.start();
     log(`load: ${o.ratePerSecond} requests/s of GET /cgi-bin/hello.py through HAProxy`);
-
-    const status = () => {
-      const done = load.records;
-      const failed = done.filter((r) => r.outcome !== 200);
-      const by = new Map<string, number>();
-      for (const r of failed) by.set(String(r.outcome), (by.get(String(r.outcome)) ?? 0) + 1);
-      const states = Object.entries(watcher.snapshot()).map(([k, v]) => `${k} ${v}`).join(', ');
-      return `sent ${load.requestsSent}, ok ${done.length - failed.length}, failed ${failed.length}` +
-        `${by.size ? ` (${[...by].map(([k, v]) => `${k} x${v}`).join(', ')})` : ''} | ${states}`;
-    };
-    progress = setInterval(() => log(status()), o.progressEverySeconds * 1000);
-
-    // The health checks run on their own schedule, which knows nothing of the kill: kill at a random point of it.
-    const killPhaseSeconds = Math.random() * interval;
-    await sleep((o.warmupSeconds + killPhaseSeconds) * 1000, o.signal);
-
-    // Kill at a quiet instant (no request in flight), so that no request dies between Redis INCR and its answer:
-    // then the counter must equal the number of 200s exactly. At 20 requests/s of ~5 ms each this takes a few ms.
-    for (let i = 0; i < 200 && load.inFlight > 0; i++) await sleep(2, o.signal);
-    if (o.kind === 'instance-loss') a.stopRestarting();
-    const inFlightAtKill = load.inFlight;
-    const killedPid = a.kill9();
-    killMs = now();
-    log(`kill -9 ${killedPid} (a, ${a.instanceId}): ${o.kind === 'crash'
-      ? `its supervisor restarts it after ${o.restartSeconds} s (Restart=always, RestartSec=${o.restartSeconds})`
-      : 'the instance is gone, nothing restarts it'}`);
-
-    let replacementRegisteredMs: number | undefined;
-    let c: WebServerSupervisor | undefined;
-    if (o.kind === 'crash') {
-      // Watch for a full failover window (plus a second) whether the balancer takes a out; if it did, until a is back.
-      const observeUntil = killMs + (o.example.failoverWindowSeconds + 1) * 1000;
-      await until(() => firstOkAfterKill.has(a.instanceId) && now() >= observeUntil && watcher.status('a') === 'UP',
-        killMs + afterKill * 1000, now, o.signal);
-    } else {
-      await until(() => false, killMs + o.replacementDelaySeconds * 1000, now, o.signal);
-      if (inRotation(watcher.status('a'))) log(`a is still in rotation ${o.replacementDelaySeconds} s after the kill`);
-      // The Auto Scaling group terminates the unhealthy instance (the target group deregisters it) and launches a new
-      // one, which the target group gets as a new target: it receives traffic once it has passed HealthyThresholdCount
-      // checks. It is registered once its web server answers, so that the time to join is the health checks' alone.
-      await haproxy.deregister('a');
-      c = instance('c', portC);
-      await c.start(10_000);
-      await haproxy.register('c');
-      replacementRegisteredMs = now();
-      log(`ASG: a terminated and deregistered; replacement c (${c.instanceId}) launched, registered`);
-      await until(() => firstOkAfterKill.has(c!.instanceId) && watcher.status('c') === 'UP',
-        replacementRegisteredMs + (o.example.healthyAfterSeconds + interval + 10) * 1000, now, o.signal);
-    }
+    progress = setInterval(() => log(status(ctx)), o.progressEverySeconds * 1000);
+    const counterBefore = await readCounter(ctx.redis);
+    const outcome = await steps(ctx);
     await sleep(o.tailSeconds * 1000, o.signal);
     clearInterval(progress);
-    await load.stop();
+    await ctx.load.stop();
     const endMs = now();
-    await watcher.stop();
-    log(status());
-    const redisCounterDelta = (await readCounter(redis)) - counterBefore;
-
-    const instances: DrillInstance[] = [
-      { name: 'a', instanceId: a.instanceId, role: 'killed' },
-      { name: 'b', instanceId: b.instanceId, role: 'survivor' },
-      ...(c ? [{ name: 'c', instanceId: c.instanceId, role: 'replacement' as const }] : []),
-    ];
+    await ctx.watcher.stop();
+    log(status(ctx));
+    const redisCounterDelta = (await readCounter(ctx.primary)) - counterBefore;
+    const config = ctx.haproxy.config;
     await registry.run();
-    for (const s of supervisors) pids.push(...s.pids);
-    const leftoverPids = pids.filter(alive);
+    const pids = [ctx.redis.proc.child.pid!, ...(ctx.failover ? [ctx.failover.replica.proc.child.pid!] : []), ctx.haproxy.proc.child.pid!,
+      ...[...ctx.servers.values()].flatMap((s) => s.pids)];
     return analyzeScenario({
       kind: o.kind,
       preset: o.example.preset,
       startedAt,
-      healthCheck: hc,
+      healthCheck: o.example.healthCheck,
       failoverWindowSeconds: o.example.failoverWindowSeconds,
       healthyAfterSeconds: o.example.healthyAfterSeconds,
       restartSeconds: o.restartSeconds,
       ratePerSecond: o.ratePerSecond,
       replacementDelaySeconds: o.kind === 'instance-loss' ? o.replacementDelaySeconds : undefined,
-      instances,
       loadStartMs: loadStart,
       endMs,
-      killMs,
-      killedPid,
-      inFlightAtKill,
-      killedHealthChecks: a.healthChecks,
-      replacementRegisteredMs,
-      records: load.records,
-      transitions: watcher.transitions,
-      supervisorEvents: supervisors.flatMap((s) => s.events),
+      records: ctx.load.records,
+      transitions: ctx.watcher.transitions,
+      supervisorEvents: [...ctx.servers.values()].flatMap((s) => s.events),
       redisCounterDelta,
       pids,
-      leftoverPids,
+      leftoverPids: pids.filter(alive),
       statePollMs: STATE_POLL_MS,
       haproxyConfig: config,
+      ...outcome,
     });
   } finally {
     clearInterval(progress);
     await registry.run();
   }
+}
+
+/** Redis, the servers in rotation, HAProxy with every slot, the state watcher and the (not yet started) load. */
+async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, log: (msg: string) => void): Promise<ScenarioContext> {
+  const hc = o.example.healthCheck;
+  const dir = tempDir('drill', registry);
+  const redis = await startRedis({ registry });
+  const failover = o.kind === 'redis-failover' ? await redisWithReplica(redis, registry) : undefined;
+  const redisEndpoint: RedisEndpoint = failover?.endpoint ?? redis;
+  const layout = LAYOUT[o.kind];
+  const names = [...layout.running, ...layout.standby];
+  const ports = await distinctPorts([...names, 'frontend']);
+  const servers = new Map<string, WebServerSupervisor>();
+  const boot = async (name: string) => {
+    const instanceId = newInstanceId();
+    const configFile = path.join(dir, `webtier-${name}.conf`);
+    writeConfig(configFile, webConfig(instanceId, ports[name], redisEndpoint));
+    const s = new WebServerSupervisor({
+      name,
+      instanceId,
+      configFile,
+      port: ports[name],
+      registry,
+      now,
+      restartSeconds: o.restartSeconds,
+      healthCheckPath: hc.path,
+      onEvent: (e) => log(`${e.instance}: ${e.type}${e.pid ? ` (pid ${e.pid})` : ''}${e.detail ? ` ${e.detail}` : ''}`),
+    });
+    servers.set(name, s);
+    await s.start(10_000);
+    return s;
+  };
+  await Promise.all(layout.running.map(boot));
+
+  const haproxy = await standInAlb(o, ports, dir, registry);
+
+  const budgetMs = budgetSeconds(o) * 1000;
+  const watcher = new ServerStateWatcher({
+    haproxy,
+    now,
+    everyMs: STATE_POLL_MS,
+    maxDurationMs: budgetMs + 10_000,
+    onTransition: (t) => log(`HAProxy: ${t.server} ${t.from} -> ${t.to}${t.checkStatus ? ` (${t.checkStatus})` : ''}`),
+  });
+  await watcher.start();
+  registry.add(() => watcher.stop());
+  const notUp = layout.running.filter((name) => watcher.status(name) !== 'UP');
+  if (notUp.length) throw new Error(`targets not UP after start: ${JSON.stringify(watcher.snapshot())}`);
+
+  const load = new LoadGenerator({
+    url: `${haproxy.url}/cgi-bin/hello.py`,
+    ratePerSecond: o.ratePerSecond,
+    maxDurationMs: budgetMs,
+    maxRequests: Math.ceil(o.ratePerSecond * budgetMs / 1000),
+    now,
+  });
+  registry.add(() => load.stop());
+  log(`redis :${redis.port}, haproxy :${ports.frontend} (admin ${haproxy.adminSocket}), ` +
+    `${layout.running.map((n) => `${n} ${servers.get(n)!.instanceId} :${ports[n]}`).join(', ')}`);
+  return {
+    o,
+    registry,
+    now,
+    log,
+    redis,
+    failover,
+    primary: redis,
+    haproxy,
+    watcher,
+    load,
+    ports,
+    servers,
+    budgetMs,
+    boot,
+    firstOk: (instanceId, afterMs) => load.records.filter((r) => r.outcome === 200 && r.instanceId === instanceId && r.sentAt > afterMs)
+      .sort((x, y) => x.doneAt - y.doneAt)[0],
+    slowRequest: (server) => slowRequest(haproxy, server, now, log),
+  };
+}
+
+/** A port for each name, free a moment ago and distinct from the others. */
+async function distinctPorts(names: string[]): Promise<Record<string, number>> {
+  const ports: Record<string, number> = {};
+  for (const name of names) {
+    let port = await freePort();
+    for (let i = 0; i < 100 && Object.values(ports).includes(port); i++) port = await freePort();
+    ports[name] = port;
+  }
+  return ports;
+}
+
+/** HAProxy with a slot per server of the layout; the servers in rotation start fully healthy. */
+async function standInAlb(o: ScenarioOptions, ports: Record<string, number>, dir: string, registry: Cleanup): Promise<Haproxy> {
+  const layout = LAYOUT[o.kind];
+  const adminSocket = path.join(dir, 'admin.sock');
+  const config = haproxyConfig({
+    healthCheck: o.example.healthCheck,
+    frontend: { host: LOOPBACK, port: ports.frontend },
+    adminSocket,
+    targets: [...layout.running, ...layout.standby]
+      .map((name) => ({ name, host: LOOPBACK, port: ports[name], standby: layout.standby.includes(name) })),
+  });
+  const haproxy = await startHaproxy({ config, dir, frontendPort: ports.frontend, adminSocket, backend: 'targets', registry });
+  // The targets in rotation have been healthy for a long time: a dead one needs UnhealthyThresholdCount failed checks.
+  for (const name of layout.running) await haproxy.markFullyHealthy(name);
+  return haproxy;
+}
+
+/** GET the slow page through the balancer, routed to `server`. */
+async function slowRequest(haproxy: Haproxy, server: string, now: () => number, log: (msg: string) => void) {
+  const sentAt = now();
+  const outcome = await httpGet(`${haproxy.url}${SLOW_REQUEST_PATH}`, { timeoutMs: (SLOW_REQUEST_SECONDS + 30) * 1000, headers: { 'x-drill-server': server } })
+    .then((r) => r.status, (e: Error) => (/timed out/.test(e.message) ? 'timeout' : 'error'));
+  log(`slow request to ${server}: ${outcome} after ${((now() - sentAt) / 1000).toFixed(1)} s`);
+  return { sentAt, doneAt: now(), outcome, server };
+}
+
+/** A replica of `primary` in sync, and a stand-in for the primary endpoint's name in front of `primary`. */
+async function redisWithReplica(primary: RedisServer, registry: Cleanup): Promise<{ replica: RedisServer; endpoint: TcpSwitch }> {
+  const replica = await startRedis({ registry });
+  await redisCommand(replica, ['REPLICAOF', primary.host, String(primary.port)]);
+  for (let i = 0; i < 100 && !/master_link_status:up/.test(String(await redisCommand(replica, ['INFO', 'replication']))); i++) {
+    await sleep(50);
+  }
+  return { replica, endpoint: await startTcpSwitch(primary.port, registry) };
+}
+
+/** One progress line: requests so far and the servers' states. */
+function status(ctx: ScenarioContext): string {
+  const done = ctx.load.records;
+  const failed = done.filter((r) => r.outcome !== 200);
+  const by = new Map<string, number>();
+  for (const r of failed) by.set(String(r.outcome), (by.get(String(r.outcome)) ?? 0) + 1);
+  const states = Object.entries(ctx.watcher.snapshot()).map(([k, v]) => `${k} ${v}`).join(', ');
+  return `sent ${ctx.load.requestsSent}, ok ${done.length - failed.length}, failed ${failed.length}` +
+    `${by.size ? ` (${[...by].map(([k, v]) => `${k} x${v}`).join(', ')})` : ''} | ${states}`;
 }
 
 /** Whether a process still exists. */

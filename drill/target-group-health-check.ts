@@ -4,6 +4,7 @@
  * Pure: it takes the template as JSON and returns plain values, so the drill's load balancer
  * follows whatever the construct actually put in the template, not what we think it did.
  */
+import { HTTP_CODES } from '../src/load-balancer/web-health-check';
 
 /** The health check of an `AWS::ElasticLoadBalancingV2::TargetGroup`, with AWS's defaults filled in. */
 export interface TargetGroupHealthCheck {
@@ -11,8 +12,6 @@ export interface TargetGroupHealthCheck {
   readonly logicalId: string;
   /** `HealthCheckPath` (AWS default "/"). */
   readonly path: string;
-  /** `HealthCheckPort`: "traffic-port" (AWS default) or a port number. */
-  readonly port: 'traffic-port' | number;
   /** `HealthCheckIntervalSeconds` (AWS default 30). */
   readonly intervalSeconds: number;
   /** `HealthCheckTimeoutSeconds` (AWS default 5 for HTTP). */
@@ -32,7 +31,6 @@ export interface TargetGroupHealthCheck {
 }
 
 const TARGET_GROUP = 'AWS::ElasticLoadBalancingV2::TargetGroup';
-const HTTP_CODES = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
 
 /** The one HTTP target group of `template` and its health check. Throws when there is not exactly one, or when it is not a plain HTTP check. */
 export function readTargetGroupHealthCheck(template: unknown): TargetGroupHealthCheck {
@@ -56,6 +54,7 @@ export function readTargetGroupHealthCheck(template: unknown): TargetGroupHealth
   }
 
   const port = literal(where, 'HealthCheckPort', p.HealthCheckPort ?? 'traffic-port');
+  if (port !== 'traffic-port') throw new Error(`${where}: HealthCheckPort is ${JSON.stringify(port)}; the construct always checks the traffic port`);
   const httpCodes = literal(where, 'Matcher.HttpCode', (p.Matcher as { HttpCode?: unknown } | undefined)?.HttpCode ?? '200');
   if (typeof httpCodes !== 'string' || !HTTP_CODES.test(httpCodes)) {
     throw new Error(`${where}: Matcher.HttpCode ${JSON.stringify(httpCodes)} is not a list of codes or ranges such as "200", "200-299" or "200,204"`);
@@ -63,7 +62,6 @@ export function readTargetGroupHealthCheck(template: unknown): TargetGroupHealth
   const healthCheck: TargetGroupHealthCheck = {
     logicalId,
     path: String(literal(where, 'HealthCheckPath', p.HealthCheckPath ?? '/')),
-    port: port === 'traffic-port' ? 'traffic-port' : integer(where, 'HealthCheckPort', port, 1, 65535),
     intervalSeconds: integer(where, 'HealthCheckIntervalSeconds', p.HealthCheckIntervalSeconds ?? 30, 5, 300),
     timeoutSeconds: integer(where, 'HealthCheckTimeoutSeconds', p.HealthCheckTimeoutSeconds ?? 5, 2, 120),
     healthyThreshold: integer(where, 'HealthyThresholdCount', p.HealthyThresholdCount ?? 5, 2, 10),

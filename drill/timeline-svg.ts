@@ -9,14 +9,14 @@ const LEFT = 56;
 const RIGHT = 24;
 const PLOT_W = WIDTH - LEFT - RIGHT;
 const TITLE_H = 40;
-const LABEL_ROWS = 3;
+const LABEL_ROWS = 5;
 const LABEL_H = 14;
 const PLOT_H = 160;
 const AXIS_H = 34;
 const PANEL_H = TITLE_H + LABEL_ROWS * LABEL_H + 6 + PLOT_H + AXIS_H;
 const HEADER_H = 52;
 
-const INSTANCE_COLORS: Record<string, string> = { a: '#4c78a8', b: '#72b7b2', c: '#54a24b' };
+const INSTANCE_COLORS: Record<string, string> = { a: '#4c78a8', b: '#72b7b2', c: '#54a24b', d: '#eeca3b' };
 const FAILED_COLOR = '#e45756';
 const MARK_COLORS: Record<TimelineMark['kind'], string> = {
   'kill': '#e45756',
@@ -24,6 +24,12 @@ const MARK_COLORS: Record<TimelineMark['kind'], string> = {
   'restarted': '#9d755d',
   'replacement-registered': '#9d755d',
   'back-in-rotation': '#54a24b',
+  'launch': '#9d755d',
+  'ready': '#54a24b',
+  'deregister': '#f58518',
+  'drained': '#b279a2',
+  'stopped': '#e45756',
+  'failover': '#e45756',
 };
 
 /** Text for SVG content and attributes. */
@@ -41,9 +47,20 @@ function tickStep(span: number, maxTicks: number, steps: number[]): number {
 /** The summary line under a panel's title. */
 export function scenarioSummary(s: ScenarioResult): string {
   const failed = Object.entries(s.requests.failedBy).map(([k, v]) => `${k} x${v}`).join(', ');
+  const head = `sent ${s.requests.sent}, failed ${s.requests.failed}${failed ? ` (${failed})` : ''}; `;
+  if (s.redisFailover) {
+    const last = s.redisFailover.failoverToLastFailureSeconds;
+    return head + `failover -> last failure: ${last === null ? 'none' : `${last.toFixed(1)} s`}; ` +
+      `visits counted but answered 503: ${s.redisFailover.countedButFailed}`;
+  }
+  if (s.rollout) {
+    const slow = s.rollout.slowRequest;
+    return head + `fewest in rotation: ${s.rollout.minInRotation}; slow request during the drain: ` +
+      `${slow ? `${slow.outcome} after ${(slow.doneSeconds - slow.sentSeconds).toFixed(1)} s` : 'none'}`;
+  }
   const out = s.measured.killToOutOfRotationSeconds;
   const served = s.measured.killToFirstServedSeconds;
-  return `sent ${s.requests.sent}, failed ${s.requests.failed}${failed ? ` (${failed})` : ''}; ` +
+  return head +
     `kill -> out of rotation: ${out === null ? 'never' : `${out.toFixed(1)} s`} (failover window ${s.predicted.failoverWindowSeconds} s); ` +
     `kill -> ${s.kind === 'crash' ? 'restarted' : 'replacement'} served: ${served === null ? 'never' : `${served.toFixed(1)} s`}`;
 }

@@ -1,4 +1,23 @@
-import { Cleanup, httpGet, Proc, PYTHON, spawnTracked, WEB_SERVER_PY } from '../test/runtime/harness';
+import * as path from 'path';
+import { Cleanup, httpGet, Proc, PYTHON, spawnTracked, WEB_SERVER_PY } from '../tools/local-servers';
+
+/** The stand-in for webtier.socket + webtier.service. */
+const SOCKET_HOLDER = path.join(__dirname, 'socket_holder.py');
+
+/** How long `/drill/slow` takes to answer, in seconds. */
+export const SLOW_REQUEST_SECONDS = 3;
+
+/** The path of the drill's slow page. */
+export const SLOW_REQUEST_PATH = '/drill/slow';
+
+/** How the drill runs the shipped server: as is, plus `SLOW_REQUEST_PATH`, which answers after `SLOW_REQUEST_SECONDS` (an app's slow page). */
+const SERVER_WITH_SLOW_PAGE = [
+  'import sys, time',
+  `sys.path.insert(0, ${JSON.stringify(path.dirname(WEB_SERVER_PY))})`,
+  'import webtier_server as w',
+  `w.ROUTES[${JSON.stringify(SLOW_REQUEST_PATH)}] = lambda conf, head=False: (time.sleep(${SLOW_REQUEST_SECONDS}), (200, "text/plain", b"slow"))[1]`,
+  'sys.exit(w.main(sys.argv[1:]))',
+].join('\n');
 
 /** The health page of the shipped web server. */
 const HEALTH_PATH = '/cgi-bin/ping.py';
@@ -8,7 +27,7 @@ export interface SupervisorEvent {
   /** Milliseconds on the drill's clock. */
   readonly at: number;
   readonly instance: string;
-  readonly type: 'started' | 'listening' | 'exited' | 'gave-up';
+  readonly type: 'started' | 'listening' | 'exited' | 'gave-up' | 'terminated';
   readonly pid?: number;
   readonly detail?: string;
 }
@@ -31,7 +50,7 @@ export interface WebServerSupervisorOptions {
    */
   readonly restartSeconds?: number;
   /**
-   * Restarts after which the supervisor gives up (systemd would go on: `StartLimitIntervalSec=0`; the drill stays bounded).
+   * Restarts after which the holder gives up (systemd would go on: `StartLimitIntervalSec=0`; the drill stays bounded).
    *
    * @default 10
    */
@@ -46,12 +65,14 @@ export interface WebServerSupervisorOptions {
 }
 
 /**
- * Runs the shipped web server (`/usr/bin/python3 assets/web/webtier_server.py --config FILE`) the way
- * `webtier.service` does under systemd: `Restart=always`, `RestartSec=1`, whatever the exit status.
+ * Runs the shipped web server (`/usr/bin/python3 assets/web/webtier_server.py --config FILE`) the way systemd runs it
+ * with socket activation: `drill/socket_holder.py` holds the listening socket (as `webtier.socket` does), passes it
+ * as fd 3 and restarts the server `RestartSec` after every exit (`Restart=always`). Connections that arrive while
+ * the server restarts wait in the socket's queue.
  */
 export class WebServerSupervisor {
   public readonly events: SupervisorEvent[] = [];
-  /** Every pid this supervisor started, to check they are all gone at the end. */
+  /** Every pid this supervisor started (the holder and each server process), to check they are all gone at the end. */
   public readonly pids: number[] = [];
   /**
    * When each load-balancer health check reached a server of this supervisor (milliseconds on the drill's clock),
@@ -59,10 +80,9 @@ export class WebServerSupervisor {
    */
   public readonly healthChecks: number[] = [];
   public restarts = 0;
-  private proc?: Proc;
-  private stopped = false;
-  private restartTimer?: NodeJS.Timeout;
-  /** The processes of this supervisor only: its stop must come first, or a stopped child would be restarted. */
+  private holder?: Proc;
+  private serverPid?: number;
+  /** The processes of this supervisor only. */
   private readonly children = new Cleanup();
 
   constructor(private readonly opts: WebServerSupervisorOptions) {
@@ -72,39 +92,40 @@ export class WebServerSupervisor {
   public get name(): string { return this.opts.name; }
   public get instanceId(): string { return this.opts.instanceId; }
   public get port(): number { return this.opts.port; }
-  public get pid(): number | undefined { return this.proc && !this.proc.hasExited() ? this.proc.child.pid : undefined; }
+  /** The server process (not the holder), while it runs. */
+  public get pid(): number | undefined { return this.serverPid; }
 
-  /** Starts the server; with `waitMs`, also waits until it answers its health page (at most `waitMs`). */
+  /** Starts the holder and the server; with `waitMs`, also waits until it answers its health page (at most `waitMs`). */
   public async start(waitMs = 0): Promise<void> {
-    if (this.stopped) throw new Error(`supervisor ${this.opts.name} is stopped`);
-    this.spawn();
+    if (this.holder) throw new Error(`supervisor ${this.opts.name} has started already`);
+    const holder = this.spawn();
     if (waitMs > 0) {
       const deadline = this.opts.now() + waitMs;
       while (!this.events.some((e) => e.type === 'listening')) {
-        if (this.opts.now() > deadline) throw new Error(`web server ${this.opts.name} not listening after ${waitMs} ms: ${this.proc?.output()}`);
-        if (this.events.some((e) => e.type === 'gave-up')) throw new Error(`web server ${this.opts.name} keeps exiting: ${this.proc?.output()}`);
+        if (this.opts.now() > deadline) throw new Error(`web server ${this.opts.name} not listening after ${waitMs} ms: ${holder.output()}`);
+        if (holder.hasExited()) throw new Error(`web server ${this.opts.name} exited: ${holder.output()}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     }
   }
 
-  /** `kill -9` of the current server process; the supervisor restarts it unless it was told to stop restarting. Returns the pid. */
+  /** `kill -9` of the server process (the holder keeps the socket and restarts it). Returns the pid. */
   public kill9(): number {
-    const pid = this.pid;
+    const pid = this.serverPid;
     if (pid === undefined) throw new Error(`web server ${this.opts.name} is not running`);
-    this.proc!.child.kill('SIGKILL');
+    process.kill(pid, 'SIGKILL');
     return pid;
   }
 
-  /** The instance is gone: nothing will restart its server any more. */
-  public stopRestarting(): void {
-    this.stopped = true;
-    clearTimeout(this.restartTimer);
+  /** The instance dies: server, socket and all (`kill -9` of both). Returns the server's pid. */
+  public loseInstance(): number {
+    const pid = this.kill9();
+    this.holder?.child.kill('SIGKILL');
+    return pid;
   }
 
-  /** Stops restarting and stops the server (SIGTERM, then SIGKILL). Idempotent. */
+  /** `systemctl stop` (SIGTERM; the server finishes what is in flight), as the instance's shutdown does. Idempotent. */
   public async stop(): Promise<void> {
-    this.stopRestarting();
     await this.children.run();
   }
 
@@ -114,14 +135,21 @@ export class WebServerSupervisor {
     this.opts.onEvent?.(e);
   }
 
-  private spawn(): void {
-    const proc = spawnTracked(PYTHON, [WEB_SERVER_PY, '--config', this.opts.configFile],
-      { registry: this.children, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-    this.proc = proc;
-    if (proc.child.pid !== undefined) this.pids.push(proc.child.pid);
-    this.record({ type: 'started', pid: proc.child.pid });
+  private spawn(): Proc {
+    const holder = spawnTracked(PYTHON, [SOCKET_HOLDER, '--port', String(this.opts.port),
+      '--restart-sec', String(this.opts.restartSeconds ?? 1), '--max-restarts', String(this.opts.maxRestarts ?? 10),
+      '--', PYTHON, '-c', SERVER_WITH_SLOW_PAGE, '--config', this.opts.configFile],
+    { registry: this.children, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    this.holder = holder;
+    if (holder.child.pid !== undefined) this.pids.push(holder.child.pid);
+    let out = '';
+    holder.child.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (out + chunk.toString()).split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) this.onHolderEvent(line);
+    });
     let partial = '';
-    proc.child.stderr?.on('data', (chunk: Buffer) => {
+    holder.child.stderr?.on('data', (chunk: Buffer) => {
       const at = this.opts.now();
       const lines = (partial + chunk.toString()).split('\n');
       partial = lines.pop() ?? '';
@@ -129,35 +157,44 @@ export class WebServerSupervisor {
         if (line.includes(`"GET ${this.opts.healthCheckPath ?? HEALTH_PATH} `)) this.healthChecks.push(at);
       }
     });
-    void proc.exited.then((code) => this.onExit(proc, code));
-    void this.watchListening(proc);
+    void holder.exited.then((code) => this.record({ type: 'terminated', pid: holder.child.pid, detail: String(code) }));
+    return holder;
   }
 
-  private onExit(proc: Proc, code: number | string): void {
-    this.record({ type: 'exited', pid: proc.child.pid, detail: String(code) });
-    if (this.stopped || proc !== this.proc) return;
-    if (this.restarts >= (this.opts.maxRestarts ?? 10)) {
-      this.record({ type: 'gave-up', detail: `${this.restarts} restarts` });
+  private onHolderEvent(line: string): void {
+    let e: { event?: string; pid?: number; code?: number; restarts?: number };
+    try {
+      e = JSON.parse(line);
+    } catch {
       return;
     }
-    this.restarts++;
-    this.restartTimer = setTimeout(() => {
-      if (!this.stopped) this.spawn();
-    }, (this.opts.restartSeconds ?? 1) * 1000);
+    if (e.event === 'started' && e.pid !== undefined) {
+      this.serverPid = e.pid;
+      this.pids.push(e.pid);
+      if (this.events.some((x) => x.type === 'started')) this.restarts++;
+      this.record({ type: 'started', pid: e.pid });
+      void this.watchListening(e.pid);
+    } else if (e.event === 'exited') {
+      if (this.serverPid === e.pid) this.serverPid = undefined;
+      this.record({ type: 'exited', pid: e.pid, detail: String(e.code) });
+    } else if (e.event === 'gave-up') {
+      this.record({ type: 'gave-up', detail: `${e.restarts} restarts` });
+    }
   }
 
   /** Records when the new process first answers its health page directly (bounded: 10 s, 400 tries). */
-  private async watchListening(proc: Proc): Promise<void> {
+  private async watchListening(pid: number): Promise<void> {
     const url = `http://127.0.0.1:${this.opts.port}${HEALTH_PATH}?from=supervisor`;
     const deadline = this.opts.now() + 10_000;
-    for (let i = 0; i < 400 && this.opts.now() < deadline && !proc.hasExited() && !this.stopped; i++) {
+    for (let i = 0; i < 400 && this.opts.now() < deadline && this.serverPid === pid; i++) {
       try {
         if ((await httpGet(url, { timeoutMs: 500 })).status === 200) {
-          this.record({ type: 'listening', pid: proc.child.pid });
+          // The socket answers for whichever process runs: count it only once that process is this one.
+          if (this.serverPid === pid) this.record({ type: 'listening', pid });
           return;
         }
       } catch {
-        // not listening yet
+        // not answering yet
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

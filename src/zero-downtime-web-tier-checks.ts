@@ -36,7 +36,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   }
 
   const healthCheck = resolveWebHealthCheck(props.healthCheck);
-  resolveWebFleetSettings({ ...webFleetSettingsOf(props), deployTimeout: props.deployTimeout }, {
+  const { minCapacity } = resolveWebFleetSettings({ ...webFleetSettingsOf(props), deployTimeout: props.deployTimeout }, {
     webPort: 'webPort',
     instanceType: 'webInstanceType',
     minCapacity: 'webMinCapacity',
@@ -45,6 +45,10 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     cpuTargetUtilizationPercent: 'webCpuTargetUtilization',
     deployTimeout: 'deployTimeout',
   });
+  if (props.anomalyMitigation && minCapacity < 3) {
+    warn(tier, 'anomalyMitigationBelowThree', `anomalyMitigation is on but webMinCapacity is ${minCapacity}: AWS mitigates ` +
+      'anomalies only while the target group has 3 or more healthy targets; below that it routes as plain weighted random');
+  }
   const healthy: Duration = healthyAfter(healthCheck);
   checkDeployTimeout('deployTimeout', props.deployTimeout, healthy,
     healthy.isUnresolved() ? '' : `healthCheck.healthyThreshold x healthCheck.interval (${healthy.toSeconds()} seconds)`);

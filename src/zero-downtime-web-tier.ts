@@ -128,7 +128,8 @@ export interface ZeroDowntimeWebTierProps {
   /**
    * How many web servers to run; CloudFormation resets the group to it on every deploy.
    *
-   * @default - the group starts at `webMinCapacity` and CloudFormation leaves its size alone
+   * @default - `webMinCapacity` when the fleet cannot scale (`webMinCapacity` = `webMaxCapacity`), else
+   * `webMaxCapacity`, so that a deploy never starts the new group below what the old one had scaled out to
    */
   readonly webDesiredCapacity?: number;
 
@@ -138,6 +139,22 @@ export interface ZeroDowntimeWebTierProps {
    * @default Duration.seconds(30)
    */
   readonly deregistrationDelay?: Duration;
+
+  /**
+   * Route around a target that fails more requests than the others before its health checks catch up: the target
+   * group's weighted random algorithm with anomaly mitigation. AWS applies it with 3 or more healthy targets only.
+   *
+   * @default false
+   */
+  readonly anomalyMitigation?: boolean;
+
+  /**
+   * Ramp a new target's share of requests up over this time (30 to 900 seconds) instead of sending it a full share at
+   * once; AWS refuses it together with `anomalyMitigation`.
+   *
+   * @default - no slow start: a new target gets its full share once healthy
+   */
+  readonly slowStart?: Duration;
 
   /**
    * How long a deploy waits for each new web server to be reported healthy by the load balancer
@@ -396,6 +413,8 @@ export class ZeroDowntimeWebTier extends Construct {
       webPort: props.webPort ?? application.port,
       healthCheck: { ...props.healthCheck, path: props.healthCheck?.path ?? application.healthCheckPath },
       deregistrationDelay: props.deregistrationDelay,
+      anomalyMitigation: props.anomalyMitigation,
+      slowStart: props.slowStart,
       certificate: props.certificate,
       accessLogs: props.accessLogs,
       accessLogsRetention: props.accessLogsRetention,

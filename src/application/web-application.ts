@@ -92,11 +92,9 @@ export abstract class WebApplication {
     return new DirectoryApplication(path.join(ASSETS_DIR, 'web'), {
       startCommand: 'exec python3 webtier_server.py --config "$WEBTIER_ENV_FILE"',
       healthCheckPath: '/cgi-bin/ping.py',
-      // As long as hello.py uses redis-py (instead of a client of its own), it comes from PyPI, as in the tutorial;
-      // Amazon Linux 2023 packages no python3-redis.
-      installCommands: [
-        'if grep -q "^import redis" cgi-bin/hello.py; then dnf install -y -q python3-pip && pip3 install -q "redis>=4,<6"; fi',
-      ],
+      // Standard library only (its Redis client is cgi-bin/redis_client.py): nothing to install from PyPI at boot.
+      // webtier_server.py serves the socket systemd passes, so a crash costs no connection.
+      socketActivation: true,
     }, ['*.sh', '*.service', '*.socket', '__pycache__', '*.pyc']);
   }
 

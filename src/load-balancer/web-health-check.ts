@@ -80,7 +80,8 @@ export interface ResolvedWebHealthCheck {
   readonly healthyHttpCodes: string;
 }
 
-const HTTP_CODES = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
+/** HTTP codes as a target group's matcher takes them: "200", "200-299", "200,204" (also read by the drill). */
+export const HTTP_CODES = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
 
 /** The characters of a URL path and query (RFC 3986): no spaces, no control characters. */
 const PATH_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*$/;

@@ -50,6 +50,22 @@ export interface WebLoadBalancerProps {
   readonly deregistrationDelay?: Duration;
 
   /**
+   * Route around a target that fails more requests than the others before its health checks catch up: the target
+   * group's weighted random algorithm with anomaly mitigation. AWS applies it with 3 or more healthy targets only.
+   *
+   * @default false
+   */
+  readonly anomalyMitigation?: boolean;
+
+  /**
+   * Ramp a new target's share of requests up over this time (30 to 900 seconds) instead of sending it a full share at
+   * once; AWS refuses it together with `anomalyMitigation`.
+   *
+   * @default - no slow start: a new target gets its full share once healthy
+   */
+  readonly slowStart?: Duration;
+
+  /**
    * An ACM certificate for HTTPS: adds a listener on 443 with a current recommended TLS policy
    * and turns port 80 into a redirect to HTTPS.
    *
@@ -173,6 +189,12 @@ export class WebLoadBalancer extends Construct {
     }
     checkWebAcl(props, Stack.of(this).region);
     checkWebDomain(this, props);
+    checkSecondsInRange('slowStart', props.slowStart, 30, 900);
+    if (props.anomalyMitigation && props.slowStart !== undefined) {
+      throw invalidProp('slowStart', props.slowStart,
+        'cannot be set with anomalyMitigation: AWS supports slow start only with the round robin and least outstanding ' +
+        'requests algorithms, and anomaly mitigation needs weighted random');
+    }
     const healthCheck = resolveWebHealthCheck(props.healthCheck);
     this.failoverWindow = failoverWindow(healthCheck);
     this.healthyAfter = healthyAfter(healthCheck);
@@ -220,6 +242,11 @@ export class WebLoadBalancer extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.INSTANCE,
       deregistrationDelay,
+      slowStart: props.slowStart,
+      ...(props.anomalyMitigation ? {
+        loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.WEIGHTED_RANDOM,
+        enableAnomalyMitigation: true,
+      } : {}),
       healthCheck: {
         enabled: true,
         path: healthCheck.path,

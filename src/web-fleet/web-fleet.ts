@@ -117,7 +117,8 @@ export interface WebFleetProps {
   /**
    * How many web servers to run; CloudFormation resets the group to it on every deploy.
    *
-   * @default - the group starts at `minCapacity` and CloudFormation leaves its size alone
+   * @default - `minCapacity` when the fleet cannot scale (`minCapacity` = `maxCapacity`), else `maxCapacity`, so
+   * that a deploy never starts the new group below what the old one had scaled out to
    */
   readonly desiredCapacity?: number;
 
@@ -233,7 +234,12 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       launchTemplate: this.launchTemplate,
       minCapacity,
       maxCapacity,
-      desiredCapacity: props.desiredCapacity,
+      // A deploy never lowers capacity: the replacing update below starts the new group at DesiredCapacity, and
+      // the old one may have scaled out to anything up to maxCapacity. Starting the new group at maxCapacity (and
+      // waiting for all of its signals) keeps at least as many servers serving as before, at every moment; target
+      // tracking scales it back in afterwards (each server drained first). CloudFormation's instance refresh
+      // (min 100 % / max 200 % of the current capacity) would carry the exact capacity, but needs aws-cdk-lib 2.263.0.
+      desiredCapacity: props.desiredCapacity ?? (minCapacity < maxCapacity ? maxCapacity : undefined),
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
         gracePeriod,

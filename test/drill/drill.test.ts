@@ -2,17 +2,17 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { analyzeScenario, RawScenario } from '../../drill/analysis';
-import { DrillResult, runDrill, shippedRestartPolicy } from '../../drill/drill';
+import { analyzeScenario, RawScenario, SCENARIO_TITLES, ScenarioKind } from '../../drill/analysis';
+import { DrillResult, runDrill, SHORT_SCENARIOS, shippedRestartPolicy } from '../../drill/drill';
 import { synthesizeExample } from '../../drill/example-template';
 import { checkHaproxyConfig, parseShowStat } from '../../drill/haproxy';
 import { haproxyConfig, HaproxyConfigOptions } from '../../drill/haproxy-config';
 import { missingDrillPrerequisites, prerequisiteHint } from '../../drill/prerequisites';
-import { formatTable, writeResults } from '../../drill/report';
+import { formatTable, missedTargets, writeResults } from '../../drill/report';
 import { alive } from '../../drill/scenario';
 import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from '../../drill/target-group-health-check';
 import { escapeXml, timelineSvg } from '../../drill/timeline-svg';
-import { REPO_ROOT } from '../runtime/harness';
+import { REPO_ROOT } from '../../tools/local-servers';
 
 const TG = 'AWS::ElasticLoadBalancingV2::TargetGroup';
 
@@ -24,7 +24,6 @@ function templateWith(props: Record<string, unknown>): Record<string, unknown> {
 const FAST: TargetGroupHealthCheck = {
   logicalId: 'Group',
   path: '/cgi-bin/ping.py',
-  port: 'traffic-port',
   intervalSeconds: 5,
   timeoutSeconds: 4,
   healthyThreshold: 2,
@@ -75,7 +74,6 @@ describe('readTargetGroupHealthCheck', () => {
     expect(readTargetGroupHealthCheck(templateWith({}))).toEqual({
       logicalId: 'Group',
       path: '/',
-      port: 'traffic-port',
       intervalSeconds: 30,
       timeoutSeconds: 5,
       healthyThreshold: 5,
@@ -87,15 +85,14 @@ describe('readTargetGroupHealthCheck', () => {
     });
   });
 
-  test('with numbers as strings, an explicit port, a matcher range and attributes, all are read', () => {
+  test('with numbers as strings, a matcher range and attributes, all are read', () => {
     const hc = readTargetGroupHealthCheck(templateWith({
       HealthCheckIntervalSeconds: '10',
-      HealthCheckPort: '9000',
       Matcher: { HttpCode: '200-299' },
-      TargetGroupAttributes: [{ Key: 'load_balancing.algorithm.type', Value: 'least_outstanding_requests' },
+      TargetGroupAttributes: [{ Key: 'load_balancing.algorithm.type', Value: 'weighted_random' },
         { Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
     }));
-    expect(hc).toEqual(expect.objectContaining({ intervalSeconds: 10, port: 9000, httpCodes: '200-299', algorithm: 'least_outstanding_requests', deregistrationDelaySeconds: 30 }));
+    expect(hc).toEqual(expect.objectContaining({ intervalSeconds: 10, httpCodes: '200-299', algorithm: 'weighted_random', deregistrationDelaySeconds: 30 }));
   });
 
   const bad: Array<[string, unknown, RegExp]> = [
@@ -108,6 +105,7 @@ describe('readTargetGroupHealthCheck', () => {
     ['a timeout as long as the interval', templateWith({ HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 5 }), /must be shorter/],
     ['a matcher that is not codes', templateWith({ Matcher: { HttpCode: '2xx' } }), /list of codes or ranges/],
     ['a path without a leading slash', templateWith({ HealthCheckPath: 'ping' }), /must start with/],
+    ['a health-check port of its own, which the construct never sets', templateWith({ HealthCheckPort: '9000' }), /always checks the traffic port/],
   ];
   test.each(bad)('fails with %s', (_, template, message) => {
     expect(() => readTargetGroupHealthCheck(template)).toThrow(message);
@@ -154,13 +152,16 @@ describe('haproxyConfig', () => {
     expect(config).toContain('  stats socket /tmp/drill-test/admin.sock mode 600 level admin');
   });
 
-  test('with a matcher list, a health-check port and least outstanding requests, they are carried over', () => {
-    const config = directives(haproxyConfig(configOptions({
-      healthCheck: { ...FAST, httpCodes: '200-299,304', port: 9000, algorithm: 'least_outstanding_requests' },
-    })));
+  test('with a matcher list and weighted random (anomalyMitigation), they are carried over', () => {
+    const config = directives(haproxyConfig(configOptions({ healthCheck: { ...FAST, httpCodes: '200-299,304', algorithm: 'weighted_random' } })));
     expect(config).toContain('  http-check expect status 200-299,304');
-    expect(config).toContain('  default-server check port 9000 inter 5s fastinter 5s downinter 5s rise 2 fall 2');
-    expect(config).toContain('  balance leastconn');
+    expect(config).toContain('  balance random');
+  });
+
+  test('the drill\'s own slow request can be sent to a chosen target with the x-drill-server header', () => {
+    const config = directives(haproxyConfig(configOptions()));
+    expect(config).toContain('  use-server a if { req.hdr(x-drill-server) -m str a }');
+    expect(config).toContain('  use-server c if { req.hdr(x-drill-server) -m str c }');
   });
 
   const bad: Array<[string, Partial<HaproxyConfigOptions>, RegExp]> = [
@@ -170,7 +171,7 @@ describe('haproxyConfig', () => {
     ['two targets with one name', { targets: [{ name: 'a', host: '127.0.0.1', port: 1 }, { name: 'a', host: '127.0.0.1', port: 2 }] }, /used twice/],
     ['port 0', { frontend: { host: '127.0.0.1', port: 0 } }, /expected a port/],
     ['a relative admin socket', { adminSocket: 'admin.sock' }, /absolute path/],
-    ['weighted random replaced by an unknown algorithm', { healthCheck: { ...FAST, algorithm: 'fastest' } }, /no HAProxy equivalent/],
+    ['an algorithm the construct never emits', { healthCheck: { ...FAST, algorithm: 'least_outstanding_requests' } }, /no HAProxy equivalent/],
     ['a path with a space', { healthCheck: { ...FAST, path: '/a b' } }, /contains spaces/],
   ];
   test.each(bad)('fails with %s', (_, overrides, message) => {
@@ -180,10 +181,10 @@ describe('haproxyConfig', () => {
 
 describe('drill pieces without processes', () => {
   test('parseShowStat keeps the server lines of "show stat" with their status and last check', () => {
-    const csv = '# pxname,svname,qcur,status,check_status\nalb,FRONTEND,,OPEN,\ntargets,a,0,UP 1/2,L4CON\ntargets,c,0,MAINT,\ntargets,BACKEND,0,UP,\n';
+    const csv = '# pxname,svname,scur,status,check_status\nalb,FRONTEND,,OPEN,\ntargets,a,0,UP 1/2,L4CON\ntargets,c,3,MAINT,\ntargets,BACKEND,0,UP,\n';
     expect(parseShowStat(csv)).toEqual([
-      { backend: 'targets', server: 'a', status: 'UP 1/2', checkStatus: 'L4CON' },
-      { backend: 'targets', server: 'c', status: 'MAINT', checkStatus: '' },
+      { backend: 'targets', server: 'a', status: 'UP 1/2', checkStatus: 'L4CON', sessions: 0 },
+      { backend: 'targets', server: 'c', status: 'MAINT', checkStatus: '', sessions: 3 },
     ]);
     expect(() => parseShowStat('Unknown command')).toThrow(/not a "show stat" answer/);
   });
@@ -191,93 +192,204 @@ describe('drill pieces without processes', () => {
   test('the supervisor restarts like the shipped unit: Restart=always, RestartSec=1', () => {
     expect(shippedRestartPolicy()).toEqual({ restart: 'always', restartSeconds: 1 });
   });
+});
 
-  test('with a recorded instance loss, the analysis finds detection, failures before it only, and the replacement\'s first answer', () => {
-    // GIVEN: load from 1000 ms, kill at 4000, a DOWN at 11000, c launched at 20000, UP at 28000
-    const records = [];
-    for (let i = 0; i < 600; i++) {
-      const sentAt = 1000 + i * 50;
-      const toA = i % 2 === 0;
-      const outcome = toA && sentAt > 4000 && sentAt < 11000 ? 502 : 200;
-      const instanceId = outcome !== 200 ? undefined : toA && sentAt < 4000 ? 'i-a' : toA && sentAt > 28000 ? 'i-c' : 'i-b';
-      records.push({ index: i, sentAt, doneAt: sentAt + 5, outcome, instanceId });
-    }
-    const raw: RawScenario = {
-      kind: 'instance-loss',
-      preset: 'fast',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      healthCheck: FAST,
-      failoverWindowSeconds: 14,
-      healthyAfterSeconds: 10,
-      restartSeconds: 1,
-      ratePerSecond: 20,
-      replacementDelaySeconds: 16,
-      instances: [{ name: 'a', instanceId: 'i-a', role: 'killed' }, { name: 'b', instanceId: 'i-b', role: 'survivor' },
-        { name: 'c', instanceId: 'i-c', role: 'replacement' }],
-      loadStartMs: 1000,
-      endMs: 31000,
-      killMs: 4000,
-      killedHealthChecks: [-4000, 1000],
-      killedPid: 1,
-      inFlightAtKill: 0,
-      replacementRegisteredMs: 20000,
-      records,
-      transitions: [
-        { at: 6000, after: 5950, server: 'a', from: 'UP', to: 'UP 1/2', checkStatus: 'L4CON' },
-        { at: 11000, after: 10950, server: 'a', from: 'UP 1/2', to: 'DOWN', checkStatus: 'L4CON' },
-        { at: 20000, after: 19950, server: 'a', from: 'DOWN', to: 'MAINT', checkStatus: '' },
-        { at: 20000, after: 19950, server: 'c', from: 'MAINT', to: 'DOWN', checkStatus: 'INI' },
-        { at: 28000, after: 27950, server: 'c', from: 'DOWN 1/2', to: 'UP', checkStatus: 'L7OK' },
-      ],
-      supervisorEvents: [{ at: 20200, instance: 'c', type: 'listening', pid: 3 }],
-      redisCounterDelta: 0,
-      pids: [1, 2, 3],
-      leftoverPids: [],
-      statePollMs: 50,
-      haproxyConfig: '',
-    };
+/** A recorded instance loss: load from 1000 ms, kill at 4000, a DOWN at 11000, c registered at 20000, UP at 28000. */
+function recordedInstanceLoss(): RawScenario {
+  const records = [];
+  for (let i = 0; i < 600; i++) {
+    const sentAt = 1000 + i * 50;
+    const toA = i % 2 === 0;
+    const outcome = toA && sentAt > 4000 && sentAt < 11000 ? 502 : 200;
+    const instanceId = outcome !== 200 ? undefined : toA && sentAt < 4000 ? 'i-a' : toA && sentAt > 28000 ? 'i-c' : 'i-b';
+    records.push({ index: i, sentAt, doneAt: sentAt + 5, outcome, instanceId });
+  }
+  return {
+    kind: 'instance-loss',
+    preset: 'fast',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    healthCheck: FAST,
+    failoverWindowSeconds: 14,
+    healthyAfterSeconds: 10,
+    restartSeconds: 1,
+    ratePerSecond: 20,
+    replacementDelaySeconds: 16,
+    instances: [{ name: 'a', instanceId: 'i-a', role: 'killed' }, { name: 'b', instanceId: 'i-b', role: 'survivor' },
+      { name: 'c', instanceId: 'i-c', role: 'replacement' }],
+    loadStartMs: 1000,
+    endMs: 31000,
+    killMs: 4000,
+    killedHealthChecks: [-4000, 1000],
+    killedPid: 1,
+    inFlightAtKill: 0,
+    replacementRegisteredMs: 20000,
+    records,
+    transitions: [
+      { at: 6000, after: 5950, server: 'a', from: 'UP', to: 'UP 1/2', checkStatus: 'L4CON' },
+      { at: 11000, after: 10950, server: 'a', from: 'UP 1/2', to: 'DOWN', checkStatus: 'L4CON' },
+      { at: 20000, after: 19950, server: 'a', from: 'DOWN', to: 'MAINT', checkStatus: '' },
+      { at: 20000, after: 19950, server: 'c', from: 'MAINT', to: 'DOWN', checkStatus: 'INI' },
+      { at: 28000, after: 27950, server: 'c', from: 'DOWN 1/2', to: 'UP', checkStatus: 'L7OK' },
+    ],
+    supervisorEvents: [{ at: 20200, instance: 'c', type: 'listening', pid: 3 }],
+    redisCounterDelta: records.filter((r) => r.outcome === 200).length,
+    pids: [1, 2, 3],
+    leftoverPids: [],
+    statePollMs: 50,
+    haproxyConfig: '',
+  };
+}
 
-    // WHEN
-    const result = analyzeScenario({ ...raw, redisCounterDelta: records.filter((r) => r.outcome === 200).length });
+/** A recorded scale-in: c deregistered at 5000 with a slow request in flight, drained at 7000, stopped at 7200. */
+function recordedScaleIn(): RawScenario {
+  const records = Array.from({ length: 200 }, (_, i) => ({ index: i, sentAt: 1000 + i * 50, doneAt: 1005 + i * 50, outcome: 200, instanceId: ['i-a', 'i-b'][i % 2] }));
+  return {
+    ...recordedInstanceLoss(),
+    kind: 'scale-in',
+    instances: [{ name: 'a', instanceId: 'i-a', role: 'survivor' }, { name: 'b', instanceId: 'i-b', role: 'survivor' }, { name: 'c', instanceId: 'i-c', role: 'removed' }],
+    endMs: 11000,
+    killMs: undefined,
+    killedHealthChecks: undefined,
+    replacementRegisteredMs: undefined,
+    records,
+    transitions: [{ at: 5050, after: 5000, server: 'c', from: 'UP', to: 'MAINT', checkStatus: '' }],
+    supervisorEvents: [],
+    redisCounterDelta: 200,
+    rollout: {
+      marks: [{ atMs: 5000, kind: 'deregister', label: 'c deregistered' }, { atMs: 7000, kind: 'drained', label: 'drained' },
+        { atMs: 7200, kind: 'stopped', label: 'c stopped (SIGTERM)' }],
+      slowRequest: { sentAt: 4500, doneAt: 7500, outcome: 200, server: 'c' },
+      minInRotation: 2,
+      signals: [],
+      deregistrationDelaySeconds: 30,
+      inFlightWhenStopped: 0,
+    },
+  };
+}
 
-    // THEN
+describe('analyzeScenario', () => {
+  test('with a recorded instance loss, every request is counted and failures are grouped by status', () => {
+    const result = analyzeScenario(recordedInstanceLoss());
     expect(result.requests.sent).toBe(600);
     expect(result.requests.failedBy).toEqual({ 502: 69 });
-    expect(result.requests.failedAfterOutOfRotation).toBe(0);
-    expect(result.measured.killToOutOfRotationSeconds).toBe(7);
-    // The last check 3 s before the kill: the next one fails 2 s after it, the second failure 5 s later.
-    expect(result.measured.lastCheckBeforeKillSeconds).toBe(3);
-    expect(result.measured.expectedDetectionSeconds).toBe(7);
-    expect(result.measured.killToBackInRotationSeconds).toBe(24);
-    expect(result.measured.registeredToFirstServedSeconds).toBe(8.105);
-    expect(result.measured.registeredToBackInRotationSeconds).toBe(8);
-    expect(result.measured.outOfRotationBy).toBe('health-checks');
-    expect(result.measured.killToListeningSeconds).toBe(16.2);
-    expect(result.redis.matches).toBe(true);
-    expect(result.predicted.detectionLowerBoundSeconds).toBe(5);
-    expect(result.marks.map((m) => [m.kind, m.t])).toEqual([
+  });
+
+  test('with a recorded instance loss, no request fails after the dead instance is out of rotation', () => {
+    expect(analyzeScenario(recordedInstanceLoss()).requests.failedAfterOutOfRotation).toBe(0);
+  });
+
+  test('with a recorded instance loss, detection is kill -> DOWN, taken out by its health checks', () => {
+    const { measured } = analyzeScenario(recordedInstanceLoss());
+    expect(measured.killToOutOfRotationSeconds).toBe(7);
+    expect(measured.outOfRotationBy).toBe('health-checks');
+  });
+
+  test('with the last check 3 s before the kill, the expected detection is 2 s to the next check plus one interval', () => {
+    const { measured } = analyzeScenario(recordedInstanceLoss());
+    expect(measured.lastCheckBeforeKillSeconds).toBe(3);
+    expect(measured.expectedDetectionSeconds).toBe(7);
+  });
+
+  test('with a recorded instance loss, the replacement\'s join is measured from its registration', () => {
+    const { measured } = analyzeScenario(recordedInstanceLoss());
+    expect(measured.registeredToBackInRotationSeconds).toBe(8);
+    expect(measured.registeredToFirstServedSeconds).toBe(8.105);
+    expect(measured.killToBackInRotationSeconds).toBe(24);
+    expect(measured.killToListeningSeconds).toBe(16.2);
+  });
+
+  test('with a recorded instance loss, the timeline marks kill, out of rotation, registration and back in rotation', () => {
+    expect(analyzeScenario(recordedInstanceLoss()).marks.map((m) => [m.kind, m.t])).toEqual([
       ['kill', 3], ['out-of-rotation', 10], ['replacement-registered', 19], ['back-in-rotation', 27],
     ]);
-    expect(result.perSecond).toHaveLength(30);
-    expect(result.perSecond[5]).toEqual({ second: 5, sent: 20, ok: { b: 10 }, failed: 10 });
+  });
 
-    // The SVG has a bar per non-empty slice, a line per mark, and escaped text.
-    const svg = timelineSvg('fast <preset> & co', [result]);
+  test('with a recorded instance loss, each second of load is a bucket of 200s by instance and failures', () => {
+    const { perSecond } = analyzeScenario(recordedInstanceLoss());
+    expect(perSecond).toHaveLength(30);
+    expect(perSecond[5]).toEqual({ second: 5, sent: 20, ok: { b: 10 }, failed: 10 });
+  });
+
+  test('with the Redis counter risen by the number of 200s, the counter matches', () => {
+    expect(analyzeScenario(recordedInstanceLoss()).redis.matches).toBe(true);
+    expect(analyzeScenario({ ...recordedInstanceLoss(), redisCounterDelta: 1 }).redis.matches).toBe(false);
+  });
+
+  test('with a recorded scale-in, the slow request, the capacity kept and the rollout marks are reported in seconds of load', () => {
+    const result = analyzeScenario(recordedScaleIn());
+    expect(result.rollout).toEqual({
+      slowRequest: { sentSeconds: 3.5, doneSeconds: 6.5, outcome: 200, server: 'c' },
+      minInRotation: 2,
+      signals: [],
+      deregistrationDelaySeconds: 30,
+      inFlightWhenStopped: 0,
+    });
+    expect(result.marks.map((m) => [m.kind, m.t])).toEqual([['deregister', 4], ['drained', 6], ['stopped', 6.2]]);
+    expect(result.measured.killToOutOfRotationSeconds).toBeNull();
+  });
+});
+
+describe('analyzeScenario of a Redis failover', () => {
+  test('with two 503s after the switch and the counter one above the 200s, it reports the last failure and one visit counted but failed', () => {
+    // GIVEN: the endpoint switched at 5000 ms; requests at 5100 and 5600 answered 503; the counter rose by 200s + 1
+    const base = recordedScaleIn();
+    const records = base.records.map((r) => (r.sentAt === 5100 || r.sentAt === 5600 ? { ...r, outcome: 503, instanceId: undefined } : r));
+    const raw: RawScenario = { ...base, kind: 'redis-failover', rollout: undefined, failoverMs: 5000, records, redisCounterDelta: 199 };
+
+    // WHEN
+    const result = analyzeScenario(raw);
+
+    // THEN
+    expect(result.redisFailover).toEqual({ failoverToLastFailureSeconds: 0.6, countedButFailed: 1 });
+    expect(result.marks.map((m) => [m.kind, m.t])).toEqual([['failover', 4]]);
+  });
+});
+
+describe('drill report', () => {
+  const instanceLoss = analyzeScenario(recordedInstanceLoss());
+  const scaleIn = analyzeScenario(recordedScaleIn());
+
+  test('the SVG has a panel per scenario, a line per mark and escaped text', () => {
+    const svg = timelineSvg('fast <preset> & co', [instanceLoss, scaleIn]);
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg).toContain('fast &lt;preset&gt; &amp; co');
-    expect(svg.match(/class="mark-/g)).toHaveLength(4);
+    expect(svg.match(/class="mark-/g)).toHaveLength(7);
     expect(svg).toContain('a out of rotation (10.0 s)');
-    expect(svg.match(/<rect /g)!.length).toBeGreaterThan(30);
+    expect(svg).toContain('scale-in (one of three servers drained and stopped)');
     expect(escapeXml('"\'')).toBe('&quot;&apos;');
+  });
 
-    // The table puts the scenario under its heading.
+  test('with a scale-in that kept every request, no target is missed', () => {
+    expect(missedTargets(scaleIn)).toEqual([]);
+  });
+
+  test('with instance loss, failures miss no target (only AWS can shrink them)', () => {
+    expect(missedTargets(instanceLoss)).toEqual([]);
+  });
+
+  test('with a failed request in a scale-in, a failed slow request and a counter off by one, each is a missed target', () => {
+    const bad = analyzeScenario({
+      ...recordedScaleIn(),
+      records: recordedScaleIn().records.map((r, i) => (i === 3 ? { ...r, outcome: 502, instanceId: undefined } : r)),
+      rollout: { ...recordedScaleIn().rollout!, slowRequest: { sentAt: 4500, doneAt: 5000, outcome: 'error', server: 'c' } },
+    });
+    expect(missedTargets(bad)).toEqual([
+      'fast scale-in: 1 failed requests, target at most 0',
+      'fast scale-in: the slow request during the drain got error',
+      'fast scale-in: Redis counter rose by 200 for 199 successful requests',
+    ]);
+  });
+
+  test('the table puts each scenario under its heading', () => {
     const drill: DrillResult = {
       startedAt: 'x',
       finishedAt: 'y',
       short: true,
-      presets: [{ preset: 'fast', healthCheck: FAST, failoverWindowSeconds: 14, healthyAfterSeconds: 10, scenarios: [result] }],
+      presets: [{ preset: 'fast', healthCheck: FAST, failoverWindowSeconds: 14, healthyAfterSeconds: 10, scenarios: [instanceLoss, scaleIn] }],
     };
-    expect(formatTable(drill)).toMatch(/Scenario 1: instance loss[^\n]*\n(.*\n)*kill -> out of rotation \(DOWN\) +7\.0 s/);
+    const table = formatTable(drill);
+    expect(table).toMatch(/Scenario 1: instance loss[^\n]*\n(.*\n)*kill -> out of rotation \(DOWN\) +7\.0 s/);
+    expect(table).toMatch(/Scenario 2: scale-in[^\n]*\n(.*\n)*slow request during the drain +200 after 3\.0 s/);
   });
 });
 
@@ -295,27 +407,25 @@ const describeDrill = missing.length === 0 ? describe : process.env.CI
     describe.skip(name, fn);
   };
 
-describeDrill('the kill-a-server drill, short mode (fast preset, both scenarios)', () => {
+describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, instance loss)', () => {
   let result: DrillResult;
-  let elapsedMs: number;
   const log: string[] = [];
 
   beforeAll(async () => {
-    const started = Date.now();
     result = await runDrill({ short: true, log: (line) => log.push(line) });
-    elapsedMs = Date.now() - started;
-  }, 115_000);
+  }, 170_000);
 
-  const scenario = (kind: string) => {
+  const scenario = (kind: ScenarioKind) => {
     const s = result.presets[0].scenarios.find((x) => x.kind === kind);
     if (!s) throw new Error(`no ${kind} scenario; log:\n${log.join('\n')}`);
     return s;
   };
+  /** The time of a rollout mark, in seconds of load. */
+  const markAt = (kind: ScenarioKind, mark: string) => scenario(kind).marks.find((m) => m.kind === mark)!.t;
 
-  test('runs the fast preset only, both scenarios, well under 2 minutes', () => {
+  test('runs the fast preset only, with every scenario', () => {
     expect(result.presets.map((p) => p.preset)).toEqual(['fast']);
-    expect(result.presets[0].scenarios.map((s) => s.kind)).toEqual(['crash', 'instance-loss']);
-    expect(elapsedMs).toBeLessThan(90_000);
+    expect(result.presets[0].scenarios.map((s) => s.kind)).toEqual(['crash', 'deploy', 'scale-in', 'instance-loss']);
   });
 
   test('HAProxy accepts the config generated from the template (haproxy -c)', () => {
@@ -329,25 +439,76 @@ describeDrill('the kill-a-server drill, short mode (fast preset, both scenarios)
     }
   });
 
+  test('process crash: no request fails beyond the ones in flight at the kill (the socket outlives the process)', () => {
+    const s = scenario('crash');
+    expect(s.requests.failed).toBeLessThanOrEqual(Math.max(1, s.redis.inFlightAtKill));
+  });
+
+  test('process crash: the supervisor restarts the server after RestartSec, and it serves again', () => {
+    const s = scenario('crash');
+    const listening = s.measured.killToListeningSeconds!;
+    expect(listening).toBeGreaterThanOrEqual(s.predicted.restartSeconds);
+    expect(listening).toBeLessThan(s.predicted.restartSeconds + 3);
+    expect(s.measured.killToFirstServedSeconds!).toBeLessThan(listening + 1);
+  });
+
+  test('process crash: the balancer never marks the restarting server DOWN (its checks wait in the socket\'s queue)', () => {
+    expect(scenario('crash').measured.killToOutOfRotationSeconds).toBeNull();
+  });
+
+  test('deploy: no request fails', () => {
+    expect(scenario('deploy').requests.failed).toBe(0);
+  });
+
+  test('deploy: each new server is ready when the real signal-ready.sh signals SUCCESS from the target group\'s report', () => {
+    expect(scenario('deploy').rollout!.signals.map((x) => [x.instance, x.status])).toEqual([['c', 'SUCCESS'], ['d', 'SUCCESS']]);
+  });
+
+  test('deploy: the old servers leave only after the new ones signalled, so at least 2 serve at every moment', () => {
+    const s = scenario('deploy');
+    expect(markAt('deploy', 'ready')).toBeLessThan(markAt('deploy', 'deregister'));
+    expect(s.rollout!.minInRotation).toBeGreaterThanOrEqual(2);
+    expect(s.requests.servedBy.c).toBeGreaterThan(0);
+    expect(s.requests.servedBy.d).toBeGreaterThan(0);
+  });
+
+  test('deploy: a slow request (>= 2 s) in flight when the old servers are deregistered completes with 200', () => {
+    const slow = scenario('deploy').rollout!.slowRequest!;
+    expect(slow.outcome).toBe(200);
+    expect(slow.doneSeconds - slow.sentSeconds).toBeGreaterThanOrEqual(2);
+    expect(slow.sentSeconds).toBeLessThan(markAt('deploy', 'deregister'));
+    expect(slow.doneSeconds).toBeGreaterThan(markAt('deploy', 'deregister'));
+  });
+
+  test('deploy: the old servers are stopped only once their requests finished, before the deregistration delay ran out', () => {
+    const s = scenario('deploy');
+    expect(s.rollout!.inFlightWhenStopped).toBe(0);
+    expect(markAt('deploy', 'stopped')).toBeGreaterThanOrEqual(s.rollout!.slowRequest!.doneSeconds - 0.1);
+  });
+
+  test('scale-in: no request fails, and the slow request to the removed server completes', () => {
+    const s = scenario('scale-in');
+    expect(s.requests.failed).toBe(0);
+    expect(s.rollout!.slowRequest!.outcome).toBe(200);
+    expect(s.rollout!.minInRotation).toBe(2);
+  });
+
   test('instance loss: the balancer takes the dead instance out within the window failoverWindow predicts', () => {
     const s = scenario('instance-loss');
     const hc = s.healthCheck;
     const detected = s.measured.killToOutOfRotationSeconds;
-    // After the kill, the first check fails at some phase p in (0, interval]: the check schedule does not know
-    // about the kill. The UnhealthyThresholdCount-th failure follows (unhealthyThreshold - 1) intervals later, so
-    // DOWN comes at p + (unhealthyThreshold - 1) x interval, within ((fall - 1) x interval, fall x interval].
-    // failoverWindow = fall x interval + timeout is the construct's worst case: the timeout covers a target that hangs
-    // instead of refusing (here a killed process refuses at once). Slack: 0.25 s below for timer and kill
-    // granularity; 1 s above for the admin-socket polling (50 ms) and event-loop and check-scheduling delays.
-    const lower = (hc.unhealthyThreshold - 1) * hc.intervalSeconds - 0.25;
-    const upper = s.predicted.failoverWindowSeconds + 1;
+    // After the kill, the first check fails at some phase p in (0, interval]: DOWN comes at p + (fall - 1) x interval.
+    // failoverWindow = fall x interval + timeout is the construct's worst case. Slack: 0.25 s below for timer and
+    // kill granularity; 1 s above for the admin-socket polling and event-loop and check-scheduling delays.
     expect(detected).not.toBeNull();
-    expect(detected!).toBeGreaterThanOrEqual(lower);
-    expect(detected!).toBeLessThanOrEqual(upper);
-    // Tighter: the phase is known from the killed server's request log (its last answered check), so the
-    // detection time is predictable to the check scheduling and polling precision.
+    expect(detected!).toBeGreaterThanOrEqual((hc.unhealthyThreshold - 1) * hc.intervalSeconds - 0.25);
+    expect(detected!).toBeLessThanOrEqual(s.predicted.failoverWindowSeconds + 1);
+  });
+
+  test('instance loss: the detection time matches the phase of the last check the dead server answered', () => {
+    const s = scenario('instance-loss');
     expect(s.measured.expectedDetectionSeconds).not.toBeNull();
-    expect(Math.abs(detected! - s.measured.expectedDetectionSeconds!)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(s.measured.killToOutOfRotationSeconds! - s.measured.expectedDetectionSeconds!)).toBeLessThanOrEqual(0.5);
   });
 
   test('instance loss: requests fail (502) only until the balancer takes the dead instance out', () => {
@@ -355,63 +516,44 @@ describeDrill('the kill-a-server drill, short mode (fast preset, both scenarios)
     expect(s.requests.failed).toBeGreaterThan(0);
     expect(Object.keys(s.requests.failedBy)).toEqual(['502']);
     expect(s.requests.failedAfterOutOfRotation).toBe(0);
-    expect(s.measured.killToLastFailureSeconds!).toBeLessThanOrEqual(s.measured.killToOutOfRotationSeconds!);
   });
 
   test('instance loss: the replacement serves after about healthyThreshold x interval', () => {
     const s = scenario('instance-loss');
     const hc = s.healthCheck;
     const joined = s.measured.registeredToFirstServedSeconds;
-    // The replacement is registered once its server answers. Its first check comes at some phase p in (0, interval]
-    // after registration (HAProxy's check schedule runs on), and healthyThreshold passes in a row put it UP at
-    // p + (healthyThreshold - 1) x interval; the next request (every 1/rate s, round robin) goes to it.
-    // healthyAfter = healthyThreshold x interval is the upper end. Slack: 0.25 s below; 1.5 s above for the
-    // admin-socket polling, the next request and event-loop delays.
     expect(joined).not.toBeNull();
     expect(joined!).toBeGreaterThanOrEqual((hc.healthyThreshold - 1) * hc.intervalSeconds - 0.25);
     expect(joined!).toBeLessThanOrEqual(s.predicted.healthyAfterSeconds + 1.5);
     expect(s.requests.servedBy.c).toBeGreaterThan(0);
   });
 
-  test('process crash: the supervisor restarts the server after RestartSec, and it serves again; the balancer never marks it DOWN', () => {
-    const s = scenario('crash');
-    const listening = s.measured.killToListeningSeconds!;
-    expect(listening).toBeGreaterThanOrEqual(s.predicted.restartSeconds);
-    expect(listening).toBeLessThan(s.predicted.restartSeconds + 3);
-    expect(s.measured.killToFirstServedSeconds!).toBeLessThan(listening + 1);
-    // Down for less than one interval, the server fails at most one check, and UnhealthyThresholdCount is 2.
-    expect(listening).toBeLessThan(s.healthCheck.intervalSeconds);
-    expect(s.measured.killToOutOfRotationSeconds).toBeNull();
-    expect(Object.keys(s.requests.failedBy)).toEqual(['502']);
-    expect(s.measured.killToLastFailureSeconds!).toBeLessThanOrEqual(listening + 0.5);
+  test.each<ScenarioKind>(['crash', 'deploy', 'scale-in', 'instance-loss'])('%s: the Redis counter rose by exactly the number of 200 answers', (kind) => {
+    const s = scenario(kind);
+    expect(s.redis.inFlightAtKill).toBe(0);
+    expect(s.redis.counterDelta).toBe(s.requests.succeeded);
   });
 
-  test('in both scenarios, the Redis counter equals the number of 200 answers: nothing lost, nothing counted twice', () => {
-    for (const s of result.presets[0].scenarios) {
-      // The kill waits for an instant without a request in flight, so no request can die between INCR and its answer.
-      expect(s.redis.inFlightAtKill).toBe(0);
-      expect(s.redis.counterDelta).toBe(s.requests.succeeded);
-      expect(s.requests.succeeded + s.requests.failed).toBe(s.requests.sent);
-    }
+  test.each<ScenarioKind>(['crash', 'deploy', 'scale-in', 'instance-loss'])('%s: every process the scenario started is gone afterwards', (kind) => {
+    const s = scenario(kind);
+    expect(s.processes.started.length).toBeGreaterThanOrEqual(5);
+    expect(s.processes.leftover).toEqual([]);
+    expect(s.processes.started.filter(alive)).toEqual([]);
   });
 
-  test('every process the drill started is gone afterwards', () => {
-    for (const s of result.presets[0].scenarios) {
-      // redis + haproxy + a + b (+ the restarted a, or the replacement c)
-      expect(s.processes.started.length).toBe(5);
-      expect(s.processes.leftover).toEqual([]);
-      expect(s.processes.started.filter(alive)).toEqual([]);
-    }
+  test('no scenario missed a zero-downtime target', () => {
+    expect(result.presets[0].scenarios.flatMap(missedTargets)).toEqual([]);
   });
 
-  test('the report writes a JSON and an SVG per preset', () => {
+  test('the report writes a JSON and an SVG per preset; the SVG shows every scenario', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtier-drill-results-'));
     try {
       const files = writeResults(result, dir);
       expect(files.map((f) => path.basename(f))).toEqual([expect.stringMatching(/^drill-fast-.*\.json$/), expect.stringMatching(/^drill-fast-.*\.svg$/)]);
       const json = JSON.parse(fs.readFileSync(files[0], 'utf8'));
-      expect(json.scenarios[1].measured.killToOutOfRotationSeconds).toBe(scenario('instance-loss').measured.killToOutOfRotationSeconds);
-      expect(fs.readFileSync(files[1], 'utf8')).toContain('a out of rotation');
+      expect(json.scenarios.map((s: { kind: string }) => s.kind)).toEqual(['crash', 'deploy', 'scale-in', 'instance-loss']);
+      const svg = fs.readFileSync(files[1], 'utf8');
+      for (const kind of SHORT_SCENARIOS) expect(svg).toContain(escapeXml(SCENARIO_TITLES[kind]));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

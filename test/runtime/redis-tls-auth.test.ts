@@ -3,7 +3,7 @@ import {
   TlsFiles, webConfig,
 } from './harness';
 
-describeWith(['redis-server', 'redis-tls', 'python3-redis', 'openssl'])('webtier_server.py with Redis over TLS with AUTH', () => {
+describeWith(['redis-server', 'redis-tls', 'openssl'])('webtier_server.py with Redis over TLS with AUTH', () => {
   // Shell and config metacharacters on purpose: the token must survive the config file verbatim.
   const password = 'tok3n-with-$HOME-"quotes"-`tick`-\\-#-=';
   let tlsFiles: TlsFiles;
@@ -57,5 +57,20 @@ describeWith(['redis-server', 'redis-tls', 'python3-redis', 'openssl'])('webtier
 
     expect(page.status).toBe(503);
     expect(server.proc.output()).toMatch(/certificate verify failed/i);
+  });
+
+  test('with a certificate from the trusted CA but for another host, hello refuses to talk to Redis (503)', async () => {
+    // GIVEN: a Redis whose certificate names only other.example, signed by the CA the server trusts
+    const dir = tempDir('wrong-host-tls');
+    const wrongHost = makeTlsFiles(dir, 'DNS:other.example');
+    const impostor = await startRedis({ tls: wrongHost, password, tlsServerName: 'other.example' });
+    const server = await startWebServer({ config: webConfig('i-0tls000000000006', await freePort(), impostor) });
+
+    // WHEN
+    const page = await httpGet(`${server.url}/cgi-bin/hello.py`);
+
+    // THEN
+    expect(page.status).toBe(503);
+    expect(server.proc.output()).toMatch(/certificate verify failed: IP address mismatch/);
   });
 });

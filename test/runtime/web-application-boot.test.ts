@@ -37,7 +37,7 @@ interface Example {
 
 const EXAMPLES: Example[] = [
   {
-    name: 'the hello counter (WebApplication.helloCounter())',
+    name: 'the hello counter (WebApplication.helloCounter(), which has socketActivation)',
     build: tutorialApp,
     page: '/cgi-bin/hello.py',
     count: (body) => parseHello(body).count,
@@ -87,7 +87,7 @@ function instanceUserData(userData: string, values: Record<string, string>, home
   return filled;
 }
 
-describeWith(['redis-server', 'redis-tls', 'python3-redis', 'openssl', 'curl'])('a web server\'s boot, from synthesized user-data and assets', () => {
+describeWith(['redis-server', 'redis-tls', 'openssl', 'curl'])('a web server\'s boot, from synthesized user-data and assets', () => {
   const registry = new Cleanup();
   let redis: RedisServer;
   let caFile: string;

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  cleanup, Cleanup, describeWith, findPython39, freePort, httpGet, parseHello, readCounter, redisCommand, redisPyPath, RedisServer,
+  cleanup, Cleanup, describeWith, findPython39, freePort, httpGet, parseHello, readCounter, redisCommand, RedisServer,
   requestMany, startRedis, startWebServer, tempDir, waitFor, WebServer, webConfig,
 } from './harness';
 
-describeWith(['redis-server', 'python3-redis'])('webtier_server.py with a plain Redis', () => {
+describeWith(['redis-server'])('webtier_server.py with a plain Redis', () => {
   let redis: RedisServer;
   let servers: WebServer[];
 
@@ -99,7 +99,7 @@ describeWith(['redis-server', 'python3-redis'])('webtier_server.py with a plain 
   });
 });
 
-describeWith(['redis-server', 'python3-redis'])('webtier_server.py when Redis fails', () => {
+describeWith(['redis-server'])('webtier_server.py when Redis fails', () => {
   const perTest = new Cleanup();
   let redis: RedisServer;
   let server: WebServer;
@@ -127,8 +127,8 @@ describeWith(['redis-server', 'python3-redis'])('webtier_server.py when Redis fa
     expect(page.status).toBe(503);
     expect(page.ms).toBeLessThan(2000);
     expect(page.body).toMatch(/<html>.*unavailable/is);
-    expect(page.body).not.toMatch(/Traceback|File "|redis\.exceptions|Error \d+/);
-    expect(server.proc.output()).toMatch(/hello: redis unavailable: ConnectionError/);
+    expect(page.body).not.toMatch(/Traceback|File "|Redis\w*Error|Errno/);
+    expect(server.proc.output()).toMatch(/hello: redis unavailable: RedisConnectionError: cannot connect/);
   });
 
   test('with Redis back on the same port, hello recovers and counts again', async () => {
@@ -166,15 +166,14 @@ if (!python39) {
   // eslint-disable-next-line no-console
   console.warn('SKIPPING the Python 3.9 run: no python3.9 here (Debian has none; pyenv install 3.9 to enable it)');
 }
-(python39 ? describeWith(['redis-server', 'python3-redis']) : describe.skip)('webtier_server.py on Python 3.9, as on Amazon Linux 2023', () => {
+(python39 ? describeWith(['redis-server']) : describe.skip)('webtier_server.py on Python 3.9, as on Amazon Linux 2023', () => {
   afterAll(() => cleanup.run());
 
-  test('with Python 3.9 and redis-py, ping answers and hello counts', async () => {
+  test('with Python 3.9 and nothing installed from PyPI, ping answers and hello counts', async () => {
     const redis = await startRedis();
     const server = await startWebServer({
       config: webConfig('i-0python39000000001', await freePort(), redis),
       python: python39,
-      env: { PYTHONPATH: redisPyPath() },
     });
 
     expect((await httpGet(`${server.url}/cgi-bin/ping.py`)).body).toBe('ok');

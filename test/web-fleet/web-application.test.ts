@@ -79,7 +79,7 @@ describe('WebApplication', () => {
     // THEN
     expect(socket.variables.get('WEBTIER_SOCKET_ACTIVATION')).toBe('true');
     expect(node.variables.has('WEBTIER_SOCKET_ACTIVATION')).toBe(false);
-    expect(hello.variables.has('WEBTIER_SOCKET_ACTIVATION')).toBe(false);
+    expect(hello.variables.get('WEBTIER_SOCKET_ACTIVATION')).toBe('true');
   });
 
   test('with environment, each variable reaches the boot as WEBTIER_ENV_<name>', () => {

@@ -69,6 +69,42 @@ describe('zero-downtime deploys of the web fleet', () => {
       expect(custom.group.CreationPolicy.ResourceSignal.Count).toBe(3);
     });
 
+    describe('a deploy never lowers capacity', () => {
+      test('with a fleet that can scale from 2 to 6, a deploy starts the new group at 6 and waits for all 6 to be healthy', () => {
+        // WHEN: the old group may have scaled out to anything from 2 to 6
+        const custom = deployableTier({ webCpuTargetUtilization: 60, webMaxCapacity: 6 });
+
+        // THEN: the replacement is built at the most the old one can have, beside it (the old one serves meanwhile)
+        expect(custom.group.Properties).toEqual(expect.objectContaining({ MinSize: '2', MaxSize: '6', DesiredCapacity: '6' }));
+        expect(custom.group.UpdatePolicy.AutoScalingReplacingUpdate).toEqual({ WillReplace: true });
+        expect(custom.group.CreationPolicy.ResourceSignal.Count).toBe(6);
+      });
+
+      test('with a fleet that cannot scale (min = max = 2), the group names no desired capacity and waits for its 2 servers', () => {
+        // THEN
+        expect(group.Properties.DesiredCapacity).toBeUndefined();
+        expect(group.CreationPolicy.ResourceSignal.Count).toBe(2);
+      });
+
+      test('with webDesiredCapacity 3 of 2 to 6, the user\'s capacity wins and the new group starts at 3', () => {
+        // WHEN
+        const custom = deployableTier({ webMaxCapacity: 6, webDesiredCapacity: 3 });
+
+        // THEN
+        expect(custom.group.Properties.DesiredCapacity).toBe('3');
+        expect(custom.group.CreationPolicy.ResourceSignal.Count).toBe(3);
+      });
+
+      test('with a fleet that can scale, the old group is replaced only after the new one has signalled (no rolling update, no early termination)', () => {
+        // WHEN
+        const custom = deployableTier({ webCpuTargetUtilization: 60, webMaxCapacity: 4 });
+
+        // THEN
+        expect(custom.group.UpdatePolicy.AutoScalingRollingUpdate).toBeUndefined();
+        expect(custom.group.CreationPolicy.ResourceSignal).toEqual({ Count: 4, Timeout: 'PT15M' });
+      });
+    });
+
     test('with no props (min = max = 2), a health replacement launches the new server before terminating the old one', () => {
       // THEN
       expect(group.Properties).toEqual(expect.objectContaining({
