@@ -95,7 +95,16 @@ export function webUserData(options: WebUserDataOptions): string[] {
     `install -d -m 0755 ${INSTANCE_HOME}`,
     // Amazon Linux 2023 has the AWS CLI and python3 (which unzips without the unzip package).
     `for i in 1 2 3 4 5; do aws s3 cp --only-show-errors --region "$WEBTIER_REGION" '${s3Url(options.bootFiles)}' ${bootZip} && break; sleep "$i"; done`,
-    `python3 -m zipfile -e ${bootZip} ${INSTANCE_HOME}`,
+    // Without the boot files there is no signal-ready.sh: tell CloudFormation FAILURE from here (IMDSv2 for the
+    // instance id), so the deploy rolls back now instead of waiting out its timeout.
+    `if ! python3 -m zipfile -e ${bootZip} ${INSTANCE_HOME}; then`,
+    '  imds="${WEBTIER_IMDS_ENDPOINT:-http://169.254.169.254}"',
+    '  token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 60" "$imds/latest/api/token") || exit 1',
+    '  id=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/instance-id") || exit 1',
+    '  aws cloudformation signal-resource --region "$WEBTIER_REGION" --stack-name "$WEBTIER_STACK_NAME" ' +
+      '--logical-resource-id "$WEBTIER_LOGICAL_ID" --unique-id "$id" --status FAILURE',
+    '  exit 1',
+    'fi',
     `chmod 0755 ${bootstrap} ${signalReady} ${INSTANCE_HOME}/common/imds.sh`,
     `if ! ${bootstrap}; then WEBTIER_SIGNAL_STATUS=FAILURE ${signalReady} || true; exit 1; fi`,
     signalReady,

@@ -211,3 +211,36 @@ describeWith(['redis-server', 'redis-tls', 'openssl', 'curl'])('a web server\'s 
     });
   });
 });
+
+describeWith(['curl'])('a web server\'s boot when its boot files cannot be downloaded', () => {
+  const registry = new Cleanup();
+  afterAll(() => registry.run());
+
+  test('it signals FAILURE to CloudFormation at once, so the deploy rolls back without waiting out its timeout', async () => {
+    // GIVEN the synthesized hello counter, and an S3 that has none of its objects
+    const outdir = tempDir('cdk-out', registry);
+    const { app, stack, tier } = tutorialApp(outdir);
+    app.synth();
+    const userData = userDataOf(Template.fromStack(stack), logicalId(tier.webFleet.launchTemplate));
+    const root = tempDir('instance', registry);
+    const imds = await startFakeImds({ instanceId: 'i-0noboot000000001', region: 'eu-west-3', registry });
+    const standIns = bootStandIns({ s3Objects: {}, secret: TOKEN, registry });
+    const script = path.join(root, 'user-data.sh');
+    fs.writeFileSync(script, instanceUserData(userData, {
+      WEBTIER_REGION: 'eu-west-3', WEBTIER_STACK_NAME: 'ExampleStack', WEBTIER_REDIS_HOST: LOOPBACK,
+      WEBTIER_REDIS_AUTH_SECRET_ARN: SECRET_ARN, WEBTIER_LOG_GROUP: LOG_GROUP,
+      WEBTIER_TARGET_GROUP_ARN: 'arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/web/0123456789abcdef',
+    }, path.join(root, 'opt', 'webtier')));
+    // WHEN it boots
+    const result = await runScript(script, { PATH: `${standIns.binDir}:/usr/bin:/bin`, WEBTIER_IMDS_ENDPOINT: imds.url }, 60_000);
+    // THEN it tried the download several times, then signalled FAILURE for this instance, and stopped
+    expect(result.code).not.toBe(0);
+    const aws = standIns.calls().filter((c) => c[0] === 'aws').map((c) => c.slice(1));
+    expect(aws.filter((c) => c[0] === 's3').length).toBeGreaterThan(1);
+    const signal = aws.find((c) => c[0] === 'cloudformation');
+    expect(signal).toBeDefined();
+    expect(signal![signal!.indexOf('--status') + 1]).toBe('FAILURE');
+    expect(signal![signal!.indexOf('--unique-id') + 1]).toBe('i-0noboot000000001');
+    expect(signal![signal!.indexOf('--logical-resource-id') + 1]).toBe(logicalId(tier.webFleet.autoScalingGroup));
+  }, 90_000);
+});
