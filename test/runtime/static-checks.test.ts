@@ -84,6 +84,17 @@ describe('webtier.service', () => {
     expect(directives('StartLimitIntervalSec')).toEqual(['0']);
   });
 
+  test('with a stop, systemd waits longer than the hello server takes to finish its requests in flight', () => {
+    const r = spawnSync(PYTHON, ['-c', 'import webtier_server; print(webtier_server.STOP_TIMEOUT_SECONDS)'],
+      { cwd: path.join(ASSETS_DIR, 'web'), encoding: 'utf8', timeout: 10_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    expect(r.status).toBe(0);
+    const serverStop = Number(r.stdout.trim());
+    const unitStop = directives('TimeoutStopSec').map(Number);
+    expect(unitStop).toHaveLength(1);
+    expect(serverStop).toBeGreaterThan(0);
+    expect(unitStop[0]).toBeGreaterThan(serverStop);
+  });
+
   test('with hardening, it runs unprivileged as webtier after the network is up', () => {
     expect(directives('User')).toEqual(['webtier']);
     expect(directives('NoNewPrivileges')).toEqual(['yes']);
