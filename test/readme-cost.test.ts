@@ -99,4 +99,13 @@ describe('README Cost table', () => {
       expect({ item: row.item, count: COUNTED_BY[key!](template) }).toEqual({ item: row.item, count: row.counts[setup] });
     }
   });
+
+  test('the summaries at the top of the README and of the Cost section quote the table\'s totals', () => {
+    const [defaults, lean] = [Math.round(totals.defaults), Math.round(totals.lean)];
+    const intro = README.slice(0, README.indexOf('\n## ')).replace(/\s+/g, ' ');
+    expect(intro).toContain(`about $${defaults} a month`);
+    expect(intro).toContain(`about $${lean} `);
+    expect(README).toContain(`about **$${defaults} a month**`);
+    expect(README).toContain(`about **$${lean}**`);
+  });
 });
