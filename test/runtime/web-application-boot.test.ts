@@ -227,8 +227,11 @@ describeWith(['curl'])('a web server\'s boot when its boot files cannot be downl
     const standIns = bootStandIns({ s3Objects: {}, secret: TOKEN, registry });
     const script = path.join(root, 'user-data.sh');
     fs.writeFileSync(script, instanceUserData(userData, {
-      WEBTIER_REGION: 'eu-west-3', WEBTIER_STACK_NAME: 'ExampleStack', WEBTIER_REDIS_HOST: LOOPBACK,
-      WEBTIER_REDIS_AUTH_SECRET_ARN: SECRET_ARN, WEBTIER_LOG_GROUP: LOG_GROUP,
+      WEBTIER_REGION: 'eu-west-3',
+      WEBTIER_STACK_NAME: 'ExampleStack',
+      WEBTIER_REDIS_HOST: LOOPBACK,
+      WEBTIER_REDIS_AUTH_SECRET_ARN: SECRET_ARN,
+      WEBTIER_LOG_GROUP: LOG_GROUP,
       WEBTIER_TARGET_GROUP_ARN: 'arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/web/0123456789abcdef',
     }, path.join(root, 'opt', 'webtier')));
     // WHEN it boots
