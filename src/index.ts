@@ -1,5 +1,5 @@
 export { ZeroDowntimeWebTier } from './zero-downtime-web-tier';
-export type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier';
+export type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier-props';
 export { SubnetGroup } from './network/subnet-layout';
 export type { SubnetLayout } from './network/subnet-layout';
 export { WebTierNetwork } from './network/web-tier-network';
@@ -10,7 +10,7 @@ export type { WebHealthCheck } from './load-balancer/web-health-check';
 export { WebLoadBalancer } from './load-balancer/web-load-balancer';
 export type { WebLoadBalancerProps } from './load-balancer/web-load-balancer';
 export { WebFleet } from './web-fleet/web-fleet';
-export type { WebFleetProps } from './web-fleet/web-fleet';
+export type { WebFleetProps } from './web-fleet/web-fleet-props';
 export { Bastion } from './bastion/bastion';
 export type { BastionProps } from './bastion/bastion';
 export { RedisCache } from './cache/redis-cache';

@@ -9,7 +9,7 @@ import { resolveSubnetLayout } from './network/subnet-layout';
 import { checkNetworkChoice } from './network/web-tier-subnets';
 import { checkInstanceType, checkList, checkRetentionDays, warn } from './validation';
 import { checkDeployTimeout, resolveWebFleetSettings, WebFleetSettings } from './web-fleet/web-fleet-settings';
-import type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier';
+import type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier-props';
 
 /** The one-liner's web props, as `WebFleet` names them. */
 export function webFleetSettingsOf(props: ZeroDowntimeWebTierProps): WebFleetSettings {

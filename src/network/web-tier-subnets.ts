@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { SubnetGroup } from './subnet-layout';
 import { WebTierNetwork } from './web-tier-network';
 import { invalidProp } from '../validation';
-import type { ZeroDowntimeWebTierProps } from '../zero-downtime-web-tier';
+import type { ZeroDowntimeWebTierProps } from '../zero-downtime-web-tier-props';
 
 /**
  * Where each part of the tier runs in a VPC you bring (`ZeroDowntimeWebTierProps.vpc`).

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import type { WebFleetProps } from './web-fleet';
+import type { WebFleetProps } from './web-fleet-props';
 import { checkCapacity, checkInstanceType, checkIntegerInRange, checkSecondsInRange, invalidProp } from '../validation';
 
 /**

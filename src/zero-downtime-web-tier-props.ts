@@ -1,0 +1,299 @@
+import { Duration } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { WebApplication } from './application/web-application';
+import { WebTierFirewall } from './firewall/web-tier-firewall';
+import { WebHealthCheck } from './load-balancer/web-health-check';
+import { SubnetLayout } from './network/subnet-layout';
+import { WebTierSubnets } from './network/web-tier-subnets';
+
+/**
+ * Properties of a `ZeroDowntimeWebTier`. Every one is optional: the defaults build the tutorial's architecture.
+ */
+export interface ZeroDowntimeWebTierProps {
+  /**
+   * A VPC you already have, to run the tier in: the tier then makes no VPC, subnets, NAT gateways or flow log
+   * (and so no NAT alarms), and `subnetLayout`, `natGatewayPerAz`, `availabilityZones`, `flowLogs` and
+   * `flowLogRetention` must not be given.
+   *
+   * @default - a new VPC, laid out by `subnetLayout` (`WebTierNetwork`)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where each part runs in `vpc`; only with `vpc`. Each selection must reach 2 or more AZs, and web and Redis
+   * must not select public subnets.
+   *
+   * @default - load balancer and bastion in the public subnets, web servers in the private subnets with egress,
+   * Redis in the isolated subnets (or the private ones with egress when there are no isolated subnets)
+   */
+  readonly subnets?: WebTierSubnets;
+
+  /**
+   * The VPC block and the five subnet groups (ALB, NAT, bastion, web, Redis), one CIDR per AZ in each.
+   *
+   * @default - VPC 10.0.0.0/16, ALB 10.0.11-13.0/24, NAT 10.0.21-23.0/24, bastion 10.0.31-33.0/24,
+   * web 10.0.41-43.0/24, Redis 10.0.51-53.0/24
+   */
+  readonly subnetLayout?: SubnetLayout;
+
+  /**
+   * One NAT gateway per AZ, each web subnet routing through its own AZ's; `false` gives a single NAT gateway
+   * that every AZ routes through.
+   *
+   * @default true
+   */
+  readonly natGatewayPerAz?: boolean;
+
+  /**
+   * The Availability Zones, as many as the subnet layout has CIDRs per group: distinct zone names of the stack's region.
+   *
+   * @default - the region's first N zones: from the context look-up in an environment-aware stack (refused when the
+   * region has fewer), else `Fn::GetAZs` at deploy time
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * The web application the web servers run: your own with `WebApplication.fromDirectory('./app', { startCommand })`.
+   *
+   * @default WebApplication.helloCounter() - the tutorial's `/cgi-bin/hello.py` and `/cgi-bin/ping.py`
+   */
+  readonly application?: WebApplication;
+
+  /**
+   * Ship the application's standard output and error to a CloudWatch Logs group (`webFleet.logGroup`).
+   *
+   * @default true
+   */
+  readonly applicationLogs?: boolean;
+
+  /**
+   * How long CloudWatch Logs keeps the application's logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly applicationLogRetention?: logs.RetentionDays;
+
+  /**
+   * How the load balancer checks the web servers.
+   *
+   * @default - the application's `healthCheckPath` (`/cgi-bin/ping.py` for the hello counter) every 30 s, timeout 3 s, healthy after 2 passes, unhealthy after 2 failures
+   */
+  readonly healthCheck?: WebHealthCheck;
+
+  /**
+   * The port the web servers listen on, from 1024 to 65535: the app runs unprivileged (clients still reach the load
+   * balancer on 80 and 443).
+   *
+   * @default - the application's `port`, else 8000
+   */
+  readonly webPort?: number;
+
+  /**
+   * The web servers' instance type, `<family>.<size>`.
+   *
+   * @default t3.micro
+   */
+  readonly webInstanceType?: ec2.InstanceType;
+
+  /**
+   * The fewest web servers.
+   *
+   * @default 2
+   */
+  readonly webMinCapacity?: number;
+
+  /**
+   * The most web servers.
+   *
+   * @default - 2, or `webMinCapacity` when that is larger
+   */
+  readonly webMaxCapacity?: number;
+
+  /**
+   * How many web servers to run; CloudFormation resets the group to it on every deploy.
+   *
+   * @default - `webMinCapacity` when the fleet cannot scale (`webMinCapacity` = `webMaxCapacity`), else
+   * `webMaxCapacity`, so that a deploy never starts the new group below what the old one had scaled out to
+   */
+  readonly webDesiredCapacity?: number;
+
+  /**
+   * How long a web server leaving the target group keeps its open requests.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * Route around a target that fails more requests than the others before its health checks catch up: the target
+   * group's weighted random algorithm with anomaly mitigation. AWS applies it with 3 or more healthy targets only.
+   *
+   * @default false
+   */
+  readonly anomalyMitigation?: boolean;
+
+  /**
+   * Ramp a new target's share of requests up over this time (30 to 900 seconds) instead of sending it a full share at
+   * once; AWS refuses it together with `anomalyMitigation`.
+   *
+   * @default - no slow start: a new target gets its full share once healthy
+   */
+  readonly slowStart?: Duration;
+
+  /**
+   * How long a deploy waits for each new web server to be reported healthy by the load balancer
+   * before it fails and rolls back; longer than `healthyThreshold x interval` of the health check plus 210 seconds
+   * to launch and boot, at most 12 hours.
+   *
+   * @default - 15 minutes, or `healthyThreshold x interval` plus 10 minutes when that is longer
+   */
+  readonly deployTimeout?: Duration;
+
+  /**
+   * Average CPU utilization, in percent, that target-tracking scaling keeps the web fleet at,
+   * between `webMinCapacity` (2 or more) and `webMaxCapacity`.
+   *
+   * @default - no scaling policy
+   */
+  readonly webCpuTargetUtilization?: number;
+
+  /**
+   * The bastion's instance type, `<family>.<size>`.
+   *
+   * @default t3.nano
+   */
+  readonly bastionInstanceType?: ec2.InstanceType;
+
+  /**
+   * An SSH public key, the one line of an OpenSSH `.pub` file (RSA or ED25519, the types EC2 imports), installed on the
+   * bastion and the web servers, for SSH through the bastion. A private key is refused.
+   *
+   * @default - no key pair: reach the instances with SSM Session Manager
+   */
+  readonly sshPublicKey?: string;
+
+  /**
+   * CIDR blocks allowed to SSH into the bastion, such as your own address as `203.0.113.7/32`.
+   *
+   * @default - none: the bastion admits no SSH until you name a CIDR or call `bastion.allowSshAccessFrom`
+   */
+  readonly sshAllowedCidrs?: string[];
+
+  /**
+   * The Redis node type, `cache.<family>.<size>` of a current-generation family (encryption in transit and at rest).
+   *
+   * @default "cache.t3.micro"
+   */
+  readonly redisNodeType?: string;
+
+  /**
+   * Redis read replicas beside the primary, from 0 to 5; 0 gives the tutorial's single node, without failover.
+   *
+   * @default 1
+   */
+  readonly redisReplicas?: number;
+
+  /**
+   * Keep the Redis primary and replicas in different AZs with automatic failover; needs a replica.
+   *
+   * @default - true with replicas, false for a single node
+   */
+  readonly redisMultiAz?: boolean;
+
+  /**
+   * Days to keep Redis's daily automatic snapshots, from 0 to 35.
+   *
+   * @default 15
+   */
+  readonly redisSnapshotRetentionDays?: number;
+
+  /**
+   * An ACM certificate: adds HTTPS on 443 with a recommended TLS policy and redirects port 80 to it.
+   *
+   * @default - HTTP only on port 80, as in the tutorial
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * Write the load balancer's access logs to an encrypted, SSL-only, private S3 bucket.
+   *
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * How long the access-log bucket keeps each log.
+   *
+   * @default Duration.days(90)
+   */
+  readonly accessLogsRetention?: Duration;
+
+  /**
+   * Protect the load balancer from deletion (then `cdk destroy` fails until you turn it off).
+   *
+   * @default false
+   */
+  readonly loadBalancerDeletionProtection?: boolean;
+
+  /**
+   * The ARN of a regional AWS WAFv2 web ACL (in the stack's region) to associate with the load balancer; not with `firewall`.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * An AWS WAF firewall for the load balancer, such as `WebTierFirewall.managedRules({ rateLimit: 2000 })`;
+   * adds a blocked-requests alarm and graph to the monitoring. Not with `webAclArn`.
+   *
+   * @default - no firewall
+   */
+  readonly firewall?: WebTierFirewall;
+
+  /**
+   * The domain the tier is served at over HTTPS, such as `shop.example.com`; needs `hostedZone` or `certificate`.
+   *
+   * @default - the load balancer's own DNS name, over HTTP unless `certificate` is given
+   */
+  readonly domainName?: string;
+
+  /**
+   * The Route 53 hosted zone of `domainName`: gets the alias record and validates the certificate made for the domain.
+   *
+   * @default - no DNS records
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * Alarms (lost redundancy, 5XX rates, latency, Redis, and NAT when the tier builds its VPC) and a CloudWatch
+   * dashboard for the tier.
+   *
+   * @default true
+   */
+  readonly monitoring?: boolean;
+
+  /**
+   * The SNS topic every alarm notifies, on alarm and on OK; it must let CloudWatch publish to it.
+   *
+   * @default - a topic encrypted with a KMS key that CloudWatch may use; subscribe to `monitoring.alarmTopic`
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Record the VPC's traffic in flow logs sent to CloudWatch Logs.
+   *
+   * @default true
+   */
+  readonly flowLogs?: boolean;
+
+  /**
+   * How long CloudWatch Logs keeps the flow logs, one of `logs.RetentionDays`.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+}
