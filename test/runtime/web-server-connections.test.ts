@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import {
@@ -201,18 +202,22 @@ describeWith(['redis-server'])('webtier_server.py connections', () => {
 
     // WHEN: 24 requests at once, each on its own connection (closed after the answer)
     let maxThreads = 0;
-    const sample = setInterval(() => {
-      const status = spawnSync('cat', [`/proc/${proc.child.pid}/status`], { encoding: 'utf8' }).stdout;
+    const sampleThreads = () => {
+      const status = fs.readFileSync(`/proc/${proc.child.pid}/status`, 'utf8');
       maxThreads = Math.max(maxThreads, Number(/Threads:\s+(\d+)/.exec(status)?.[1] ?? 0));
-    }, 20);
+    };
+    const sample = setInterval(sampleThreads, 5);
+    // Also on each answer, while the others are still in flight: a fast machine may answer all within one interval.
     const results = await Promise.all(Array.from({ length: 24 }, () =>
-      httpGet(`http://${LOOPBACK}:${port}/cgi-bin/hello.py`, { timeoutMs: 10_000, headers: { Connection: 'close' } })));
+      httpGet(`http://${LOOPBACK}:${port}/cgi-bin/hello.py`, { timeoutMs: 10_000, headers: { Connection: 'close' } })
+        .then((r) => { sampleThreads(); return r; })));
     clearInterval(sample);
 
-    // THEN: main, accept loop, reaper and at most 4 workers
+    // THEN: main, accept loop, reaper and at most 4 workers serving; a worker frees its slot just before its thread
+    // ends, so for an instant each may overlap with its successor: never near one thread per connection (24)
     expect(results.map((r) => r.status)).toEqual(new Array(24).fill(200));
     expect(maxThreads).toBeGreaterThan(0);
-    expect(maxThreads).toBeLessThanOrEqual(3 + 4);
+    expect(maxThreads).toBeLessThanOrEqual(3 + 4 + 4);
   });
 
   test('on SIGTERM, a slow request in flight is answered (with Connection: close), idle connections are closed, and it exits 0', async () => {
