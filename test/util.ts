@@ -2,6 +2,8 @@ import { App, CfnElement, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { deployedUserDataBytes as deployedBytes } from '../src/instance-files';
+import type { WebTierMonitoringProps } from '../src/monitoring/web-tier-monitoring';
+import type { ZeroDowntimeWebTier } from '../src/zero-downtime-web-tier';
 
 /** One resource of a synthesized template. */
 export interface TemplateResource {
@@ -210,4 +212,18 @@ export function expectInvalidProp(construct: () => unknown, expected: { prop: st
   expect(message).toContain(expected.prop);
   expect(message).toContain(expected.received);
   expect(message).toMatch(expected.rule);
+}
+
+/** Props that give the monitoring the tier's parts, with one Redis node and a fleet minimum of 2. */
+export function monitoringPropsOf(tier: ZeroDowntimeWebTier): WebTierMonitoringProps {
+  return {
+    loadBalancer: tier.loadBalancer,
+    targetGroup: tier.targetGroup,
+    autoScalingGroup: tier.webAutoScalingGroup,
+    minCapacity: 2,
+    replicationGroupId: tier.cache.replicationGroup.ref,
+    redisNodeCount: 1,
+    natGatewayIds: tier.network!.natGatewayIds,
+    availabilityZones: tier.network!.availabilityZones,
+  };
 }

@@ -2,8 +2,8 @@ import { App, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { WebTierFirewall, WebTierManagedRulesOptions, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
-import { WebTierMonitoring, WebTierMonitoringProps } from '../../src/monitoring/web-tier-monitoring';
-import { expectInvalidProp, logicalId, onlyResource } from '../util';
+import { WebTierMonitoring } from '../../src/monitoring/web-tier-monitoring';
+import { expectInvalidProp, logicalId, monitoringPropsOf, onlyResource } from '../util';
 
 const ENV = { account: '111111111111', region: 'eu-west-3' };
 const WEB_ACL_ARN = 'arn:aws:wafv2:eu-west-3:111111111111:regional/webacl/mine/11111111-2222-3333-4444-555555555555';
@@ -17,20 +17,6 @@ function tierWith(props: ZeroDowntimeWebTierProps) {
 function rulesOf(options?: WebTierManagedRulesOptions): Record<string, any> {
   const acl = onlyResource(tierWith({ firewall: WebTierFirewall.managedRules(options) }).template, 'AWS::WAFv2::WebACL');
   return Object.fromEntries(acl.Properties.Rules.map((rule: any) => [rule.Name, rule]));
-}
-
-/** The monitoring props for a tier's parts: one Redis node, no NAT gateway or AZ listed. */
-function partsOf(parts: ZeroDowntimeWebTier): WebTierMonitoringProps {
-  return {
-    loadBalancer: parts.loadBalancer,
-    targetGroup: parts.targetGroup,
-    autoScalingGroup: parts.webAutoScalingGroup,
-    minCapacity: 2,
-    replicationGroupId: 'redis',
-    redisNodeCount: 1,
-    natGatewayIds: [],
-    availabilityZones: [],
-  };
 }
 
 const GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesCommonRuleSet'];
@@ -185,14 +171,14 @@ describe('WebTierFirewall', () => {
       defaultAction: { allow: {} },
       visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: Token.asString({ Ref: 'Name' }) },
     });
-    expectInvalidProp(() => new WebTierMonitoring(other, 'Monitoring', { ...partsOf(parts), webAcl }), { prop: 'webAcl', received: 'Token/Acl', rule: /metricName known at synth time/ });
+    expectInvalidProp(() => new WebTierMonitoring(other, 'Monitoring', { ...monitoringPropsOf(parts), webAcl }), { prop: 'webAcl', received: 'Token/Acl', rule: /metricName known at synth time/ });
   });
 
   test('with blockedRequestsAlarm disabled, the firewall adds no alarm but the dashboard still graphs it', () => {
     const other = new Stack(new App(), 'Off', { env: ENV });
     const parts = new ZeroDowntimeWebTier(other, 'WebTier', { monitoring: false, firewall: WebTierFirewall.managedRules() });
     const monitoring = new WebTierMonitoring(other, 'Monitoring', {
-      ...partsOf(parts), webAcl: parts.webAcl, blockedRequestsAlarm: { enabled: false },
+      ...monitoringPropsOf(parts), webAcl: parts.webAcl, blockedRequestsAlarm: { enabled: false },
     });
     expect(monitoring.blockedRequestsAlarm).toBeUndefined();
     Template.fromStack(other).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'AWS/WAFV2' }, 0);

@@ -6,7 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ZeroDowntimeWebTier } from '../../src';
 import { WebTierMonitoring, WebTierMonitoringProps } from '../../src/monitoring/web-tier-monitoring';
-import { expectInvalidProp, logicalId, newStack, referencedId, resourcesOfType, typeOf } from '../util';
+import { expectInvalidProp, logicalId, monitoringPropsOf, newStack, referencedId, resourcesOfType, typeOf } from '../util';
 
 // The load balancer's access logs need a region; an account keeps ARNs readable.
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -18,26 +18,12 @@ interface Monitored {
   readonly template: Template;
 }
 
-/** Props that give the monitoring the tier's parts, with one Redis node and a fleet minimum of 2. */
-function tierParts(tier: ZeroDowntimeWebTier): WebTierMonitoringProps {
-  return {
-    loadBalancer: tier.loadBalancer,
-    targetGroup: tier.targetGroup,
-    autoScalingGroup: tier.webAutoScalingGroup,
-    minCapacity: 2,
-    replicationGroupId: tier.cache.replicationGroup.ref,
-    redisNodeCount: 1,
-    natGatewayIds: tier.network!.natGatewayIds,
-    availabilityZones: tier.network!.availabilityZones,
-  };
-}
-
 /** The tier's parts in a stack (its own monitoring off), watched by a `WebTierMonitoring` given them as props (and `props` on top). */
 function monitoredTier(props: Partial<WebTierMonitoringProps> = {}, before?: (stack: Stack) => Partial<WebTierMonitoringProps>): Monitored {
   const stack = newStack({ env: ENV });
   const tier = new ZeroDowntimeWebTier(stack, 'Tier', { monitoring: false });
   const extra = before?.(stack) ?? {};
-  const monitoring = new WebTierMonitoring(stack, 'Monitoring', { ...tierParts(tier), ...extra, ...props });
+  const monitoring = new WebTierMonitoring(stack, 'Monitoring', { ...monitoringPropsOf(tier), ...extra, ...props });
   return { stack, tier, monitoring, template: Template.fromStack(stack) };
 }
 
@@ -638,7 +624,7 @@ describe('WebTierMonitoring', () => {
       const alarmTopic = props.createAlarmTopic ? new sns.Topic(stack, 'Operations') : undefined;
 
       // THEN
-      expectInvalidProp(() => new WebTierMonitoring(stack, 'Monitoring', { ...tierParts(tier), ...props, alarmTopic }), expected);
+      expectInvalidProp(() => new WebTierMonitoring(stack, 'Monitoring', { ...monitoringPropsOf(tier), ...props, alarmTopic }), expected);
     });
   });
 });
