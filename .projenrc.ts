@@ -7,7 +7,7 @@ import { JobPermission } from 'projen/lib/github/workflows-model';
  * projen means changing it here.
  */
 const PROJEN_VERSION = '0.103.25';
-const CDK_VERSION = '2.258.0';
+const CDK_VERSION = '2.263.0';
 const CONSTRUCTS_VERSION = '10.5.1';
 const AUTHOR = { author: 'cdk-zero-downtime-web-tier maintainers', authorAddress: 'maintainers@example.com' };
 const REPOSITORY_URL = 'https://github.com/cdk-zero-downtime-web-tier/cdk-zero-downtime-web-tier.git';
@@ -22,8 +22,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   license: 'Apache-2.0',
   stability: 'experimental',
 
-  // aws-cdk-lib 2.258.0 is the first release whose policy-validation context carries the construct tree
-  // (`appConstruct`) that cdk-nag 3.x needs: on 2.257.0 its packs fail without checking anything.
+  // aws-cdk-lib 2.263.0 is the first release with `UpdatePolicy.instanceRefresh` (CloudFormation's
+  // AutoScalingInstanceRefresh update policy), which every release of the web fleet rolls out with: the same Auto
+  // Scaling group across releases, a canary, checkpoints and an alarm gate. (2.258.0 was the first whose
+  // policy-validation context carries the construct tree, `appConstruct`, that cdk-nag 3.x needs.)
   cdkVersion: CDK_VERSION,
   constructsVersion: CONSTRUCTS_VERSION,
   jsiiVersion: '~6.0.0',
