@@ -11,6 +11,8 @@ export { WebLoadBalancer } from './load-balancer/web-load-balancer';
 export type { WebLoadBalancerProps } from './load-balancer/web-load-balancer';
 export { WebFleet } from './web-fleet/web-fleet';
 export type { WebFleetProps } from './web-fleet/web-fleet-props';
+export { ReleaseGate } from './web-fleet/release-gate';
+export type { ReleaseGateProps } from './web-fleet/release-gate';
 export { Bastion } from './bastion/bastion';
 export type { BastionProps } from './bastion/bastion';
 export { RedisCache } from './cache/redis-cache';

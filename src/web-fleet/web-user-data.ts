@@ -44,6 +44,8 @@ export interface WebUserDataOptions {
   /** The target group whose health report makes a server ready; without it, the local health page does. */
   readonly targetGroupArn?: string;
   readonly readyTimeoutSeconds: number;
+  /** The Auto Scaling group's launch lifecycle hook, which the boot completes (CONTINUE, or ABANDON when it fails). */
+  readonly lifecycleHookName?: string;
 }
 
 function s3Url(location: S3Location): string {
@@ -86,6 +88,7 @@ export function webUserData(options: WebUserDataOptions): string[] {
       // The instance boots for a while before the user-data starts; CloudFormation's timer started at launch.
       WEBTIER_READY_MARGIN: 90,
       ...(options.targetGroupArn ? { WEBTIER_TARGET_GROUP_ARN: options.targetGroupArn } : {}),
+      ...(options.lifecycleHookName ? { WEBTIER_LIFECYCLE_HOOK: options.lifecycleHookName } : {}),
       ...environment,
     }),
     // The start and install commands are shell text that expands when it runs, on the instance, not here.
@@ -95,12 +98,19 @@ export function webUserData(options: WebUserDataOptions): string[] {
     `install -d -m 0755 ${INSTANCE_HOME}`,
     // Amazon Linux 2023 has the AWS CLI and python3 (which unzips without the unzip package).
     `for i in 1 2 3 4 5; do aws s3 cp --only-show-errors --region "$WEBTIER_REGION" '${s3Url(options.bootFiles)}' ${bootZip} && break; sleep "$i"; done`,
-    // Without the boot files there is no signal-ready.sh: tell CloudFormation FAILURE from here (IMDSv2 for the
-    // instance id), so the deploy rolls back now instead of waiting out its timeout.
+    // Without the boot files there is no signal-ready.sh: abandon the launch and tell CloudFormation FAILURE from
+    // here (IMDSv2 for the instance id), so the deploy fails now instead of waiting out its timeout.
     `if ! python3 -m zipfile -e ${bootZip} ${INSTANCE_HOME}; then`,
     '  imds="${WEBTIER_IMDS_ENDPOINT:-http://169.254.169.254}"',
     '  token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 60" "$imds/latest/api/token") || exit 1',
     '  id=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/instance-id") || exit 1',
+    ...(options.lifecycleHookName ? [
+      '  if group=$(aws autoscaling describe-auto-scaling-instances --region "$WEBTIER_REGION" --instance-ids "$id" ' +
+        '--query "AutoScalingInstances[0].AutoScalingGroupName" --output text); then',
+      '    aws autoscaling complete-lifecycle-action --region "$WEBTIER_REGION" --auto-scaling-group-name "$group" ' +
+        '--lifecycle-hook-name "$WEBTIER_LIFECYCLE_HOOK" --instance-id "$id" --lifecycle-action-result ABANDON || true',
+      '  fi',
+    ] : []),
     '  aws cloudformation signal-resource --region "$WEBTIER_REGION" --stack-name "$WEBTIER_STACK_NAME" ' +
       '--logical-resource-id "$WEBTIER_LOGICAL_ID" --unique-id "$id" --status FAILURE',
     '  exit 1',
