@@ -1,6 +1,6 @@
 /**
  * Stand-ins for what a web server's boot talks to on EC2, beyond IMDS (see harness.ts): the `aws` CLI (S3 download,
- * Secrets Manager, target health, signals), `systemctl` (runs the unit's ExecStart with its EnvironmentFile and
+ * Secrets Manager, target health, the launch lifecycle action, signals), `systemctl` (runs the unit's ExecStart with its EnvironmentFile and
  * WorkingDirectory, output appended where the unit says), `dnf`/`pip3` (record and succeed) and the CloudWatch
  * agent's control script (records). Each records its argv as one JSON line in `calls.jsonl`.
  */
@@ -61,6 +61,7 @@ if (args[0] === 's3' && args[1] === 'cp') {
   fs.copyFileSync(objects[key[1]], args[args.length - 1]);
 } else if (args[0] === 'secretsmanager') process.stdout.write(${JSON.stringify(opts.secret)} + '\\n');
 else if (args[0] === 'elbv2') process.stdout.write('healthy\\n');
+else if (args[0] === 'autoscaling') process.stdout.write(args[1] === 'describe-auto-scaling-instances' ? 'web-asg\\n' : '');
 else if (args[0] !== 'cloudformation') { process.stderr.write('stand-in aws: unexpected call\\n'); process.exit(2); }`);
   for (const name of ['dnf', 'pip3']) node(path.join(binDir, name), name, '');
   node(path.join(cwAgentDir, 'bin', 'amazon-cloudwatch-agent-ctl'), 'amazon-cloudwatch-agent-ctl', '');

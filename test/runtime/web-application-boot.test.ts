@@ -160,6 +160,10 @@ describeWith(['redis-server', 'redis-tls', 'openssl', 'curl'])('a web server\'s 
       const signal = aws.find((c) => c[0] === 'cloudformation')!;
       expect(signal[signal.indexOf('--status') + 1]).toBe('SUCCESS');
       expect(signal[signal.indexOf('--unique-id') + 1]).toBe('i-0boot0000000001');
+      // The launch lifecycle action is completed (CONTINUE) before CloudFormation is told.
+      const complete = aws.findIndex((c) => c[1] === 'complete-lifecycle-action');
+      expect(aws[complete][aws[complete].indexOf('--lifecycle-action-result') + 1]).toBe('CONTINUE');
+      expect(complete).toBeLessThan(aws.indexOf(signal));
     });
 
     test('the application answers and counts every visit in the TLS + AUTH Redis', async () => {
@@ -245,5 +249,10 @@ describeWith(['curl'])('a web server\'s boot when its boot files cannot be downl
     expect(signal![signal!.indexOf('--status') + 1]).toBe('FAILURE');
     expect(signal![signal!.indexOf('--unique-id') + 1]).toBe('i-0noboot000000001');
     expect(signal![signal!.indexOf('--logical-resource-id') + 1]).toBe(logicalId(tier.webFleet.autoScalingGroup));
+    // and abandoned its launch, so the Auto Scaling group terminates it at once (an instance refresh sees a failed launch)
+    const abandon = aws.find((c) => c[1] === 'complete-lifecycle-action');
+    expect(abandon![abandon!.indexOf('--lifecycle-action-result') + 1]).toBe('ABANDON');
+    expect(abandon![abandon!.indexOf('--auto-scaling-group-name') + 1]).toBe('web-asg');
+    expect(abandon![abandon!.indexOf('--instance-id') + 1]).toBe('i-0noboot000000001');
   }, 90_000);
 });
