@@ -115,10 +115,10 @@ export interface ZeroDowntimeWebTierProps {
   readonly webMaxCapacity?: number;
 
   /**
-   * How many web servers to run; CloudFormation resets the group to it on every deploy.
+   * How many web servers to run; CloudFormation sets the group to it on every deploy that changes it, even after the
+   * fleet has scaled (a warning says so when the fleet can scale).
    *
-   * @default - `webMinCapacity` when the fleet cannot scale (`webMinCapacity` = `webMaxCapacity`), else
-   * `webMaxCapacity`, so that a deploy never starts the new group below what the old one had scaled out to
+   * @default - none: the group starts at `webMinCapacity`, and a deploy keeps the capacity the fleet has scaled to
    */
   readonly webDesiredCapacity?: number;
 

@@ -41,7 +41,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The launch template the instances start from. */
   public readonly launchTemplate: ec2.LaunchTemplate;
 
-  /** The user-data that installs the web app; commands added to it run after the server has signalled ready. */
+  /** The user-data that installs the web app; commands added to it run after the server is ready (in service and healthy). */
   public readonly userData: ec2.UserData;
 
   /** The instances' security group. */
