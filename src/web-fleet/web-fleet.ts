@@ -7,9 +7,10 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { WebFleetProps } from './web-fleet-props';
 import { checkDeployTimeout, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
-import { S3Location, WEB_BOOT_FILES, webUserData } from './web-user-data';
+import { addWebUserData, S3Location, WEB_BOOT_FILES } from './web-user-data';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { WebApplication } from '../application/web-application';
+import { fleetApplication } from '../application/web-application-fleet';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
@@ -78,6 +79,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     this.webPort = webPort;
     this.minCapacity = minCapacity;
     checkApplicationPort(this.application, this.webPort);
+    const application = fleetApplication(this, this.application, props.targetGroup);
     const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
     checkSecondsInRange('healthCheckGracePeriod', gracePeriod, 0, 7200);
     const deployTimeout = props.deployTimeout ?? Duration.minutes(15);
@@ -156,14 +158,15 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     if (props.redis) {
       this.connections.allowToDefaultPort(props.redis, 'Redis from the web servers');
     }
-    this.userData.addCommands(...webUserData({
+    addWebUserData(this.userData, {
       region: Aws.REGION,
       bootFiles: bootLocation,
       application: appLocation,
       startCommand: this.application.startCommand,
       installCommands: this.application.installCommands,
       environment: this.application.environment,
-      healthCheckPath: this.application.healthCheckPath,
+      secrets: application.secrets,
+      healthCheckPath: application.healthCheckPath,
       socketActivation: this.application.socketActivation,
       redisHost: props.redis?.endpointAddress ?? '',
       redisPort: props.redis?.port ?? 6379,
@@ -175,7 +178,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       logicalId: stack.getLogicalId(this.autoScalingGroup.node.defaultChild as CfnElement),
       targetGroupArn: props.targetGroup?.targetGroupArn,
       readyTimeoutSeconds: deployTimeout.toSeconds(),
-    }));
+    });
     // CDK grants cloudformation:SignalResource on this stack to the role, inline, for the signals above.
     const signalPolicy = this.role.node.tryFindChild('DefaultPolicy');
     if (signalPolicy) {
@@ -196,6 +199,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         resources: [props.redis.authToken.secretArn],
       }));
     }
+    statements.push(...application.secretStatements);
     if (this.logGroup) {
       statements.push(new iam.PolicyStatement({
         sid: 'WriteApplicationLogs',
