@@ -1,4 +1,4 @@
-import { SecretValue, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnParameter, SecretValue, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -148,7 +148,14 @@ export function secretCarriedBy(scope: IConstruct, value: unknown): string | und
     }
   }
   const reference = SECRET_REFERENCE.exec(text);
-  return reference ? `a dynamic reference ({{resolve:${reference[1]}:...}})` : undefined;
+  if (reference) {
+    return `a dynamic reference ({{resolve:${reference[1]}:...}})`;
+  }
+  // A NoEcho parameter (`SecretValue.cfnParameter`): CloudFormation masks it in its own output, not in user-data.
+  const refs = new Set([...text.matchAll(/"Ref":"([^"]+)"/g)].map(match => match[1]));
+  const stack = Stack.of(scope);
+  const hidden = stack.node.findAll().find(c => c instanceof CfnParameter && c.noEcho && refs.has(stack.getLogicalId(c)));
+  return hidden ? `the NoEcho parameter ${(hidden as CfnParameter).logicalId}` : undefined;
 }
 
 /** Names that say their value is a secret. */

@@ -205,6 +205,9 @@ describe('secrets in plain values (#20 family 7)', () => {
     }), /environment\.DB holds a dynamic reference/],
     ['a secret in startCommand', (stack) => ({ startCommand: `PASSWORD=${new secretsmanager.Secret(stack, 'Db').secretValue.unsafeUnwrap()} node server.js` }),
       /startCommand holds (the value of a secret|a dynamic reference)/],
+    ['a NoEcho parameter (SecretValue.cfnParameter)', (stack) => ({
+      environment: { DB: SecretValue.cfnParameter(new CfnParameter(stack, 'DbPassword', { noEcho: true })).unsafeUnwrap() },
+    }), /environment\.DB holds (the value of a secret|the NoEcho parameter)/],
     ['a secret in an install command', () => ({ installCommands: ['echo {{resolve:secretsmanager:npm-token}} > .npmrc'] }), /installCommands\[0\] holds a dynamic reference/],
   ])('warns with %s, pointing to secrets', (_case, options, message) => {
     // WHEN
@@ -228,7 +231,7 @@ describe('secrets in plain values (#20 family 7)', () => {
   test('with plain values, a plain SSM parameter and secrets given as secrets, there is no secret warning', () => {
     // WHEN
     const warnings = warningsOf((stack) => ({
-      environment: { GREETING: 'hello', FLAG: ssm.StringParameter.valueForStringParameter(stack, '/app/flag') },
+      environment: { GREETING: 'hello', FLAG: ssm.StringParameter.valueForStringParameter(stack, '/app/flag'), NAME: new CfnParameter(stack, 'Name').valueAsString },
       secrets: { DB_PASSWORD: WebApplicationSecret.fromSecretsManager(new secretsmanager.Secret(stack, 'Db')) },
     }));
     // THEN
