@@ -99,8 +99,14 @@ async function boot(registry: Cleanup, readable: Record<string, string>): Promis
   const root = tempDir('instance', registry);
   const home = path.join(root, 'opt', 'webtier');
   const userData = deployedValue(template.Resources[logicalId(tier.webFleet.launchTemplate)].Properties.LaunchTemplateData.UserData['Fn::Base64'], {
-    'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': 'ValuesStack',
-    'Note': NOTE, 'Bucket': BUCKET, [logicalId(tier.cache.authToken)]: REDIS_SECRET,
+    'AWS::Region': REGION,
+    'AWS::AccountId': ACCOUNT,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': 'ValuesStack',
+    'Note': NOTE,
+    'Bucket': BUCKET,
+    [logicalId(tier.cache.authToken)]: REDIS_SECRET,
   })
     // The instance's own port and no log group (the log shipping has tests of its own), /opt/webtier under `home`.
     .replace(/^export WEBTIER_WEB_PORT='.*'$/m, `export WEBTIER_WEB_PORT='${port}'`)
@@ -113,8 +119,11 @@ async function boot(registry: Cleanup, readable: Record<string, string>): Promis
   const envFile = path.join(root, 'etc', 'webtier', 'webtier.env');
   const imds = await startFakeImds({ instanceId: 'i-0values00000001', region: REGION, registry });
   const standIns = bootStandIns({
-    s3Objects: zippedAssets(outdir, stack, registry), secret: '', secrets: { [REDIS_SECRET]: 'redis-token', ...readable },
-    parameters: { [PARAMETER]: SIGNING_KEY }, registry,
+    s3Objects: zippedAssets(outdir, stack, registry),
+    secret: '',
+    secrets: { [REDIS_SECRET]: 'redis-token', ...readable },
+    parameters: { [PARAMETER]: SIGNING_KEY },
+    registry,
   });
   // WHEN it boots
   const result = await runScript(script, {

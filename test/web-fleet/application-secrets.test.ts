@@ -86,10 +86,18 @@ describe('WebApplicationSecret', () => {
   test('the web role may decrypt with the customer managed key, only through Secrets Manager and SSM', () => {
     // THEN
     expect(given.granted('kms:')).toEqual([
-      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [ids.key, 'Arn'] },
-        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-3.amazonaws.com' } } },
-      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [ids.key, 'Arn'] },
-        Condition: { StringEquals: { 'kms:ViaService': 'ssm.eu-west-3.amazonaws.com' } } },
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [ids.key, 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-3.amazonaws.com' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [ids.key, 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': 'ssm.eu-west-3.amazonaws.com' } },
+      },
     ]);
   });
 
