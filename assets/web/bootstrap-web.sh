@@ -32,6 +32,9 @@ fi
 # read_secret ARN [FIELD]: print the value of a Secrets Manager secret (one JSON field of it, with FIELD) or of an
 # SSM parameter (decrypted), as JSON from the CLI so that a missing parameter (GetParameters answers it as invalid,
 # not as an error) is told apart from a value. Never prints the value anywhere else.
+# GetSecretValue takes a complete or partial ARN: https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
+# GetParameters takes names or ARNs, and lists the ones it cannot return in InvalidParameters:
+# https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html
 read_secret() {
   local arn="$1" field="${2:-}" json
   case "$(cut -d: -f3 <<<"$arn")" in

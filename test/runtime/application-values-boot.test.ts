@@ -25,7 +25,7 @@ const PARAMETER = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/signing-key`;
 /** Values no log may show. */
 const DB_PASSWORD = 'db-pa$$word "quoted" it\'s `x` \\ end';
 const API_KEY = 'sk_live_0123456789abcdef';
-const SIGNING_KEY = 'signing-key-9f8e7d6c5b4a';
+const SIGNING_KEY = 'signing-key-9f8e7d6c5b4a-clé-ünïcode';
 
 /** A parameter value (a token at synthesis) with every character a shell treats specially. */
 const NOTE = 'it\'s "a note" with $HOME, `id`, \\n, ; | & and \'\' quotes';
