@@ -35,8 +35,8 @@ export interface WebApplicationOptions {
 
   /**
    * More variables for the environment file, beside the reserved ones (`PORT`, `INSTANCE_ID`,
-   * `AVAILABILITY_ZONE`, `REDIS_*`...). Names are shell identifiers; values are stored in the user-data, so keep
-   * secrets in Secrets Manager instead.
+   * `AVAILABILITY_ZONE`, `REDIS_*`...). Names are shell identifiers; values are stored in the user-data (as they
+   * are, byte for byte), so give secrets as `secrets` instead (a secret's value here warns).
    *
    * @default - none
    */
@@ -85,7 +85,7 @@ export const RESERVED_ENVIRONMENT = [
 ];
 
 /** The reserved prefixes: `REDIS_*` and `WEBTIER_*`. */
-export const RESERVED_PREFIXES = ['REDIS_', 'WEBTIER_'];
+const RESERVED_PREFIXES = ['REDIS_', 'WEBTIER_'];
 
 /** The `healthCheckPath` each application was given, when it was given (`healthCheckPath` itself holds the default). */
 const GIVEN_HEALTH_CHECK_PATHS = new WeakMap<WebApplication, string>();
