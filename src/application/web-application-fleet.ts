@@ -95,12 +95,41 @@ function warnOfSecretsInPlainValues(scope: Construct, application: WebApplicatio
 export function fleetApplication(scope: Construct, application: WebApplication, targetGroup?: elbv2.IApplicationTargetGroup): FleetApplication {
   warnOfSecretsInPlainValues(scope, application);
   const secrets: Record<string, BootSecret> = {};
-  const secretStatements: iam.PolicyStatement[] = [];
+  const statements: iam.PolicyStatement[] = [];
   for (const [name, secret] of Object.entries(application.secrets)) {
     secrets[name] = { arn: secret.arn, field: secret.field };
-    secretStatements.push(...secret.policyStatements());
+    statements.push(...secret.policyStatements());
   }
-  return { healthCheckPath: fleetHealthCheckPath(scope, application, targetGroup), secrets, secretStatements };
+  return { healthCheckPath: fleetHealthCheckPath(scope, application, targetGroup), secrets, secretStatements: merged(statements) };
+}
+
+/** The sid of a merged statement, by action (and, for kms:Decrypt, the service it decrypts through). */
+function sidOf(action: string, conditions: Record<string, unknown>): string | undefined {
+  if (action === 'kms:Decrypt') {
+    return JSON.stringify(conditions).includes('"ssm.') ? 'DecryptApplicationParameters' : 'DecryptApplicationSecrets';
+  }
+  return { 'secretsmanager:GetSecretValue': 'ReadApplicationSecrets', 'ssm:GetParameters': 'ReadApplicationParameters' }[action];
+}
+
+/**
+ * One statement per action and condition, listing each resource once: a managed policy holds at most 6,144
+ * characters, so many secrets must not cost a statement each.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+function merged(statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
+  const groups = new Map<string, { actions: string[]; conditions: Record<string, unknown>; resources: string[] }>();
+  for (const statement of statements) {
+    const key = JSON.stringify({ actions: statement.actions, conditions: statement.conditions });
+    const group = groups.get(key) ?? { actions: [...statement.actions], conditions: statement.conditions, resources: [] as string[] };
+    group.resources.push(...statement.resources.filter(r => !group.resources.includes(r)));
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ actions, conditions, resources }) => new iam.PolicyStatement({
+    sid: sidOf(actions[0], conditions),
+    actions,
+    resources,
+    conditions: Object.keys(conditions).length > 0 ? conditions : undefined,
+  }));
 }
 
 /**

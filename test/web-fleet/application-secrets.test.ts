@@ -68,16 +68,15 @@ describe('WebApplicationSecret', () => {
     expect(outputs).not.toMatch(/resolve:/);
   });
 
-  test('the web role may read exactly those secrets (and the Redis AUTH token), and exactly those parameters', () => {
+  test('the web role may read exactly those secrets (and the Redis AUTH token), and exactly those parameters, in one statement each', () => {
     // THEN
     expect(given.granted('secretsmanager:')).toEqual([
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: logicalId(given.tier.cache.authToken) } },
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.apiKey } },
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.db } },
-    ].map(expect.objectContaining));
+      expect.objectContaining({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: logicalId(given.tier.cache.authToken) } }),
+      { Sid: 'ReadApplicationSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: [{ Ref: ids.apiKey }, { Ref: ids.db }] },
+    ]);
     const ssmStatements = given.granted('ssm:GetParameter');
-    expect(ssmStatements.map(s => s.Action)).toEqual(['ssm:GetParameters', 'ssm:GetParameters']);
-    expect(ssmStatements.map(s => JSON.stringify(s.Resource))).toEqual([
+    expect(ssmStatements.map(s => [s.Sid, s.Action])).toEqual([['ReadApplicationParameters', 'ssm:GetParameters']]);
+    expect(ssmStatements[0].Resource.map((r: unknown) => JSON.stringify(r))).toEqual([
       expect.stringMatching(new RegExp(`:ssm:eu-west-3:123456789012:parameter",\\{"Ref":"${ids.flag}"\\}\\]\\]\\}$`)),
       expect.stringMatching(/:ssm:eu-west-3:123456789012:parameter\/app\/signing-key"/),
     ]);
@@ -87,18 +86,35 @@ describe('WebApplicationSecret', () => {
     // THEN
     expect(given.granted('kms:')).toEqual([
       {
+        Sid: 'DecryptApplicationSecrets',
         Effect: 'Allow',
         Action: 'kms:Decrypt',
         Resource: { 'Fn::GetAtt': [ids.key, 'Arn'] },
         Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-3.amazonaws.com' } },
       },
       {
+        Sid: 'DecryptApplicationParameters',
         Effect: 'Allow',
         Action: 'kms:Decrypt',
         Resource: { 'Fn::GetAtt': [ids.key, 'Arn'] },
         Condition: { StringEquals: { 'kms:ViaService': 'ssm.eu-west-3.amazonaws.com' } },
       },
     ]);
+  });
+
+  test('with 40 secrets, the policy stays one statement per action, under a managed policy\'s 6,144 characters', () => {
+    // WHEN
+    const many = tierWith((stack) => Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`SECRET_${i}`,
+      WebApplicationSecret.fromSecretsManager(secretsmanager.Secret.fromSecretCompleteArn(stack, `S${i}`,
+        `arn:aws:secretsmanager:eu-west-3:123456789012:secret:app/secret-${i}-AbCdEf`))])));
+    // THEN
+    const reads = many.granted('secretsmanager:').filter(s => s.Sid === 'ReadApplicationSecrets');
+    expect(reads).toHaveLength(1);
+    expect(reads[0].Resource).toHaveLength(40);
+    const policies = many.template.findResources('AWS::IAM::ManagedPolicy');
+    for (const policy of Object.values(policies)) {
+      expect(JSON.stringify(many.stack.resolve(policy.Properties.PolicyDocument)).replace(/\s/g, '').length).toBeLessThan(6144);
+    }
   });
 
   test('with no secrets, the web role may read no secret but the Redis AUTH token, no parameter, and use no key', () => {
