@@ -110,6 +110,9 @@ export function exportUserValue(name: string, value: string): string[] {
   if (!Token.isUnresolved(value)) {
     return exportVariables({ [name]: value });
   }
+  // Fn::Base64 may sit inside the user-data's Fn::Join (and take a Fn::Join itself):
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-join.html
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-base64.html
   // The "." keeps trailing newlines, which command substitution would strip; `&&` fails the line when base64 does.
   return [
     `${name}=$(base64 -d <<<'${Fn.base64(value)}' && printf .)`,
