@@ -24,3 +24,4 @@ export { WebTierFirewall } from './firewall/web-tier-firewall';
 export type { WebTierManagedRulesOptions } from './firewall/web-tier-firewall';
 export { WebApplication } from './application/web-application';
 export type { WebApplicationOptions, WebApplicationBundle } from './application/web-application';
+export { WebApplicationSecret } from './application/web-application-secret';

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { checkTierHealthPath } from './application/web-application-fleet';
 import { checkSshPublicKey } from './bastion/ssh-public-key';
 import { resolveRedisSettings } from './cache/redis-cache-props';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
@@ -38,6 +39,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   }
 
   const healthCheck = resolveWebHealthCheck(props.healthCheck);
+  checkTierHealthPath(props.healthCheck?.path, props.application);
   const { minCapacity, maxCapacity } = resolveWebFleetSettings({ ...webFleetSettingsOf(props), deployTimeout: props.deployTimeout }, {
     webPort: 'webPort',
     instanceType: 'webInstanceType',

@@ -47,7 +47,7 @@ target_state() {
     aws elbv2 describe-target-health --region "$region" --target-group-arn "$WEBTIER_TARGET_GROUP_ARN" \
       --targets "Id=$instance_id,Port=${WEBTIER_WEB_PORT:-8000}" \
       --query 'TargetHealthDescriptions[0].TargetHealth.State' --output text 2>/dev/null || echo unknown
-  elif curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:${WEBTIER_WEB_PORT:-8000}${WEBTIER_HEALTH_PATH:-/cgi-bin/ping.py}"; then
+  elif curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:${WEBTIER_WEB_PORT:-8000}${WEBTIER_HEALTH_PATH:-/}"; then
     echo healthy
   else
     echo unreachable

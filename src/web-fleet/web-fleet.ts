@@ -10,9 +10,10 @@ import { ReleaseGate } from './release-gate';
 import { releaseUpdatePolicy } from './release-policy';
 import { WebFleetProps } from './web-fleet-props';
 import { checkDeployTimeout, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
-import { S3Location, WEB_BOOT_FILES, webUserData } from './web-user-data';
+import { addWebUserData, S3Location, WEB_BOOT_FILES } from './web-user-data';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { WebApplication } from '../application/web-application';
+import { fleetApplication } from '../application/web-application-fleet';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
@@ -90,6 +91,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     this.webPort = webPort;
     this.minCapacity = minCapacity;
     checkApplicationPort(this.application, this.webPort);
+    const application = fleetApplication(this, this.application, props.targetGroup);
     const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
     checkSecondsInRange('healthCheckGracePeriod', gracePeriod, 0, 7200);
     const deployTimeout = props.deployTimeout ?? Duration.minutes(15);
@@ -187,14 +189,15 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     if (props.redis) {
       this.connections.allowToDefaultPort(props.redis, 'Redis from the web servers');
     }
-    this.userData.addCommands(...webUserData({
+    addWebUserData(this.userData, {
       region: Aws.REGION,
       bootFiles: bootLocation,
       application: appLocation,
       startCommand: this.application.startCommand,
       installCommands: this.application.installCommands,
       environment: this.application.environment,
-      healthCheckPath: this.application.healthCheckPath,
+      secrets: application.secrets,
+      healthCheckPath: application.healthCheckPath,
       socketActivation: this.application.socketActivation,
       redisHost: props.redis?.endpointAddress ?? '',
       redisPort: props.redis?.port ?? 6379,
@@ -207,7 +210,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       targetGroupArn: props.targetGroup?.targetGroupArn,
       readyTimeoutSeconds: deployTimeout.toSeconds(),
       lifecycleHookName: LAUNCH_HOOK_NAME,
-    }));
+    });
     // CDK grants cloudformation:SignalResource on this stack to the role, inline, for the signals above.
     const signalPolicy = this.role.node.tryFindChild('DefaultPolicy');
     if (signalPolicy) {
@@ -228,6 +231,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         resources: [props.redis.authToken.secretArn],
       }));
     }
+    statements.push(...application.secretStatements);
     if (this.logGroup) {
       statements.push(new iam.PolicyStatement({
         sid: 'WriteApplicationLogs',

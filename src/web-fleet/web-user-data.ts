@@ -1,4 +1,8 @@
-import { exportVariables, INSTANCE_HOME, instancePath } from '../instance-files';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { BootSecret } from '../application/web-application-fleet';
+import {
+  deployedUserDataBytes, describeUserDataParts, exportUserValue, exportVariables, INSTANCE_HOME, instancePath, UserDataPart, userValueExtraBytes,
+} from '../instance-files';
 
 /**
  * The boot files of a web server, relative to `assets/`: shipped together as one S3 asset that the user-data
@@ -29,6 +33,8 @@ export interface WebUserDataOptions {
   readonly startCommand: string;
   readonly installCommands: string[];
   readonly environment: Record<string, string>;
+  /** The secrets the boot reads into the environment file: names and ARNs only. */
+  readonly secrets?: Record<string, BootSecret>;
   readonly healthCheckPath: string;
   readonly socketActivation: boolean;
   readonly redisHost: string;
@@ -61,9 +67,12 @@ export function webUserData(options: WebUserDataOptions): string[] {
   const bootstrap = instancePath('web', 'web/bootstrap-web.sh');
   const signalReady = instancePath('web', 'web/signal-ready.sh');
   const bootZip = `${INSTANCE_HOME}/boot.zip`;
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.environment)) {
-    environment[`WEBTIER_ENV_${name}`] = value;
+  const secrets: Record<string, string> = {};
+  for (const [name, secret] of Object.entries(options.secrets ?? {})) {
+    secrets[`WEBTIER_SECRETARN_${name}`] = secret.arn;
+    if (secret.field !== undefined) {
+      secrets[`WEBTIER_SECRETFIELD_${name}`] = secret.field;
+    }
   }
   return [
     'set -euo pipefail',
@@ -89,12 +98,11 @@ export function webUserData(options: WebUserDataOptions): string[] {
       WEBTIER_READY_MARGIN: 90,
       ...(options.targetGroupArn ? { WEBTIER_TARGET_GROUP_ARN: options.targetGroupArn } : {}),
       ...(options.lifecycleHookName ? { WEBTIER_LIFECYCLE_HOOK: options.lifecycleHookName } : {}),
-      ...environment,
+      ...secrets,
     }),
-    // The start and install commands are shell text that expands when it runs, on the instance, not here.
-    ...[['WEBTIER_START_COMMAND', options.startCommand] as const,
-      ...(options.installCommands.length > 0 ? [['WEBTIER_INSTALL_COMMANDS', options.installCommands.join('\n')] as const] : [])]
-      .flatMap(([name, value]) => ['# shellcheck disable=SC2016', ...exportVariables({ [name]: value })]),
+    // The user's values, byte for byte (those holding tokens decoded from base64 on the instance). The start and
+    // install commands are shell text that expands when it runs, on the instance, not here.
+    ...userValues(options).flatMap(([name, value]) => ['# shellcheck disable=SC2016', ...exportUserValue(name, value)]),
     `install -d -m 0755 ${INSTANCE_HOME}`,
     // Amazon Linux 2023 has the AWS CLI and python3 (which unzips without the unzip package).
     `for i in 1 2 3 4 5; do aws s3 cp --only-show-errors --region "$WEBTIER_REGION" '${s3Url(options.bootFiles)}' ${bootZip} && break; sleep "$i"; done`,
@@ -119,4 +127,34 @@ export function webUserData(options: WebUserDataOptions): string[] {
     `if ! ${bootstrap}; then WEBTIER_SIGNAL_STATUS=FAILURE ${signalReady} || true; exit 1; fi`,
     signalReady,
   ];
+}
+
+/** The user's own values as the boot reads them, by variable: environment, then the start and install commands. */
+function userValues(options: WebUserDataOptions): Array<[string, string, string]> {
+  return [
+    ...Object.entries(options.environment).map(([name, value]): [string, string, string] => [`WEBTIER_ENV_${name}`, value, `environment.${name}`]),
+    ['WEBTIER_START_COMMAND', options.startCommand, 'startCommand'],
+    ...(options.installCommands.length > 0
+      ? [['WEBTIER_INSTALL_COMMANDS', options.installCommands.join('\n'), 'installCommands'] as [string, string, string]] : []),
+  ];
+}
+
+/** The parts of the web servers' user-data that come from the user's props, and their size once deployed. */
+export function webUserDataParts(options: WebUserDataOptions): UserDataPart[] {
+  const parts: UserDataPart[] = userValues(options).map(([name, value, prop]) => ({
+    prop,
+    bytes: deployedUserDataBytes(exportUserValue(name, value).join('\n')) + userValueExtraBytes(value),
+    extraBytes: userValueExtraBytes(value),
+  }));
+  const secretNames = Object.keys(options.secrets ?? {});
+  if (secretNames.length > 0) {
+    parts.push({ prop: `secrets (${secretNames.length}, names and ARNs only)`, bytes: secretNames.reduce((sum, name) => sum + 2 * name.length + 320, 0) });
+  }
+  return parts;
+}
+
+/** Adds the web servers' boot to `userData` (`webUserData`), and names the user's props in it for the size check. */
+export function addWebUserData(userData: ec2.UserData, options: WebUserDataOptions): void {
+  userData.addCommands(...webUserData(options));
+  describeUserDataParts(userData, webUserDataParts(options));
 }

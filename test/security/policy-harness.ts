@@ -40,15 +40,14 @@ export function synthWithPolicies(app: App): PolicyReport {
   const exitCode = process.exitCode;
   const printError = console.error;
   console.error = () => undefined;
-  let assembly;
   try {
-    assembly = app.synth();
+    app.synth();
   } finally {
     console.error = printError;
     process.exitCode = exitCode;
   }
   const file = ['validation-report.json', 'policy-validation-report.json']
-    .map(name => path.join(assembly.directory, name))
+    .map(name => path.join(app.outdir, name))
     .find(candidate => fs.existsSync(candidate));
   if (!file) {
     return { findings: [], errors: [] };
