@@ -1,4 +1,4 @@
-import { Aws, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -161,6 +161,11 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       scalingEventsReason: 'Scaling and replacement events are watched through CloudWatch alarms on healthy hosts and in-service instances ' +
         '(WebTierMonitoring) and kept in the group\'s activity history; per-event notifications are optional.',
     });
+    // CloudFormation waits for the signals when it creates the group (CreationPolicy); during a release, readiness is
+    // the launch lifecycle hook, the target group's health and the warmup, as CloudFormation documents for instance
+    // refresh: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html#cfn-attributes-updatepolicy-instancerefresh-readiness
+    Annotations.of(this.autoScalingGroup).acknowledgeWarning('@aws-cdk/aws-autoscaling:signalsNotUsedByInstanceRefresh',
+      'The signals serve the creation of the group only; releases judge readiness by the launch lifecycle hook, health and warmup');
     this.launchLifecycleHookName = LAUNCH_HOOK_NAME;
     // On the group itself (not a LifecycleHook resource made after it), so that the first servers wait too.
     // https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html: a server in Pending:Wait is not yet
