@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkSshPublicKey } from './bastion/ssh-public-key';
 import { resolveRedisSettings } from './cache/redis-cache-props';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
+import { checkTierImages } from './machine-image';
 import { resolveAvailabilityZones } from './network/availability-zones';
 import { parseCidr } from './network/cidr';
 import { resolveSubnetLayout } from './network/subnet-layout';
@@ -68,6 +69,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   });
 
   checkInstanceType('bastionInstanceType', props.bastionInstanceType);
+  checkTierImages(tier, props);
   checkSshPublicKey('sshPublicKey', props.sshPublicKey);
   checkList('sshAllowedCidrs', props.sshAllowedCidrs, '["203.0.113.7/32"]');
   (props.sshAllowedCidrs ?? []).forEach((cidr, index) => {

@@ -162,6 +162,22 @@ export interface ZeroDowntimeWebTierProps {
   readonly webCpuTargetUtilization?: number;
 
   /**
+   * The image of the web servers and the bastion: a Linux AMI of their instance types' architecture. Patch on
+   * purpose by giving a newer one, or, with the default, by refreshing the pinned image (README, "Patching").
+   *
+   * @default - Amazon Linux 2023 of each instance type's architecture: pinned in `cdk.context.json` when the stack
+   * names its account and region (no deploy replaces a server unasked), else read by CloudFormation at every deploy
+   */
+  readonly machineImage?: ec2.IMachineImage;
+
+  /**
+   * The bastion's image, when it differs from `machineImage` (for example an x86_64 bastion beside Graviton web servers).
+   *
+   * @default - `machineImage`, else Amazon Linux 2023 as for the web servers
+   */
+  readonly bastionMachineImage?: ec2.IMachineImage;
+
+  /**
    * The bastion's instance type, `<family>.<size>`.
    *
    * @default t3.nano

@@ -152,6 +152,7 @@ export class ZeroDowntimeWebTier extends Construct {
       applicationLogs: props.applicationLogs,
       applicationLogRetention: props.applicationLogRetention,
       ...webFleetSettingsOf(props),
+      machineImage: props.machineImage,
       deployTimeout: props.deployTimeout ?? defaultDeployTimeout(healthyAfter),
       targetGroup: this.webLoadBalancer.targetGroup,
       keyPair,
@@ -161,6 +162,7 @@ export class ZeroDowntimeWebTier extends Construct {
       vpc: this.vpc,
       vpcSubnets: subnets.bastion,
       instanceType: props.bastionInstanceType,
+      machineImage: props.bastionMachineImage ?? props.machineImage,
       keyPair,
     });
 
