@@ -14,6 +14,7 @@ export type { WebFleetProps } from './web-fleet/web-fleet-props';
 export { Bastion } from './bastion/bastion';
 export type { BastionProps } from './bastion/bastion';
 export { RedisCache } from './cache/redis-cache';
+export { CacheEngine } from './cache/cache-engine';
 export type { RedisCacheProps, IRedisConnection } from './cache/redis-cache';
 export { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 export type { WebTierMonitoringProps } from './monitoring/web-tier-monitoring';

@@ -55,11 +55,14 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     healthy.isUnresolved() ? '' : `healthCheck.healthyThreshold x healthCheck.interval (${healthy.toSeconds()} seconds)`);
 
   resolveRedisSettings({
+    engine: props.redisEngine,
+    engineVersion: props.redisEngineVersion,
     nodeType: props.redisNodeType,
     replicas: props.redisReplicas,
     multiAz: props.redisMultiAz,
     snapshotRetentionDays: props.redisSnapshotRetentionDays,
   }, {
+    engine: 'redisEngine',
     nodeType: 'redisNodeType',
     port: 'redisPort',
     engineVersion: 'redisEngineVersion',

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { WebApplication } from './application/web-application';
+import { CacheEngine } from './cache/cache-engine';
 import { WebTierFirewall } from './firewall/web-tier-firewall';
 import { WebHealthCheck } from './load-balancer/web-health-check';
 import { SubnetLayout } from './network/subnet-layout';
@@ -200,7 +201,23 @@ export interface ZeroDowntimeWebTierProps {
   readonly sshAllowedCidrs?: string[];
 
   /**
-   * The Redis node type, `cache.<family>.<size>` of a current-generation family (encryption in transit and at rest).
+   * The cache engine, Valkey or Redis OSS (the same protocol). Moving a deployed stack from Redis OSS to Valkey
+   * upgrades it in place and keeps its endpoint; there is no way back (README, "Cache engine").
+   *
+   * @default CacheEngine.VALKEY
+   */
+  readonly redisEngine?: CacheEngine;
+
+  /**
+   * The cache engine version: for Valkey 7.2, 8.0, 8.1, 8.2 or 9.0; for Redis OSS 4.0.10 to 7.1.
+   *
+   * @default - "8.2" for Valkey, "7.1" for Redis OSS
+   */
+  readonly redisEngineVersion?: string;
+
+  /**
+   * The Redis node type, `cache.<family>.<size>`, of a current-generation family (encryption in transit and at rest)
+   * and a size that exists for it.
    *
    * @default "cache.t3.micro"
    */

@@ -135,6 +135,8 @@ export class ZeroDowntimeWebTier extends Construct {
     this.cache = new RedisCache(this, 'Cache', {
       vpc: this.vpc,
       vpcSubnets: subnets.redis,
+      engine: props.redisEngine,
+      engineVersion: props.redisEngineVersion,
       nodeType: props.redisNodeType,
       replicas: props.redisReplicas,
       multiAz: props.redisMultiAz,

@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Bastion, WebFleet, WebTierNetwork, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 import { PINNED_IMAGE_CACHE_KEY } from '../../src/machine-image';
-import { expectInvalidProp, logicalId, newStack } from '../util';
+import { expectInvalidProp, logicalId, newStack, pinnedImageContext } from '../util';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1';
@@ -44,6 +44,10 @@ describe('the default image in an environment-aware stack', () => {
     expect([web, bastion]).toEqual(['ami-0123456789abcdef0', 'ami-0123456789abcdef0']);
     expect(Object.keys(template.Parameters ?? {}).filter(p => p !== 'BootstrapVersion')).toEqual([]);
     expect(assembly.manifest.missing ?? []).toEqual(expect.not.arrayContaining([expect.objectContaining({ provider: 'ssm' })]));
+  });
+
+  test('the key the tests pin is the key cdk looks up (test/util.ts pinnedImageContext)', () => {
+    expect(Object.keys(pinnedImageContext(ENV.account, ENV.region))).toEqual([pinnedKey('x86_64'), pinnedKey('arm64')]);
   });
 
   test('two synths with nothing changed give the same launch templates: a deploy replaces no server', () => {
