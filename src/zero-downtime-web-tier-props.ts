@@ -16,9 +16,9 @@ import { WebTierSubnets } from './network/web-tier-subnets';
  */
 export interface ZeroDowntimeWebTierProps {
   /**
-   * A VPC you already have, to run the tier in: the tier then makes no VPC, subnets, NAT gateways or flow log
-   * (and so no NAT alarms), and `subnetLayout`, `natGatewayPerAz`, `availabilityZones`, `flowLogs` and
-   * `flowLogRetention` must not be given.
+   * A VPC you already have, to run the tier in: the tier then makes no VPC, subnets, NAT gateways, flow log or S3
+   * endpoint (and so no NAT alarms), and `subnetLayout`, `natGatewayPerAz`, `availabilityZones`, `flowLogs`,
+   * `flowLogRetention` and `s3GatewayEndpoint` must not be given.
    *
    * @default - a new VPC, laid out by `subnetLayout` (`WebTierNetwork`)
    */
@@ -329,4 +329,12 @@ export interface ZeroDowntimeWebTierProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * An S3 gateway endpoint (free) in the tier's VPC, routed from the web and bastion subnets, that lets through only
+   * the stack's CDK assets and the Region's Amazon Linux 2023 repositories; not with `vpc` (README, "S3 gateway endpoint").
+   *
+   * @default true
+   */
+  readonly s3GatewayEndpoint?: boolean;
 }

@@ -106,6 +106,7 @@ export class ZeroDowntimeWebTier extends Construct {
         availabilityZones: props.availabilityZones,
         flowLogs: props.flowLogs,
         flowLogRetention: props.flowLogRetention,
+        s3GatewayEndpoint: props.s3GatewayEndpoint,
       });
       this.network = network;
       this.vpc = network.vpc;

@@ -129,7 +129,7 @@ function describeSelection(selection: ec2.SubnetSelection): Record<string, unkno
 
 /** The facade's props that shape the network, for `checkNetworkChoice`. */
 export type NetworkChoice = Pick<ZeroDowntimeWebTierProps,
-'vpc' | 'subnets' | 'subnetLayout' | 'natGatewayPerAz' | 'availabilityZones' | 'flowLogs' | 'flowLogRetention'>;
+'vpc' | 'subnets' | 'subnetLayout' | 'natGatewayPerAz' | 'availabilityZones' | 'flowLogs' | 'flowLogRetention' | 's3GatewayEndpoint'>;
 
 /**
  * Throws when props that shape the network the tier builds come with `vpc` (the tier builds none then),
@@ -143,7 +143,7 @@ export function checkNetworkChoice(props: NetworkChoice): void {
     }
     return;
   }
-  const buildOnly = ['subnetLayout', 'natGatewayPerAz', 'availabilityZones', 'flowLogs', 'flowLogRetention'] as const;
+  const buildOnly = ['subnetLayout', 'natGatewayPerAz', 'availabilityZones', 'flowLogs', 'flowLogRetention', 's3GatewayEndpoint'] as const;
   for (const prop of buildOnly) {
     if (props[prop] !== undefined && props[prop] !== null) {
       throw invalidProp(prop, props[prop],
