@@ -4,6 +4,7 @@ import { checkSshPublicKey } from './bastion/ssh-public-key';
 import { resolveRedisSettings } from './cache/redis-cache-props';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
 import { checkTierImages } from './machine-image';
+import { checkAlarmTopicRegion, checkAlarmTopicWithMonitoring } from './monitoring/alarm-topic-checks';
 import { resolveAvailabilityZones } from './network/availability-zones';
 import { parseCidr } from './network/cidr';
 import { resolveSubnetLayout } from './network/subnet-layout';
@@ -81,6 +82,8 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     }
   });
 
+  checkAlarmTopicWithMonitoring(props.monitoring, props.alarmTopic);
+  checkAlarmTopicRegion(tier, 'alarmTopic', props.alarmTopic);
   if (props.monitoring === false) {
     warn(tier, 'monitoringOff', 'monitoring is false: no alarm tells you that the tier lost a web server, a NAT gateway or ' +
       'its Redis replica; the README promises those alarms');
