@@ -98,7 +98,7 @@ export class ZeroDowntimeWebTier extends Construct {
     let subnets: WebTierPlacement;
     if (props.vpc) {
       this.vpc = props.vpc;
-      subnets = placeInVpc(this, props.vpc, props.subnets);
+      subnets = placeInVpc(this, props.vpc, props.subnets, { applicationLogs: props.applicationLogs });
     } else {
       const network = new WebTierNetwork(this, 'Network', {
         subnetLayout: props.subnetLayout,
