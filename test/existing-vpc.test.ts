@@ -103,12 +103,12 @@ describe('ZeroDowntimeWebTier in an existing VPC', () => {
     // GIVEN / WHEN
     const custom = tierIn(v => {
       // Web servers in isolated subnets reach AWS through endpoints (test/network/existing-vpc-checks.test.ts).
-      const vpc = v as ec2.Vpc;
-      vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+      const own = v as ec2.Vpc;
+      own.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
       for (const [id, service] of [['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
         ['CloudFormation', ec2.InterfaceVpcEndpointAwsService.CLOUDFORMATION], ['Elb', ec2.InterfaceVpcEndpointAwsService.ELASTIC_LOAD_BALANCING],
         ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS]] as const) {
-        vpc.addInterfaceEndpoint(id, { service });
+        own.addInterfaceEndpoint(id, { service });
       }
       return {
         vpc: v,

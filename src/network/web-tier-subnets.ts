@@ -66,7 +66,8 @@ const PRIVATE_PARTS: Array<keyof WebTierPlacement> = ['web', 'redis'];
  * Where each part goes in a VPC the user brings: the given selections, the defaults for the rest,
  * each checked to reach 2 or more AZs and, for web and Redis, to select no public subnet.
  */
-export function placeInVpc(scope: Construct, vpc: ec2.IVpc, subnets: WebTierSubnets = {}, options: { applicationLogs?: boolean } = {}): WebTierPlacement {
+export function placeInVpc(scope: Construct, vpc: ec2.IVpc, subnets: WebTierSubnets = {},
+  options: { applicationLogs?: boolean } = {}): WebTierPlacement {
   const placement: WebTierPlacement = {
     alb: subnets.alb ?? { subnetType: ec2.SubnetType.PUBLIC },
     bastion: subnets.bastion ?? { subnetType: ec2.SubnetType.PUBLIC },
