@@ -28,8 +28,8 @@ export function assetsBucketName(scope: Construct): string | undefined {
 
 /**
  * An S3 gateway endpoint in `vpc`, routed from `subnets`, whose policy lets through only what the tier's instances
- * fetch from S3: objects of the stack's CDK assets bucket and of the Region's Amazon Linux 2023 repositories, read
- * (`s3:GetObject`) by principals of the stack's account. Everything else S3 is refused through this endpoint (an
+ * fetch from S3: objects of the stack's CDK assets bucket, read (`s3:GetObject`) by principals of the stack's account,
+ * and objects of the Region's Amazon Linux 2023 repositories, which `dnf` reads without signing its requests. Everything else S3 is refused through this endpoint (an
  * endpoint policy does not fall back to the NAT gateway): add statements with `addToPolicy` for your own buckets.
  * A gateway endpoint costs nothing, and its traffic skips the NAT gateways' data processing charge.
  * https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html
@@ -52,12 +52,12 @@ export function addS3GatewayEndpoint(scope: Construct, vpc: ec2.Vpc, subnets: ec
     resources: [Fn.sub(`arn:\${AWS::Partition}:s3:::${bucket}/*`)],
     conditions: ownAccount,
   }));
+  // No account condition here: dnf reads the repositories anonymously (unsigned requests have no principal account).
   endpoint.addToPolicy(new iam.PolicyStatement({
     sid: 'ReadAmazonLinuxRepositories',
     principals: [new iam.AnyPrincipal()],
     actions: ['s3:GetObject'],
     resources: [amazonLinuxRepositoryObjects(scope)],
-    conditions: ownAccount,
   }));
   return endpoint;
 }

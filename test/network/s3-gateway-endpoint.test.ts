@@ -40,7 +40,7 @@ describe('S3 gateway endpoint', () => {
     }
   });
 
-  test('with no props, its policy lets the account read the CDK assets and the Amazon Linux 2023 repositories, and nothing else', () => {
+  test('with no props, its policy lets the account read the CDK assets, and anyone read the Amazon Linux 2023 repositories, and nothing else', () => {
     const ownAccount = { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } };
     expect(endpoint.PolicyDocument.Statement).toEqual([
       {
@@ -52,11 +52,11 @@ describe('S3 gateway endpoint', () => {
         Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}/*' },
       },
       {
+        // dnf's requests are anonymous: an account condition would refuse every package download.
         Sid: 'ReadAmazonLinuxRepositories',
         Effect: 'Allow',
         Principal: { AWS: '*' },
         Action: 's3:GetObject',
-        Condition: ownAccount,
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::al2023-repos-', { Ref: 'AWS::Region' }, '-de612dc2/*']] },
       },
     ]);
