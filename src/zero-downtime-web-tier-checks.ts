@@ -4,6 +4,8 @@ import { checkTierHealthPath } from './application/web-application-fleet';
 import { checkSshPublicKey } from './bastion/ssh-public-key';
 import { resolveRedisSettings } from './cache/redis-cache-props';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
+import { checkTierImages } from './machine-image';
+import { checkAlarmTopicRegion, checkAlarmTopicWithMonitoring } from './monitoring/alarm-topic-checks';
 import { resolveAvailabilityZones } from './network/availability-zones';
 import { parseCidr } from './network/cidr';
 import { resolveSubnetLayout } from './network/subnet-layout';
@@ -67,11 +69,14 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   }, { instanceWarmup: 'webInstanceWarmup' });
 
   resolveRedisSettings({
+    engine: props.redisEngine,
+    engineVersion: props.redisEngineVersion,
     nodeType: props.redisNodeType,
     replicas: props.redisReplicas,
     multiAz: props.redisMultiAz,
     snapshotRetentionDays: props.redisSnapshotRetentionDays,
   }, {
+    engine: 'redisEngine',
     nodeType: 'redisNodeType',
     port: 'redisPort',
     engineVersion: 'redisEngineVersion',
@@ -81,6 +86,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   });
 
   checkInstanceType('bastionInstanceType', props.bastionInstanceType);
+  checkTierImages(tier, props);
   checkSshPublicKey('sshPublicKey', props.sshPublicKey);
   checkList('sshAllowedCidrs', props.sshAllowedCidrs, '["203.0.113.7/32"]');
   (props.sshAllowedCidrs ?? []).forEach((cidr, index) => {
@@ -89,6 +95,8 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     }
   });
 
+  checkAlarmTopicWithMonitoring(props.monitoring, props.alarmTopic);
+  checkAlarmTopicRegion(tier, 'alarmTopic', props.alarmTopic);
   if (props.monitoring === false) {
     warn(tier, 'monitoringOff', 'monitoring is false: no alarm tells you that the tier lost a web server, a NAT gateway or ' +
       'its Redis replica; the README promises those alarms');

@@ -98,7 +98,7 @@ export class ZeroDowntimeWebTier extends Construct {
     let subnets: WebTierPlacement;
     if (props.vpc) {
       this.vpc = props.vpc;
-      subnets = placeInVpc(this, props.vpc, props.subnets);
+      subnets = placeInVpc(this, props.vpc, props.subnets, { applicationLogs: props.applicationLogs });
     } else {
       const network = new WebTierNetwork(this, 'Network', {
         subnetLayout: props.subnetLayout,
@@ -106,6 +106,7 @@ export class ZeroDowntimeWebTier extends Construct {
         availabilityZones: props.availabilityZones,
         flowLogs: props.flowLogs,
         flowLogRetention: props.flowLogRetention,
+        s3GatewayEndpoint: props.s3GatewayEndpoint,
       });
       this.network = network;
       this.vpc = network.vpc;
@@ -135,6 +136,8 @@ export class ZeroDowntimeWebTier extends Construct {
     this.cache = new RedisCache(this, 'Cache', {
       vpc: this.vpc,
       vpcSubnets: subnets.redis,
+      engine: props.redisEngine,
+      engineVersion: props.redisEngineVersion,
       nodeType: props.redisNodeType,
       replicas: props.redisReplicas,
       multiAz: props.redisMultiAz,
@@ -152,6 +155,7 @@ export class ZeroDowntimeWebTier extends Construct {
       applicationLogs: props.applicationLogs,
       applicationLogRetention: props.applicationLogRetention,
       ...webFleetSettingsOf(props),
+      machineImage: props.machineImage,
       deployTimeout: props.deployTimeout ?? defaultDeployTimeout(healthyAfter),
       releaseBakeTime: props.releaseBakeTime,
       releaseCheckpoints: props.releaseCheckpoints,
@@ -165,6 +169,7 @@ export class ZeroDowntimeWebTier extends Construct {
       vpc: this.vpc,
       vpcSubnets: subnets.bastion,
       instanceType: props.bastionInstanceType,
+      machineImage: props.bastionMachineImage ?? props.machineImage,
       keyPair,
     });
 

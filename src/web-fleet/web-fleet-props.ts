@@ -125,6 +125,15 @@ export interface WebFleetProps {
   readonly instanceType?: ec2.InstanceType;
 
   /**
+   * The servers' image: a Linux AMI of the instance type's architecture. Patch by changing it (or, for the default,
+   * by refreshing the pinned image: see the README's "Patching").
+   *
+   * @default - Amazon Linux 2023 of the instance type's architecture: pinned in `cdk.context.json` when the stack
+   * names its account and region (no deploy replaces a server unasked), else read by CloudFormation at every deploy
+   */
+  readonly machineImage?: ec2.IMachineImage;
+
+  /**
    * The fewest web servers; 2 or more keeps serving while one is lost.
    *
    * @default 2

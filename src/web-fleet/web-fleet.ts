@@ -111,6 +111,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     this.userData = ec2.UserData.forLinux();
     this.launchTemplate = hardenedLaunchTemplate(this, {
       instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+      machineImage: props.machineImage,
       securityGroup: this.securityGroup,
       instanceProfile,
       userData: this.userData,
