@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { WebFleetProps } from './web-fleet-props';
 import { checkDeployTimeout, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
 import { S3Location, WEB_BOOT_FILES, webUserData } from './web-user-data';
+import { applyZonalResilience, zonalCapacity } from './zonal-resilience';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { WebApplication } from '../application/web-application';
 import { stagedInstanceFiles } from '../instance-files';
@@ -73,8 +74,11 @@ export class WebFleet extends Construct implements ec2.IConnectable {
 
     checkRequired('vpc', props?.vpc);
     this.application = props.application ?? WebApplication.helloCounter();
-    const { webPort, minCapacity, maxCapacity } = resolveWebFleetSettings(
+    const { webPort, ...requested } = resolveWebFleetSettings(
       { ...props, webPort: props.webPort ?? this.application.port }, WEB_FLEET_NAMES);
+    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
+    const { minCapacity, maxCapacity, desiredCapacity } = zonalCapacity(this, { ...requested, desiredCapacity: props.desiredCapacity },
+      props.vpc.selectSubnets(vpcSubnets).availabilityZones.length, props.staticStability ?? true, { minCapacity: 'minCapacity', staticStability: 'staticStability' });
     this.webPort = webPort;
     this.minCapacity = minCapacity;
     checkApplicationPort(this.application, this.webPort);
@@ -104,7 +108,6 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       associatePublicIpAddress: false,
     });
 
-    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
     this.autoScalingGroup = instanceGroup(this, {
       vpc: props.vpc,
       vpcSubnets,
@@ -116,7 +119,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       // waiting for all of its signals) keeps at least as many servers serving as before, at every moment; target
       // tracking scales it back in afterwards (each server drained first). CloudFormation's instance refresh
       // (min 100 % / max 200 % of the current capacity) would carry the exact capacity, but needs aws-cdk-lib 2.263.0.
-      desiredCapacity: props.desiredCapacity ?? (minCapacity < maxCapacity ? maxCapacity : undefined),
+      desiredCapacity: desiredCapacity ?? (minCapacity < maxCapacity ? maxCapacity : undefined),
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
         gracePeriod,
@@ -138,6 +141,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       scalingEventsReason: 'Scaling and replacement events are watched through CloudWatch alarms on healthy hosts and in-service instances ' +
         '(WebTierMonitoring) and kept in the group\'s activity history; per-event notifications are optional.',
     });
+    applyZonalResilience(this.autoScalingGroup, props);
     if (props.targetGroup) {
       props.targetGroup.addTarget(this.autoScalingGroup);
     }
