@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgementFor, allAcknowledgements, appWithPolicyPlugins, controlTowerId, PolicyReport, synthWithPolicies } from './policy-harness';
-import { WebTierFirewall, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+import { ImpairedZoneHealthCheckBehavior, WebTierFirewall, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 
 /** Every optional feature switched on, in an environment with an account and a region. */
 const ALL_FEATURES: ZeroDowntimeWebTierProps = {
@@ -20,6 +20,8 @@ const ALL_FEATURES: ZeroDowntimeWebTierProps = {
   webAclArn: 'arn:aws:wafv2:eu-west-3:111111111111:regional/webacl/tier/11111111-2222-3333-4444-555555555555',
   accessLogsRetention: Duration.days(30),
   flowLogRetention: logs.RetentionDays.TWO_YEARS,
+  zonalAutoshift: { blockedWindows: ['Mon:09:00-Mon:10:30'], blockedDates: ['2026-12-24'] },
+  webImpairedZoneHealthCheckBehavior: ImpairedZoneHealthCheckBehavior.IGNORE_UNHEALTHY,
 };
 
 function defaultStack(): { report: PolicyReport; app: ReturnType<typeof appWithPolicyPlugins>; stack: Stack } {
