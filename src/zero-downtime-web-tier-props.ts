@@ -102,7 +102,8 @@ export interface ZeroDowntimeWebTierProps {
   readonly webInstanceType?: ec2.InstanceType;
 
   /**
-   * The fewest web servers.
+   * The fewest web servers that must keep serving, even while one AZ is lost; with `webStaticStability` the group runs
+   * enough for that (2 over three AZs: 3).
    *
    * @default 2
    */

@@ -91,7 +91,8 @@ export interface WebFleetProps {
   readonly instanceType?: ec2.InstanceType;
 
   /**
-   * The fewest web servers; 2 or more keeps serving while one is lost.
+   * The fewest web servers; 2 or more keeps serving while one is lost. With `staticStability` the group runs enough
+   * that losing any one AZ still leaves this many.
    *
    * @default 2
    */
