@@ -57,6 +57,16 @@ describe('load balancer zonal shift', () => {
     expect(web.Properties.AvailabilityZoneImpairmentPolicy).toEqual({ ZonalShiftEnabled: true, ImpairedZoneHealthCheckBehavior: 'ReplaceUnhealthy' });
   });
 
+  test('the one-liner\'s host-count alarms watch the 3 servers static stability keeps: losing an AZ (2 left) is an alarm', () => {
+    const { webTier } = tier();
+    const monitoring = webTier.monitoring!;
+    expect(webTier.webFleet.minCapacity).toBe(3);
+    expect(monitoring.healthyHostsAlarm!.node.defaultChild).toBeDefined();
+    const stack = newStack();
+    const resolved = (alarm: typeof monitoring.healthyHostsAlarm) => stack.resolve((alarm!.node.defaultChild as cloudwatch.CfnAlarm).threshold);
+    expect([resolved(monitoring.healthyHostsAlarm), resolved(monitoring.inServiceInstancesAlarm)]).toEqual([3, 3]);
+  });
+
   test('the one-liner with zonalShift false turns it off for both', () => {
     const { template } = tier({ zonalShift: false });
     expect(attributesOf(template)['zonal_shift.config.enabled']).toBe('false');
