@@ -9,8 +9,8 @@
  */
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { balancedSpread, placeLaunch, readWebGroupZonalSettings, replacesUnhealthy, WebGroupZonalSettings } from './auto-scaling-az-placement';
 import { inRotation } from './analysis';
+import { balancedSpread, placeLaunch, readWebGroupZonalSettings, replacesUnhealthy, WebGroupZonalSettings } from './auto-scaling-az-placement';
 import { promoteReplica, readRedisNodeAzs } from './elasticache-failover';
 import { SynthesizedExample } from './example-template';
 import { startHaproxy } from './haproxy';
@@ -64,7 +64,10 @@ class AzLossLoad {
     this.sent++;
     const sentAt = this.now();
     const p = httpGet(this.url, { timeoutMs: 15_000 }).then(
-      (res) => { this.records.push({ sentAt, doneAt: this.now(), outcome: res.status, redisUnavailable: res.status !== 200 && res.body.includes(REDIS_UNAVAILABLE_PAGE) }); },
+      (res) => {
+        const redisUnavailable = res.status !== 200 && res.body.includes(REDIS_UNAVAILABLE_PAGE);
+        this.records.push({ sentAt, doneAt: this.now(), outcome: res.status, redisUnavailable });
+      },
       (e: Error) => { this.records.push({ sentAt, doneAt: this.now(), outcome: /timed out/.test(e.message) ? 'timeout' : 'error', redisUnavailable: false }); },
     ).finally(() => this.pending.delete(p));
     this.pending.add(p);
@@ -200,10 +203,15 @@ async function runVariant(o: AzLossOptions, variant: AzLossVariant): Promise<AzL
         adminSocket: path.join(dir, 'admin.sock'),
         targets: names.map((name) => ({ name, host: LOOPBACK, port: ports[name], standby: spares.includes(name) })),
       }),
-      dir, frontendPort: ports.frontend, adminSocket: path.join(dir, 'admin.sock'), backend: 'targets', registry,
+      dir,
+      frontendPort: ports.frontend,
+      adminSocket: path.join(dir, 'admin.sock'),
+      backend: 'targets',
+      registry,
     });
     for (const name of serversPerAz.flat()) await haproxy.markFullyHealthy(name);
-    const budgetMs = (o.warmupSeconds + o.replacementDelaySeconds + o.example.healthyAfterSeconds + 2 * hc.intervalSeconds + o.tailSeconds + 20) * 1000;
+    const afterLossSeconds = o.replacementDelaySeconds + o.example.healthyAfterSeconds + 2 * hc.intervalSeconds;
+    const budgetMs = (o.warmupSeconds + afterLossSeconds + o.tailSeconds + 20) * 1000;
     const watcher = new ServerStateWatcher({ haproxy, now, everyMs: 50, maxDurationMs: budgetMs + 10_000 });
     await watcher.start();
     registry.add(() => watcher.stop());
@@ -278,8 +286,24 @@ async function runVariant(o: AzLossOptions, variant: AzLossVariant): Promise<AzL
     const pids = [primary.proc.child.pid!, replica.proc.child.pid!, haproxy.proc.child.pid!, ...[...servers.values()].flatMap((s) => s.pids)];
     await registry.run();
     return summarize({
-      variant, startedAt, o, settings, lbZonalShift, serversPerAz: spread.map((n, az) => serversPerAz[az].slice(0, n)), impairedAz,
-      records: load.records, lossMs, outMs, shiftMs, minInRotation, inRotationPerAzAtEnd, attempts, replacedMs, primaryLost, counterDelta, pids,
+      variant,
+      startedAt,
+      o,
+      settings,
+      lbZonalShift,
+      serversPerAz: spread.map((n, az) => serversPerAz[az].slice(0, n)),
+      impairedAz,
+      records: load.records,
+      lossMs,
+      outMs,
+      shiftMs,
+      minInRotation,
+      inRotationPerAzAtEnd,
+      attempts,
+      replacedMs,
+      primaryLost,
+      counterDelta,
+      pids,
     });
   } finally {
     await registry.run();

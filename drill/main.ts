@@ -9,10 +9,10 @@
  * Per preset: process crash, deploy, scale-in, instance loss; a table at the end, JSON and SVG under results/.
  */
 import * as path from 'path';
+import { missedAzLossTargets } from './az-loss';
 import { DrillOptions, runDrill } from './drill';
 import { PresetName, PRESETS } from './example-template';
 import { missingDrillPrerequisites, prerequisiteHint } from './prerequisites';
-import { missedAzLossTargets } from './az-loss';
 import { formatTable, missedTargets, writeResults } from './report';
 import { Cleanup, REPO_ROOT } from '../tools/local-servers';
 

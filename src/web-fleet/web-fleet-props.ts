@@ -2,9 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ImpairedZoneHealthCheckBehavior } from './zonal-resilience';
 import { WebApplication } from '../application/web-application';
 import { IRedisConnection } from '../cache/redis-cache';
-import type { ImpairedZoneHealthCheckBehavior } from './zonal-resilience';
 
 /**
  * Properties of a `WebFleet`.
