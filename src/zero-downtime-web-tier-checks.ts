@@ -77,6 +77,10 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     }
   });
 
+  if (props.zonalShift === false && props.webImpairedZoneHealthCheckBehavior !== undefined) {
+    throw invalidProp('webImpairedZoneHealthCheckBehavior', props.webImpairedZoneHealthCheckBehavior,
+      'applies only with zonalShift: true (AWS applies the impaired-zone behaviour during an active zonal shift only)');
+  }
   if (props.zonalAutoshift !== undefined) {
     checkPropsObject('zonalAutoshift', props.zonalAutoshift);
     if (props.zonalShift === false) {

@@ -161,7 +161,7 @@ export class RedisCache extends Construct implements IRedisConnection {
     // The primary in the first AZ, each replica in the next one (round robin): with 2 or more AZs the primary and its
     // first replica never share one, so an AZ outage leaves a replica to fail over to. AWS wants one AZ per node, in the
     // subnet group's AZs (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html).
-    const azs = subnets.availabilityZones;
+    const azs = [...new Set(subnets.availabilityZones)];
     this.nodeAvailabilityZones = multiAz && azs.length > 1 ? Array.from({ length: this.nodeCount }, (_, i) => azs[i % azs.length]) : [];
 
     // ElastiCache accepts 16 to 128 printable characters without @, " or /: 64 letters and digits always qualify.

@@ -78,7 +78,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       { ...props, webPort: props.webPort ?? this.application.port }, WEB_FLEET_NAMES);
     const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
     const { minCapacity, maxCapacity, desiredCapacity } = zonalCapacity(this, { ...requested, desiredCapacity: props.desiredCapacity },
-      props.vpc.selectSubnets(vpcSubnets).availabilityZones.length, props.staticStability ?? true, { minCapacity: 'minCapacity', staticStability: 'staticStability' });
+      new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones).size, props.staticStability ?? true, { minCapacity: 'minCapacity', staticStability: 'staticStability' });
     this.webPort = webPort;
     this.minCapacity = minCapacity;
     checkApplicationPort(this.application, this.webPort);

@@ -1,4 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RedisCache, RedisCacheProps, WebTierNetwork } from '../../src';
 import { newStack, onlyResource } from '../util';
 
@@ -38,5 +39,19 @@ describe('RedisCache node placement', () => {
     const group = onlyResource(Template.fromStack(stack), 'AWS::ElastiCache::ReplicationGroup').Properties;
     expect(group.PreferredCacheClusterAZs).toHaveLength(2);
     expect(group.PreferredCacheClusterAZs[0]).not.toEqual(group.PreferredCacheClusterAZs[1]);
+  });
+
+  test('in a VPC of yours with two subnets per AZ, the primary and its replica still get two different AZs', () => {
+    const stack = newStack({ env: { account: '111122223333', region: 'eu-west-3' } });
+    const vpc = new ec2.Vpc(stack, 'Mine', {
+      availabilityZones: ['eu-west-3a', 'eu-west-3b'],
+      subnetConfiguration: [
+        { name: 'one', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        { name: 'two', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+    });
+    new RedisCache(stack, 'Cache', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+    const group = onlyResource(Template.fromStack(stack), 'AWS::ElastiCache::ReplicationGroup').Properties;
+    expect(group.PreferredCacheClusterAZs).toEqual(['eu-west-3a', 'eu-west-3b']);
   });
 });

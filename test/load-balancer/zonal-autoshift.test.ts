@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { WebLoadBalancer, WebTierNetwork, WebZonalAutoshift, WebZonalAutoshiftOptions, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+import { ImpairedZoneHealthCheckBehavior, WebLoadBalancer, WebTierNetwork, WebZonalAutoshift, WebZonalAutoshiftOptions, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 import { expectInvalidProp, logicalId, newStack, onlyResource } from '../util';
 
 const AUTOSHIFT = 'AWS::ARCZonalShift::ZonalAutoshiftConfiguration';
@@ -113,6 +113,11 @@ describe('zonal autoshift', () => {
 
   test('fails with zonalShift false', () => {
     expectInvalidProp(() => tier({ zonalAutoshift: {}, zonalShift: false }), { prop: 'zonalShift', received: 'false', rule: /zonal shift integration is on/ });
+  });
+
+  test('the one-liner fails with webImpairedZoneHealthCheckBehavior and zonalShift false, in its own names', () => {
+    expectInvalidProp(() => tier({ zonalShift: false, webImpairedZoneHealthCheckBehavior: ImpairedZoneHealthCheckBehavior.REPLACE_UNHEALTHY }),
+      { prop: 'webImpairedZoneHealthCheckBehavior', received: '"ReplaceUnhealthy"', rule: /only with zonalShift: true/ });
   });
 
   test('fails with monitoring false: AWS requires an outcome alarm', () => {
