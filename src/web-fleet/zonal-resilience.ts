@@ -1,5 +1,6 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
 import { invalidProp, warn } from '../validation';
 
@@ -67,6 +68,28 @@ export interface ZonalResilienceOptions {
   readonly zonalShift?: boolean;
   /** The impaired-zone health-check behaviour; only with zonal shift. */
   readonly impairedZoneHealthCheckBehavior?: ImpairedZoneHealthCheckBehavior;
+  /** The target group the servers register in: its cross-zone setting is checked. */
+  readonly targetGroup?: elbv2.IApplicationTargetGroup;
+}
+
+/**
+ * Throws when the target group turns cross-zone load balancing off (`load_balancing.cross_zone.enabled: false`):
+ * Auto Scaling refuses zonal shift on a group attached to such a target group unless its validation is skipped, since
+ * capacity could become imbalanced across AZs (`SkipZonalShiftValidation`,
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AttachTrafficSources.html).
+ */
+function checkCrossZone(targetGroup: elbv2.IApplicationTargetGroup | undefined): void {
+  const cfn = targetGroup?.node.defaultChild;
+  if (!(cfn instanceof elbv2.CfnTargetGroup)) {
+    return;
+  }
+  const attributes = Stack.of(cfn).resolve(cfn.targetGroupAttributes) as Array<{ key?: unknown; value?: unknown }> | undefined;
+  const crossZone = (Array.isArray(attributes) ? attributes : []).find(a => a?.key === 'load_balancing.cross_zone.enabled');
+  if (crossZone && String(crossZone.value) === 'false') {
+    throw invalidProp('zonalShift', true, 'cannot be used with a target group whose load_balancing.cross_zone.enabled is false: ' +
+      'Auto Scaling refuses zonal shift with cross-zone load balancing off (capacity could become imbalanced across AZs); ' +
+      'turn cross-zone back on or set zonalShift: false');
+  }
 }
 
 /**
@@ -90,6 +113,9 @@ export function applyZonalResilience(group: autoscaling.AutoScalingGroup, option
   if (!zonalShift && options.impairedZoneHealthCheckBehavior !== undefined) {
     throw invalidProp('impairedZoneHealthCheckBehavior', options.impairedZoneHealthCheckBehavior,
       'applies only with zonalShift: true (AWS applies the impaired-zone behaviour during an active zonal shift only)');
+  }
+  if (zonalShift) {
+    checkCrossZone(options.targetGroup);
   }
   const cfn = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
   cfn.availabilityZoneDistribution = { capacityDistributionStrategy: autoscaling.CapacityDistributionStrategy.BALANCED_BEST_EFFORT };

@@ -1,4 +1,5 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ImpairedZoneHealthCheckBehavior, WebFleet, WebFleetProps, WebTierNetwork } from '../../src';
 import { expectInvalidProp, newStack, onlyResource, tutorialCidrs } from '../util';
 
@@ -45,6 +46,23 @@ describe('WebFleet zonal resilience', () => {
   test('fails with an impaired-zone behaviour and zonalShift false', () => {
     expectInvalidProp(() => fleet({ zonalShift: false, impairedZoneHealthCheckBehavior: ImpairedZoneHealthCheckBehavior.IGNORE_UNHEALTHY }),
       { prop: 'impairedZoneHealthCheckBehavior', received: '"IgnoreUnhealthy"', rule: /only with zonalShift: true/ });
+  });
+
+  test('fails with a target group that turns cross-zone load balancing off, as Auto Scaling refuses zonal shift then', () => {
+    expectInvalidProp(() => {
+      const stack = newStack();
+      const network = new WebTierNetwork(stack, 'Network');
+      const targetGroup = new elbv2.ApplicationTargetGroup(stack, 'Group', { vpc: network.vpc, port: 8000, crossZoneEnabled: false });
+      new WebFleet(stack, 'WebFleet', { vpc: network.vpc, targetGroup });
+    }, { prop: 'zonalShift', received: 'true', rule: /cross_zone.enabled is false/ });
+  });
+
+  test('with cross-zone load balancing off and zonalShift false, the fleet is built without the policy', () => {
+    const stack = newStack();
+    const network = new WebTierNetwork(stack, 'Network');
+    const targetGroup = new elbv2.ApplicationTargetGroup(stack, 'Group', { vpc: network.vpc, port: 8000, crossZoneEnabled: false });
+    new WebFleet(stack, 'WebFleet', { vpc: network.vpc, targetGroup, zonalShift: false });
+    expect(onlyResource(Template.fromStack(stack), 'AWS::AutoScaling::AutoScalingGroup').Properties.AvailabilityZoneImpairmentPolicy).toBeUndefined();
   });
 
   test('fails with an impaired-zone behaviour AWS does not know', () => {
