@@ -9,6 +9,7 @@
  * Per preset: process crash, deploy, scale-in, instance loss; a table at the end, JSON and SVG under results/.
  */
 import * as path from 'path';
+import { missedAzLossTargets } from './az-loss';
 import { DrillOptions, runDrill } from './drill';
 import { PresetName, PRESETS } from './example-template';
 import { missingDrillPrerequisites, prerequisiteHint } from './prerequisites';
@@ -104,7 +105,7 @@ async function main(): Promise<number> {
     console.log('');
     for (const file of writeResults(result, args.out)) console.log(`wrote ${path.relative(process.cwd(), file)}`);
     console.log(`drill finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    const missed = result.presets.flatMap((p) => p.scenarios.flatMap(missedTargets));
+    const missed = result.presets.flatMap((p) => [...p.scenarios.flatMap(missedTargets), ...(p.azLoss ?? []).flatMap((r) => missedAzLossTargets(r))]);
     for (const line of missed) console.error(`target missed: ${line}`);
     if (!missed.length) console.log('every zero-downtime target met');
     return missed.length ? 1 : 0;

@@ -9,8 +9,10 @@ import { WebApplication } from './application/web-application';
 import { CacheEngine } from './cache/cache-engine';
 import { WebTierFirewall } from './firewall/web-tier-firewall';
 import { WebHealthCheck } from './load-balancer/web-health-check';
+import { WebZonalAutoshiftOptions } from './load-balancer/zonal-autoshift';
 import { SubnetLayout } from './network/subnet-layout';
 import { WebTierSubnets } from './network/web-tier-subnets';
+import { ImpairedZoneHealthCheckBehavior } from './web-fleet/zonal-resilience';
 
 /**
  * Properties of a `ZeroDowntimeWebTier`. Every one is optional: the defaults build the tutorial's architecture.
@@ -102,7 +104,8 @@ export interface ZeroDowntimeWebTierProps {
   readonly webInstanceType?: ec2.InstanceType;
 
   /**
-   * The fewest web servers.
+   * The fewest web servers that must keep serving, even while one AZ is lost; with `webStaticStability` the group runs
+   * enough for that (2 over three AZs: 3).
    *
    * @default 2
    */
@@ -122,6 +125,37 @@ export interface ZeroDowntimeWebTierProps {
    * @default - none: the group starts at `webMinCapacity`, and a deploy keeps the capacity the fleet has scaled to
    */
   readonly webDesiredCapacity?: number;
+
+  /**
+   * Run enough web servers that losing any one AZ still leaves `webMinCapacity` (static stability): 2 over three AZs
+   * becomes 3, one per AZ. See the README's Cost table for what it adds.
+   *
+   * @default true
+   */
+  readonly webStaticStability?: boolean;
+
+  /**
+   * ARC zonal shift for the load balancer and the web Auto Scaling group: a shift you (or zonal autoshift) start moves
+   * both the traffic and the group's launches out of the impaired AZ.
+   *
+   * @default true
+   */
+  readonly zonalShift?: boolean;
+
+  /**
+   * What the web group does with servers that fail health checks in the AZ of an active zonal shift; needs `zonalShift`.
+   *
+   * @default ImpairedZoneHealthCheckBehavior.REPLACE_UNHEALTHY - replaced, in the healthy AZs
+   */
+  readonly webImpairedZoneHealthCheckBehavior?: ImpairedZoneHealthCheckBehavior;
+
+  /**
+   * Zonal autoshift for the load balancer (`{}` for the defaults): AWS shifts traffic out of an AZ it sees impaired, and
+   * runs a weekly practice shift that the tier's 5XX and latency alarms end early. Needs `zonalShift` and `monitoring`.
+   *
+   * @default - off: no autoshift, no practice runs; you can still start a zonal shift yourself
+   */
+  readonly zonalAutoshift?: WebZonalAutoshiftOptions;
 
   /**
    * How long a web server leaving the target group keeps its open requests.

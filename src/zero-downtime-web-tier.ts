@@ -1,5 +1,6 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -8,6 +9,7 @@ import { WebApplication } from './application/web-application';
 import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
+import { WebZonalAutoshift } from './load-balancer/zonal-autoshift';
 import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 import { WebTierNetwork } from './network/web-tier-network';
 import { placeInNetwork, placeInVpc, WebTierPlacement } from './network/web-tier-subnets';
@@ -80,6 +82,9 @@ export class ZeroDowntimeWebTier extends Construct {
   /** The web ACL made by `firewall`; undefined without it. */
   public readonly webAcl?: wafv2.CfnWebACL;
 
+  /** Zonal autoshift of the load balancer, with `zonalAutoshift`; its practice runs end on the 5XX and latency alarms. */
+  public readonly zonalAutoshift?: WebZonalAutoshift;
+
   /** Alarms and dashboard, unless `monitoring` is false. */
   public readonly monitoring?: WebTierMonitoring;
 
@@ -122,6 +127,7 @@ export class ZeroDowntimeWebTier extends Construct {
       deregistrationDelay: props.deregistrationDelay,
       anomalyMitigation: props.anomalyMitigation,
       slowStart: props.slowStart,
+      zonalShift: props.zonalShift,
       certificate: props.certificate,
       accessLogs: props.accessLogs,
       accessLogsRetention: props.accessLogsRetention,
@@ -156,6 +162,9 @@ export class ZeroDowntimeWebTier extends Construct {
       applicationLogRetention: props.applicationLogRetention,
       ...webFleetSettingsOf(props),
       machineImage: props.machineImage,
+      staticStability: props.webStaticStability,
+      zonalShift: props.zonalShift,
+      impairedZoneHealthCheckBehavior: props.webImpairedZoneHealthCheckBehavior,
       deployTimeout: props.deployTimeout ?? defaultDeployTimeout(healthyAfter),
       releaseBakeTime: props.releaseBakeTime,
       releaseCheckpoints: props.releaseCheckpoints,
@@ -192,6 +201,15 @@ export class ZeroDowntimeWebTier extends Construct {
         alarmTopic: props.alarmTopic,
         createAlarmTopic: props.alarmTopic === undefined,
         webAcl: this.webLoadBalancer.webAcl,
+      });
+    }
+
+    if (props.zonalAutoshift && this.monitoring) {
+      const m = this.monitoring;
+      this.zonalAutoshift = new WebZonalAutoshift(this, 'ZonalAutoshift', {
+        ...props.zonalAutoshift,
+        loadBalancer: this.webLoadBalancer.loadBalancer,
+        outcomeAlarms: [m.elb5xxAlarm, m.target5xxAlarm, m.responseTimeAlarm].filter((a): a is cloudwatch.Alarm => a !== undefined),
       });
     }
 

@@ -125,6 +125,9 @@ export class RedisCache extends Construct implements IRedisConnection {
   /** How many nodes the group has: the primary and its replicas. */
   public readonly nodeCount: number;
 
+  /** The AZ of each node, the primary's first (`PreferredCacheClusterAZs`); empty without Multi-AZ. */
+  public readonly nodeAvailabilityZones: string[];
+
   /** Clients must connect with TLS (always true: encryption in transit is on). */
   public readonly tls: boolean;
 
@@ -168,10 +171,16 @@ export class RedisCache extends Construct implements IRedisConnection {
       defaultPort: ec2.Port.tcp(this.port),
     });
 
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetGroupName: SubnetGroup.REDIS });
     this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: 'Web tier Redis subnets',
-      subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetGroupName: SubnetGroup.REDIS }).subnetIds,
+      subnetIds: subnets.subnetIds,
     });
+    // The primary in the first AZ, each replica in the next one (round robin): with 2 or more AZs the primary and its
+    // first replica never share one, so an AZ outage leaves a replica to fail over to. AWS wants one AZ per node, in the
+    // subnet group's AZs (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html).
+    const azs = [...new Set(subnets.availabilityZones)];
+    this.nodeAvailabilityZones = multiAz && azs.length > 1 ? Array.from({ length: this.nodeCount }, (_, i) => azs[i % azs.length]) : [];
 
     // ElastiCache accepts 16 to 128 printable characters without @, " or /: 64 letters and digits always qualify.
     const authToken = new secretsmanager.Secret(this, 'AuthToken', {
@@ -196,6 +205,7 @@ export class RedisCache extends Construct implements IRedisConnection {
       numCacheClusters: this.nodeCount,
       automaticFailoverEnabled: replicas > 0,
       multiAzEnabled: multiAz,
+      preferredCacheClusterAZs: this.nodeAvailabilityZones.length ? this.nodeAvailabilityZones : undefined,
       cacheSubnetGroupName: this.subnetGroup.ref,
       securityGroupIds: [this.securityGroup.securityGroupId],
       atRestEncryptionEnabled: true,
