@@ -42,8 +42,9 @@ describe('releases of the web fleet', () => {
       expect(preferences.MaxHealthyPercentage).toBe(150);
     });
 
-    test('with no props (2 servers), the release replaces one server (the canary), bakes 5 minutes, then the other, then bakes again', () => {
-      expect(preferences.CheckpointPercentages).toEqual([50, 100]);
+    test('with no props (3 servers, static stability), the release replaces one server (the canary), bakes 5 minutes, then the others, then bakes again', () => {
+      expect(group.Properties.MaxSize).toBe('3');
+      expect(preferences.CheckpointPercentages).toEqual([33, 100]);
       expect(preferences.CheckpointDelay).toBe(300);
       expect(preferences.BakeTime).toBe(300);
     });
@@ -54,8 +55,12 @@ describe('releases of the web fleet', () => {
         expect(custom.preferences.CheckpointPercentages).toEqual(checkpoints);
       });
 
+    test('with 2 servers (no static stability), the canary is one of them: checkpoints [50, 100]', () => {
+      expect(tierWith({ webStaticStability: false }).preferences.CheckpointPercentages).toEqual([50, 100]);
+    });
+
     test('with a fleet of one server, there is no canary: one checkpoint at 100%', () => {
-      const custom = tierWith({ webMinCapacity: 1, webMaxCapacity: 1 });
+      const custom = tierWith({ webMinCapacity: 1, webMaxCapacity: 1, webStaticStability: false });
       expect(custom.preferences.CheckpointPercentages).toEqual([100]);
     });
 

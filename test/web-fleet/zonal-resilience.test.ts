@@ -61,6 +61,7 @@ describe('WebFleet zonal resilience', () => {
     const stack = newStack();
     const network = new WebTierNetwork(stack, 'Network');
     const targetGroup = new elbv2.ApplicationTargetGroup(stack, 'Group', { vpc: network.vpc, port: 8000, crossZoneEnabled: false });
+    new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc: network.vpc }).addListener('Http', { port: 80, defaultTargetGroups: [targetGroup] });
     new WebFleet(stack, 'WebFleet', { vpc: network.vpc, targetGroup, zonalShift: false });
     expect(onlyResource(Template.fromStack(stack), 'AWS::AutoScaling::AutoScalingGroup').Properties.AvailabilityZoneImpairmentPolicy).toBeUndefined();
   });
