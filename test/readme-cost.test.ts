@@ -107,7 +107,8 @@ describe('README Cost table', () => {
     const redisOss = (cell: string) => Number(/Redis OSS \$(\d+(?:\.\d+)?)/.exec(cell)![1]);
     const row = rows.find(r => r.item.startsWith('cache nodes'))!;
     for (const [setup, cell] of [['defaults', cells[3]], ['lean', cells[5]]] as const) {
-      expect({ setup, monthly: redisOss(cell) }).toEqual({ setup, monthly: Math.round(redisOss(cells[1]) * HOURS_PER_MONTH * row.counts[setup] * 100) / 100 });
+      const expected = Math.round(redisOss(cells[1]) * HOURS_PER_MONTH * row.counts[setup] * 100) / 100;
+      expect({ setup, monthly: redisOss(cell) }).toEqual({ setup, monthly: expected });
     }
     expect(Object.values(synth({}).findResources('AWS::ElastiCache::ReplicationGroup'))[0].Properties.Engine).toBe('valkey');
   });
