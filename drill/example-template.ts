@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { WebHealthCheck, WebHealthCheckPresets, ZeroDowntimeWebTier } from '../src';
+import { WebHealthCheck, WebHealthCheckPresets, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+import { releaseFixtureTemplate } from './release-fixture';
+import { readReleasePolicy, ReleasePolicy } from './release-policy';
 import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from './target-group-health-check';
 
 /** The health-check presets the drill knows, by their `WebHealthCheckPresets` method name. */
@@ -22,6 +24,10 @@ export interface SynthesizedExample {
   readonly failoverWindowSeconds: number;
   /** `tier.webLoadBalancer.healthyAfter`, in seconds: the construct's figure for a new server to get traffic. */
   readonly healthyAfterSeconds: number;
+  /** The web group's release policy (instance refresh and gate alarms), read out of the template. */
+  readonly release: ReleasePolicy;
+  /** `fixture` while the construct synthesizes no AutoScalingInstanceRefresh: the drill's assumed policy (`release-fixture.ts`). */
+  readonly releaseSource: 'template' | 'fixture';
   /** The full template, for the record. */
   readonly template: Record<string, unknown>;
 }
@@ -33,7 +39,7 @@ export interface SynthesizedExample {
  * `tutorialApp()` takes no props, so the same stack is built here with `healthCheck` set. The stack has
  * the tutorial's region: the ALB's access logging needs a concrete region to find the ELB account.
  */
-export function synthesizeExample(preset: PresetName): SynthesizedExample {
+export function synthesizeExample(preset: PresetName, props: Partial<ZeroDowntimeWebTierProps> = {}): SynthesizedExample {
   const makePreset = PRESETS[preset];
   if (!makePreset) throw new Error(`unknown preset ${JSON.stringify(preset)}, expected one of ${Object.keys(PRESETS).join(', ')}`);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtier-drill-synth-'));
@@ -43,9 +49,12 @@ export function synthesizeExample(preset: PresetName): SynthesizedExample {
       description: 'Tutorial 07: a load-balanced, zero-downtime web tier (cdk-zero-downtime-web-tier example)',
       env: { region: 'eu-west-3' },
     });
-    const tier = new ZeroDowntimeWebTier(stack, 'WebTier', { healthCheck: makePreset() });
+    const tier = new ZeroDowntimeWebTier(stack, 'WebTier', { ...props, healthCheck: makePreset() });
     const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
+    const { release, releaseSource } = releasePolicyOf(template);
     return {
+      release,
+      releaseSource,
       preset,
       healthCheck: readTargetGroupHealthCheck(template),
       failoverWindowSeconds: tier.failoverWindow.toSeconds(),
@@ -55,4 +64,17 @@ export function synthesizeExample(preset: PresetName): SynthesizedExample {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The template's release policy; while the construct synthesizes none (before issue #19's CDK change), the
+ * fixture's, with the template's group sizes.
+ */
+export function releasePolicyOf(template: Record<string, unknown>): { release: ReleasePolicy; releaseSource: 'template' | 'fixture' } {
+  const resources = Object.values((template.Resources ?? {}) as Record<string, { Type?: string; Properties?: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> }>);
+  const group = resources.find((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup' && r.Properties?.TargetGroupARNs !== undefined);
+  if (group?.UpdatePolicy?.AutoScalingInstanceRefresh) return { release: readReleasePolicy(template), releaseSource: 'template' };
+  const size = (v: unknown) => (v === undefined ? undefined : Number(v));
+  const fixture = releaseFixtureTemplate({ minSize: size(group?.Properties?.MinSize), maxSize: size(group?.Properties?.MaxSize) });
+  return { release: readReleasePolicy(fixture), releaseSource: 'fixture' };
 }
