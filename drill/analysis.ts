@@ -3,11 +3,11 @@
  *
  * Pure: no clock, no I/O. All times in the result are seconds since the load started.
  */
+import { RefreshMarkKind } from './instance-refresh';
 import { RequestRecord } from './load-generator';
+import { ReleaseRecord, ReleaseSummary, releaseSummary } from './release-analysis';
 import { ServerTransition } from './server-state-watcher';
 import { TargetGroupHealthCheck } from './target-group-health-check';
-import { RefreshMarkKind } from './instance-refresh';
-import { ReleaseRecord, ReleaseSummary, releaseSummary } from './release-analysis';
 import { SupervisorEvent } from './web-server-supervisor';
 
 export type ScenarioKind = 'crash' | 'instance-loss' | 'deploy' | 'scale-in' | 'redis-failover' | ReleaseKind;
@@ -352,6 +352,11 @@ function lastFailureAfter(failed: RequestRecord[], fromMs: number): number | nul
   return last ? round((last.sentAt - fromMs) / 1000) : null;
 }
 
+/** A release's refresh marks, in seconds of load. */
+function refreshMarks(raw: RawScenario): TimelineMark[] {
+  return (raw.release?.refresh.marks ?? []).map((m) => ({ t: secondsSince(raw)(m.atMs), kind: m.kind, label: m.label }));
+}
+
 export function analyzeScenario(raw: RawScenario): ScenarioResult {
   const sec = secondsSince(raw);
   const byId = new Map(raw.instances.map((i) => [i.instanceId, i.name]));
@@ -399,7 +404,7 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
     },
     release: raw.release ? releaseSummary(raw, raw.release, records) : null,
     processes: { started: raw.pids, leftover: raw.leftoverPids },
-    marks: [...(kill?.marks ?? []), ...rolloutMarks, ...(raw.release?.refresh.marks ?? []).map((m) => ({ t: sec(m.atMs), kind: m.kind, label: m.label }))]
+    marks: [...(kill?.marks ?? []), ...rolloutMarks, ...refreshMarks(raw)]
       .sort((x, y) => x.t - y.t),
     perSecond: perSecondBuckets(raw, records, byId),
     transitions: raw.transitions.map((t) => ({ t: sec(t.at), server: t.server, from: t.from, to: t.to, check: t.checkStatus })),

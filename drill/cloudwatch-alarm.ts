@@ -87,7 +87,8 @@ export function statistic(values: number[], stat: string): number | undefined {
  * answer), HTTPCode_ELB_5XX_Count (502/503/504: what the stand-in ALB answers itself); TargetResponseTime in
  * seconds, of the requests a target answered; UnHealthyHostCount and HealthyHostCount from the samples.
  */
-export function datapoint(metric: MetricRef, records: RequestRecord[], samples: HostSample[], startMs: number, endMs: number): number | undefined {
+export function datapoint(metric: MetricRef, records: RequestRecord[], samples: HostSample[], startMs: number,
+  endMs: number): number | undefined {
   const answered = records.filter((r) => typeof r.outcome === 'number' && r.doneAt >= startMs && r.doneAt < endMs);
   const count = (keep: (status: number) => boolean) => {
     const n = answered.filter((r) => keep(r.outcome as number)).length;
@@ -108,7 +109,8 @@ export function datapoint(metric: MetricRef, records: RequestRecord[], samples: 
 }
 
 /** The alarm's value for a period: its metric, or the rate (missing when there were no requests). */
-export function expressionValue(e: GateExpression, records: RequestRecord[], samples: HostSample[], startMs: number, endMs: number): number | undefined {
+export function expressionValue(e: GateExpression, records: RequestRecord[], samples: HostSample[], startMs: number,
+  endMs: number): number | undefined {
   if (e.kind === 'metric') return datapoint(e.metric, records, samples, startMs, endMs);
   const requests = datapoint(e.requests, records, samples, startMs, endMs);
   if (requests === undefined || requests === 0) return undefined;

@@ -71,7 +71,8 @@ export function synthesizeExample(preset: PresetName, props: Partial<ZeroDowntim
  * fixture's, with the template's group sizes.
  */
 export function releasePolicyOf(template: Record<string, unknown>): { release: ReleasePolicy; releaseSource: 'template' | 'fixture' } {
-  const resources = Object.values((template.Resources ?? {}) as Record<string, { Type?: string; Properties?: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> }>);
+  type Resource = { Type?: string; Properties?: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> };
+  const resources = Object.values((template.Resources ?? {}) as Record<string, Resource>);
   const group = resources.find((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup' && r.Properties?.TargetGroupARNs !== undefined);
   if (group?.UpdatePolicy?.AutoScalingInstanceRefresh) return { release: readReleasePolicy(template), releaseSource: 'template' };
   const size = (v: unknown) => (v === undefined ? undefined : Number(v));

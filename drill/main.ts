@@ -78,8 +78,13 @@ export function parseArgs(argv: string[]): Args {
     }
   }
   return {
-    short, presets: presets.length ? presets : undefined, scenarios: scenarios.length ? scenarios : undefined, timeScale, ratePerSecond,
-    replacementDelaySeconds, out,
+    short,
+    presets: presets.length ? presets : undefined,
+    scenarios: scenarios.length ? scenarios : undefined,
+    timeScale,
+    ratePerSecond,
+    replacementDelaySeconds,
+    out,
   };
 }
 

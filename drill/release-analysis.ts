@@ -75,7 +75,9 @@ export interface ReleaseSummary {
     readonly failed: number;
   } | null;
   readonly gate: Array<{ readonly alarm: string; readonly watches: string; readonly periodSeconds: number; readonly rule: string }>;
-  readonly alarmTransitions: Array<{ readonly t: number; readonly alarm: string; readonly from: string; readonly to: string; readonly value: number | null }>;
+  readonly alarmTransitions: Array<{
+    readonly t: number; readonly alarm: string; readonly from: string; readonly to: string; readonly value: number | null;
+  }>;
   readonly models: Record<string, AnomalyModel>;
   readonly baselineLatencySeconds: number | null;
   readonly slowExtraSeconds: number | null;
@@ -88,7 +90,8 @@ const round = (s: number) => Math.round(s * 1000) / 1000;
 /** "HTTPCode_Target_5XX_Count / RequestCount (rate)", "TargetResponseTime p90". */
 export function describeAlarm(a: GateAlarm): { watches: string; rule: string } {
   const e = a.expression;
-  const watches = e.kind === 'rate' ? `100 x ${e.errors.metricName} / ${e.requests.metricName} (%)` : `${e.metric.metricName} ${e.metric.stat}`;
+  const watches = e.kind === 'rate' ? `100 x ${e.errors.metricName} / ${e.requests.metricName} (%)`
+    : `${e.metric.metricName} ${e.metric.stat}`;
   const when = a.stdDevs !== undefined ? `${a.comparison} of a ${a.stdDevs}-sigma band` : `${a.comparison} ${a.threshold}`;
   return { watches, rule: `${when}, ${a.datapointsToAlarm} of ${a.evaluationPeriods}, missing: ${a.treatMissingData}` };
 }
@@ -135,7 +138,9 @@ export function releaseSummary(raw: RawScenario, r: ReleaseRecord, records: Requ
     failedAfterRollback: f.status === 'RolledBack' ? failed.filter((x) => x.sentAt > f.endMs).length : 0,
     canary: canarySummary(raw, r, failed),
     gate: r.scaledPolicy.alarms.map((a) => ({ alarm: a.logicalId, periodSeconds: a.periodSeconds, ...describeAlarm(a) })),
-    alarmTransitions: r.alarmTransitions.map((t) => ({ t: round((t.atMs - raw.loadStartMs) / 1000), alarm: t.alarm, from: t.from, to: t.to, value: t.value ?? null })),
+    alarmTransitions: r.alarmTransitions.map((t) => ({
+      t: round((t.atMs - raw.loadStartMs) / 1000), alarm: t.alarm, from: t.from, to: t.to, value: t.value ?? null,
+    })),
     models: r.models,
     baselineLatencySeconds: r.baselineLatencySeconds ?? null,
     slowExtraSeconds: r.slowExtraSeconds ?? null,

@@ -17,7 +17,11 @@ function rateAlarm(errors: string, threshold: number) {
     Properties: {
       Metrics: [metric('errors', errors, 'Sum'), metric('requests', 'RequestCount', 'Sum'),
         { Id: 'rate', Expression: '100 * FILL(errors, 0) / requests', ReturnData: true }],
-      ComparisonOperator: 'GreaterThanThreshold', Threshold: threshold, EvaluationPeriods: 2, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: threshold,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
     },
   };
 }
@@ -41,8 +45,12 @@ export function releaseFixtureTemplate(opts: FixtureOptions = {}): Record<string
           AutoScalingInstanceRefresh: {
             Strategy: 'Rolling',
             Preferences: {
-              MinHealthyPercentage: 100, MaxHealthyPercentage: 150, InstanceWarmup: opts.instanceWarmupSeconds ?? 180,
-              CheckpointPercentages: [50, 100], CheckpointDelay: 300, BakeTime: 300,
+              MinHealthyPercentage: 100,
+              MaxHealthyPercentage: 150,
+              InstanceWarmup: opts.instanceWarmupSeconds ?? 180,
+              CheckpointPercentages: [50, 100],
+              CheckpointDelay: 300,
+              BakeTime: 300,
               AlarmSpecification: { Alarms: ['Target5xx', 'Elb5xx', 'Unhealthy', 'Latency'].map((id) => ({ Ref: id })) },
             },
           },
@@ -53,15 +61,27 @@ export function releaseFixtureTemplate(opts: FixtureOptions = {}): Record<string
       Unhealthy: {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
-          Namespace: ALB, MetricName: 'UnHealthyHostCount', Dimensions: DIMENSIONS, Statistic: 'Maximum', Period: 60,
-          ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching',
+          Namespace: ALB,
+          MetricName: 'UnHealthyHostCount',
+          Dimensions: DIMENSIONS,
+          Statistic: 'Maximum',
+          Period: 60,
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+          EvaluationPeriods: 1,
+          DatapointsToAlarm: 1,
+          TreatMissingData: 'notBreaching',
         },
       },
       Latency: {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
           Metrics: [{ ...metric('m1', 'TargetResponseTime', 'p90'), ReturnData: true }, { Id: 'band', Expression: 'ANOMALY_DETECTION_BAND(m1, 3)', ReturnData: true }],
-          ThresholdMetricId: 'band', ComparisonOperator: 'GreaterThanUpperThreshold', EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching',
+          ThresholdMetricId: 'band',
+          ComparisonOperator: 'GreaterThanUpperThreshold',
+          EvaluationPeriods: 2,
+          DatapointsToAlarm: 2,
+          TreatMissingData: 'notBreaching',
         },
       },
     },

@@ -42,7 +42,7 @@ const RELEASE_ROWS: Row[] = [
   ['at the end: new + previous', (s) => `${rel(s).endNewInRotation} + ${rel(s).endPreviousInRotation}`],
   ['new version in rotation -> failure', (s) => seconds(rel(s).canary?.detectionSeconds ?? null, '-')],
   ['  failed <= rate x share x exposure', (s) => {
-    const c = rel(s).canary;
+    const c = rel(s).version === 'bad' ? rel(s).canary : null;
     return c ? `${c.failed} <= ${c.ratePerSecond} x ${c.share} x ${c.exposureSeconds.toFixed(1)} s (${c.failedBound})` : '-';
   }],
   ['failed after the rollback', (s) => String(rel(s).failedAfterRollback)],
@@ -141,6 +141,10 @@ export function missedReleaseTargets(where: string, r: NonNullable<ScenarioResul
   const [endNew, endPrevious] = good ? [r.capacityBefore, 0] : [0, r.capacityBefore];
   if (r.endNewInRotation !== endNew || r.endPreviousInRotation !== endPrevious) {
     missed.push(`${where}: ended with ${r.endNewInRotation} new + ${r.endPreviousInRotation} previous in rotation, expected ${endNew} + ${endPrevious}`);
+  }
+  const set = r.policy.desiredCapacity;
+  if (r.capacityBefore > r.policy.minSize && set !== undefined && set !== r.capacityBefore) {
+    missed.push(`${where}: the template sets DesiredCapacity ${set}: each deploy would reset the group from ${r.capacityBefore} to ${set}`);
   }
   if (r.version === 'bad') {
     if (r.minPreviousInRotation < r.capacityBefore) missed.push(`${where}: old servers left rotation (${r.minPreviousInRotation} of ${r.capacityBefore} at the fewest)`);

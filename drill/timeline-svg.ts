@@ -17,8 +17,18 @@ const PANEL_H = TITLE_H + LABEL_ROWS * LABEL_H + 6 + PLOT_H + AXIS_H;
 const HEADER_H = 52;
 
 const INSTANCE_COLORS: Record<string, string> = {
-  a: '#4c78a8', b: '#72b7b2', c: '#54a24b', d: '#eeca3b', e: '#b279a2', f: '#ff9da6', g: '#9d755d', h: '#bab0ac',
-  i: '#88d27a', j: '#83bcb6', k: '#d6a5c9', l: '#79706e',
+  a: '#4c78a8',
+  b: '#72b7b2',
+  c: '#54a24b',
+  d: '#eeca3b',
+  e: '#b279a2',
+  f: '#ff9da6',
+  g: '#9d755d',
+  h: '#bab0ac',
+  i: '#88d27a',
+  j: '#83bcb6',
+  k: '#d6a5c9',
+  l: '#79706e',
 };
 const FAILED_COLOR = '#e45756';
 const MARK_COLORS: Record<TimelineMark['kind'], string> = {
