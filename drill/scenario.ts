@@ -122,7 +122,7 @@ function releaseBudget(o: ScenarioOptions, desired: number): number {
 }
 
 /** Periods of latency history the drill gathers from the old version before a release (the band's training). */
-export const RELEASE_HISTORY_PERIODS = 6;
+export const RELEASE_HISTORY_PERIODS = 8;
 
 /** The longest the scenario may take after the warm-up, in seconds, to bound every loop in it. */
 function budgetSeconds(o: ScenarioOptions): number {

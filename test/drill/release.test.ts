@@ -320,52 +320,53 @@ describe('runInstanceRefresh', () => {
   });
 });
 
+/** A bad release: 2 old servers, a canary in rotation from 10 s to 14 s as 1 of 3, 20 requests/s. */
+function badRelease(failed: number, previousDropsTo = 2): RawScenario {
+  const records = Array.from({ length: 400 }, (_, i) => req(i * 50, i < failed ? 500 : 200));
+  const samples = Array.from({ length: 200 }, (_, i) => {
+    const at = i * 100;
+    const canary = at >= 10_000 && at <= 14_000 ? 1 : 0;
+    return { at, inRotation: 2 + canary, previousInRotation: at === 12_000 ? previousDropsTo : 2, newInRotation: canary };
+  });
+  const policy = readReleasePolicy(releaseFixtureTemplate());
+  return {
+    kind: 'bad-release',
+    preset: 'fast',
+    startedAt: '',
+    ratePerSecond: 20,
+    loadStartMs: 0,
+    endMs: 20_000,
+    records,
+    healthCheck: {} as never,
+    failoverWindowSeconds: 14,
+    healthyAfterSeconds: 10,
+    restartSeconds: 1,
+    instances: [],
+    transitions: [],
+    supervisorEvents: [],
+    redisCounterDelta: 0,
+    pids: [],
+    leftoverPids: [],
+    statePollMs: 50,
+    haproxyConfig: '',
+    release: {
+      version: 'bad',
+      timeScale: 1,
+      policySource: 'fixture',
+      policy,
+      scaledPolicy: policy,
+      desiredCapacity: 2,
+      alarmTransitions: [],
+      models: {},
+      samples,
+      newServers: ['c'],
+      refresh: { status: 'RolledBack', reason: 'alarm Target5xx in ALARM', startMs: 9000, failedAtMs: 13_000, endMs: 14_100, marks: [], launched: [] },
+    },
+  };
+}
+const summary = (raw: RawScenario) => releaseSummary(raw, raw.release!, raw.records);
+
 describe('release targets', () => {
-  /** A bad release: 2 old servers, a canary in rotation from 10 s to 14 s as 1 of 3, 20 requests/s. */
-  function badRelease(failed: number, previousDropsTo = 2): RawScenario {
-    const records = Array.from({ length: 400 }, (_, i) => req(i * 50, i < failed ? 500 : 200));
-    const samples = Array.from({ length: 200 }, (_, i) => {
-      const at = i * 100;
-      const canary = at >= 10_000 && at <= 14_000 ? 1 : 0;
-      return { at, inRotation: 2 + canary, previousInRotation: at === 12_000 ? previousDropsTo : 2, newInRotation: canary };
-    });
-    const policy = readReleasePolicy(releaseFixtureTemplate());
-    return {
-      kind: 'bad-release',
-      preset: 'fast',
-      startedAt: '',
-      ratePerSecond: 20,
-      loadStartMs: 0,
-      endMs: 20_000,
-      records,
-      healthCheck: {} as never,
-      failoverWindowSeconds: 14,
-      healthyAfterSeconds: 10,
-      restartSeconds: 1,
-      instances: [],
-      transitions: [],
-      supervisorEvents: [],
-      redisCounterDelta: 0,
-      pids: [],
-      leftoverPids: [],
-      statePollMs: 50,
-      haproxyConfig: '',
-      release: {
-        version: 'bad',
-        timeScale: 1,
-        policySource: 'fixture',
-        policy,
-        scaledPolicy: policy,
-        desiredCapacity: 2,
-        alarmTransitions: [],
-        models: {},
-        samples,
-        newServers: ['c'],
-        refresh: { status: 'RolledBack', reason: 'alarm Target5xx in ALARM', startMs: 9000, failedAtMs: 13_000, endMs: 14_100, marks: [], launched: [] },
-      },
-    };
-  }
-  const summary = (raw: RawScenario) => releaseSummary(raw, raw.release!, raw.records);
 
   test('with a bad release, the bound is rate x canary share x exposure, rounded up, plus one', () => {
     expect(summary(badRelease(10)).canary).toEqual({
