@@ -352,9 +352,10 @@ function lastFailureAfter(failed: RequestRecord[], fromMs: number): number | nul
   return last ? round((last.sentAt - fromMs) / 1000) : null;
 }
 
-/** A release's refresh marks, in seconds of load. */
+/** A release's refresh marks, in seconds of load, with the short labels of a timeline ("launched c", "checkpoint 50 %"). */
 function refreshMarks(raw: RawScenario): TimelineMark[] {
-  return (raw.release?.refresh.marks ?? []).map((m) => ({ t: secondsSince(raw)(m.atMs), kind: m.kind, label: m.label }));
+  const short = (label: string) => label.split(/[:;]/)[0].replace(/ \((new|previous) version\)$/, '');
+  return (raw.release?.refresh.marks ?? []).map((m) => ({ t: secondsSince(raw)(m.atMs), kind: m.kind, label: m.kind === 'refresh-start' ? 'refresh started' : short(m.label) }));
 }
 
 export function analyzeScenario(raw: RawScenario): ScenarioResult {

@@ -69,6 +69,11 @@ function tickStep(span: number, maxTicks: number, steps: number[]): number {
 export function scenarioSummary(s: ScenarioResult): string {
   const failed = Object.entries(s.requests.failedBy).map(([k, v]) => `${k} x${v}`).join(', ');
   const head = `sent ${s.requests.sent}, failed ${s.requests.failed}${failed ? ` (${failed})` : ''}; `;
+  if (s.release) {
+    const r = s.release;
+    return head + `instance refresh ${r.status}${r.reason ? ` (${r.reason})` : ''} after ${r.refreshSeconds.toFixed(1)} s; ` +
+      `fewest in rotation: ${r.minInRotation} of ${r.capacityBefore}`;
+  }
   if (s.redisFailover) {
     const last = s.redisFailover.failoverToLastFailureSeconds;
     return head + `failover -> last failure: ${last === null ? 'none' : `${last.toFixed(1)} s`}; ` +
