@@ -79,8 +79,9 @@ export function releaseFixtureTemplate(opts: FixtureOptions = {}): Record<string
           Metrics: [{ ...metric('m1', 'TargetResponseTime', 'p90'), ReturnData: true }, { Id: 'band', Expression: 'ANOMALY_DETECTION_BAND(m1, 3)', ReturnData: true }],
           ThresholdMetricId: 'band',
           ComparisonOperator: 'GreaterThanUpperThreshold',
-          EvaluationPeriods: 2,
-          DatapointsToAlarm: 2,
+          // 3 of 3: a noisy period or two (a machine-wide hiccup, which the short drill's 2 s periods magnify) is not a slow release.
+          EvaluationPeriods: 3,
+          DatapointsToAlarm: 3,
           TreatMissingData: 'notBreaching',
         },
       },

@@ -65,7 +65,7 @@ describe('readReleasePolicy', () => {
       stdDevs: 3,
       comparison: 'GreaterThanUpperThreshold',
       threshold: undefined,
-      datapointsToAlarm: 2,
+      datapointsToAlarm: 3,
     }));
   });
 
@@ -100,7 +100,7 @@ describe('the release policy the drill runs', () => {
     expect(p.instanceWarmupSeconds).toBeCloseTo(10 + 170 / 30, 2);
     expect([p.checkpointDelaySeconds, p.bakeTimeSeconds]).toEqual([10, 10]);
     expect(p.alarms.map((a) => a.periodSeconds)).toEqual([2, 2, 2, 2]);
-    expect(p.alarms.map((a) => a.evaluationPeriods)).toEqual([2, 2, 1, 2]);
+    expect(p.alarms.map((a) => a.evaluationPeriods)).toEqual([2, 2, 1, 3]);
   });
 
   test('a warmup no longer than the health checks\' join is not scaled', () => {
