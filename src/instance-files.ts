@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Token } from 'aws-cdk-lib';
+import { Fn, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /** Where the on-instance files live: `assets/` at the package root, beside `src/` and `lib/`. */
@@ -70,17 +70,82 @@ export function stagedInstanceFiles(role: string, files: string[]): string {
   return dir;
 }
 
-/** `export NAME='value'` for each variable, quoting literal values for the shell. */
-export function exportVariables(variables: Record<string, string | number | boolean>): string[] {
-  return Object.entries(variables).map(([name, value]) => {
-    const text = String(value);
-    const quoted = Token.isUnresolved(text) ? text : text.replace(/'/g, '\'\\\'\'');
-    return `export ${name}='${quoted}'`;
-  });
-}
-
 /** How CDK renders an unresolved token in a string: `${Token[...]}`. */
 const CDK_TOKEN = /\$\{Token\[[^\]]+\]\}/g;
+
+/** `text` with each `'` written for the inside of a shell single-quoted string. */
+function escapeSingleQuotes(text: string): string {
+  return text.replace(/'/g, '\'\\\'\'');
+}
+
+/**
+ * `text` for the inside of a shell single-quoted string: the literal parts escaped, each token left as it is (the
+ * tier's tokens are ARNs, ids and DNS names, which hold no quote).
+ */
+function singleQuotedBody(text: string): string {
+  if (!Token.isUnresolved(text)) {
+    return escapeSingleQuotes(text);
+  }
+  let body = '';
+  let last = 0;
+  for (const match of text.matchAll(CDK_TOKEN)) {
+    body += escapeSingleQuotes(text.slice(last, match.index)) + match[0];
+    last = match.index! + match[0].length;
+  }
+  return body + escapeSingleQuotes(text.slice(last));
+}
+
+/** `export NAME='value'` for each variable, quoting literal values (and the literal parts around tokens) for the shell. */
+export function exportVariables(variables: Record<string, string | number | boolean>): string[] {
+  return Object.entries(variables).map(([name, value]) => `export ${name}='${singleQuotedBody(String(value))}'`);
+}
+
+/**
+ * Shell lines that export a value given by the user, byte for byte: a literal single-quoted; a value holding
+ * tokens (a parameter, an attribute, a dynamic reference may resolve to anything, quotes included) as base64
+ * that CloudFormation computes at deploy time (`Fn::Base64`) and the instance decodes, so no resolved value
+ * can break out of its quotes.
+ */
+export function exportUserValue(name: string, value: string): string[] {
+  if (!Token.isUnresolved(value)) {
+    return exportVariables({ [name]: value });
+  }
+  // Fn::Base64 may sit inside the user-data's Fn::Join (and take a Fn::Join itself):
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-join.html
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-base64.html
+  // The "." keeps trailing newlines, which command substitution would strip; `&&` fails the line when base64 does.
+  return [
+    `${name}=$(base64 -d <<<'${Fn.base64(value)}' && printf .)`,
+    `export ${name}="\${${name}%.}"`,
+  ];
+}
+
+/**
+ * The bytes by which `exportUserValue` outgrows the size estimate once deployed: base64 takes 4 bytes per 3, while
+ * the estimate counts the encoded token as one token.
+ */
+export function userValueExtraBytes(value: string): number {
+  if (!Token.isUnresolved(value)) {
+    return 0;
+  }
+  const decoded = deployedUserDataBytes(value);
+  return Math.max(0, 4 * Math.ceil(decoded / 3) - TOKEN_ALLOWANCE);
+}
+
+/** A part of some user-data that came from one prop of the user, and the bytes it takes once deployed. */
+export interface UserDataPart {
+  readonly prop: string;
+  readonly bytes: number;
+  /** Bytes beyond what `estimatedUserDataBytes` counts for it. */
+  readonly extraBytes?: number;
+}
+
+const userDataParts = new WeakMap<ec2.UserData, UserDataPart[]>();
+
+/** Records which props of the user make up part of `userData`, so that a size message can name them. */
+export function describeUserDataParts(userData: ec2.UserData, parts: UserDataPart[]): void {
+  userDataParts.set(userData, [...(userDataParts.get(userData) ?? []), ...parts]);
+}
 
 /**
  * The size rendered user-data will have once deployed, in bytes, counting each token (each match of `tokenPattern`,
@@ -94,11 +159,13 @@ export function deployedUserDataBytes(rendered: string, tokenPattern: RegExp = C
  * The size the user-data will have once deployed, in bytes, counting each token at its longest.
  */
 export function estimatedUserDataBytes(userData: ec2.UserData): number {
-  return deployedUserDataBytes(userData.render());
+  const extra = (userDataParts.get(userData) ?? []).reduce((sum, part) => sum + (part.extraBytes ?? 0), 0);
+  return deployedUserDataBytes(userData.render()) + extra;
 }
 
 /**
- * A validation message when the user-data is over EC2's 16 KB limit, or nothing.
+ * A validation message when the user-data is over EC2's 16 KB limit, or nothing. It names the props of the user
+ * that take the most room, when the user-data's owner described them (`describeUserDataParts`).
  *
  * @param owner what the user-data belongs to, for the message
  */
@@ -107,8 +174,12 @@ export function checkUserDataSize(owner: string, userData: ec2.UserData): string
   if (bytes <= USER_DATA_LIMIT_BYTES) {
     return [];
   }
+  const parts = [...(userDataParts.get(userData) ?? [])].sort((a, b) => b.bytes - a.bytes);
+  const fromProps = parts.reduce((sum, part) => sum + part.bytes, 0);
+  const named = parts.length === 0 ? '' : ` The largest parts come from ${parts.slice(0, 3).map(p => `${p.prop} (about ${p.bytes} bytes)`).join(', ')}; ` +
+    `the rest (about ${bytes - fromProps} bytes) is the boot itself and any commands added to the user-data.`;
   return [
-    `The user-data of ${owner} would be about ${bytes} bytes, over EC2's limit of ${USER_DATA_LIMIT_BYTES} bytes (16 KB). ` +
-    'Move large additions into a file the instance downloads (an S3 asset) instead of inlining them.',
+    `The user-data of ${owner} would be about ${bytes} bytes, over EC2's limit of ${USER_DATA_LIMIT_BYTES} bytes (16 KB).${named} ` +
+    'Move large additions into a file the instance downloads (an S3 asset, such as the application\'s own folder) instead of inlining them.',
   ];
 }

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { checkTierHealthPath } from './application/web-application-fleet';
 import { checkSshPublicKey } from './bastion/ssh-public-key';
 import { resolveRedisSettings } from './cache/redis-cache-props';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
@@ -8,6 +9,8 @@ import { parseCidr } from './network/cidr';
 import { resolveSubnetLayout } from './network/subnet-layout';
 import { checkNetworkChoice } from './network/web-tier-subnets';
 import { checkInstanceType, checkList, checkRetentionDays, warn } from './validation';
+import { GATE_ALARM_COUNT } from './web-fleet/release-gate';
+import { resolveReleaseSettings } from './web-fleet/release-policy';
 import { checkDeployTimeout, resolveWebFleetSettings, WebFleetSettings } from './web-fleet/web-fleet-settings';
 import type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier-props';
 
@@ -36,7 +39,8 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   }
 
   const healthCheck = resolveWebHealthCheck(props.healthCheck);
-  const { minCapacity } = resolveWebFleetSettings({ ...webFleetSettingsOf(props), deployTimeout: props.deployTimeout }, {
+  checkTierHealthPath(props.healthCheck?.path, props.application);
+  const { minCapacity, maxCapacity } = resolveWebFleetSettings({ ...webFleetSettingsOf(props), deployTimeout: props.deployTimeout }, {
     webPort: 'webPort',
     instanceType: 'webInstanceType',
     minCapacity: 'webMinCapacity',
@@ -52,6 +56,15 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   const healthy: Duration = healthyAfter(healthCheck);
   checkDeployTimeout('deployTimeout', props.deployTimeout, healthy,
     healthy.isUnresolved() ? '' : `healthCheck.healthyThreshold x healthCheck.interval (${healthy.toSeconds()} seconds)`);
+  resolveReleaseSettings({
+    maxCapacity,
+    bakeTime: props.releaseBakeTime,
+    checkpoints: props.releaseCheckpoints,
+    gateAlarms: new Array(GATE_ALARM_COUNT),
+    userAlarms: props.releaseAlarms,
+    instanceWarmup: props.webInstanceWarmup,
+    healthyAfter: healthy,
+  }, { instanceWarmup: 'webInstanceWarmup' });
 
   resolveRedisSettings({
     nodeType: props.redisNodeType,

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -114,10 +115,10 @@ export interface ZeroDowntimeWebTierProps {
   readonly webMaxCapacity?: number;
 
   /**
-   * How many web servers to run; CloudFormation resets the group to it on every deploy.
+   * How many web servers to run; CloudFormation sets the group to it on every deploy that changes it, even after the
+   * fleet has scaled (a warning says so when the fleet can scale).
    *
-   * @default - `webMinCapacity` when the fleet cannot scale (`webMinCapacity` = `webMaxCapacity`), else
-   * `webMaxCapacity`, so that a deploy never starts the new group below what the old one had scaled out to
+   * @default - none: the group starts at `webMinCapacity`, and a deploy keeps the capacity the fleet has scaled to
    */
   readonly webDesiredCapacity?: number;
 
@@ -152,6 +153,38 @@ export interface ZeroDowntimeWebTierProps {
    * @default - 15 minutes, or `healthyThreshold x interval` plus 10 minutes when that is longer
    */
   readonly deployTimeout?: Duration;
+
+  /**
+   * How long each step of a release (the canary server, then the rest of the fleet) serves under the release gate's
+   * watch before the release goes on or counts as done, up to 48 hours; shorter than the gate's 4 minutes warns.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly releaseBakeTime?: Duration;
+
+  /**
+   * The shares of the web fleet, in percent, at which a release pauses for `releaseBakeTime`: whole numbers from 1 to
+   * 100, ascending, the last one 100.
+   *
+   * @default - one server first (the canary), then the rest: [50, 100] for 2 servers
+   */
+  readonly releaseCheckpoints?: number[];
+
+  /**
+   * More alarms that stop a release and roll it back while it runs (your application's own), beside the release
+   * gate's 4: at most 10 in all, AWS's limit.
+   *
+   * @default - the release gate's alarms only
+   */
+  readonly releaseAlarms?: cloudwatch.IAlarm[];
+
+  /**
+   * How long a release waits after a new web server is in service before it counts: at least
+   * `healthCheck.healthyThreshold x healthCheck.interval`, up to 48 hours.
+   *
+   * @default - `healthCheck.healthyThreshold x healthCheck.interval`
+   */
+  readonly webInstanceWarmup?: Duration;
 
   /**
    * Average CPU utilization, in percent, that target-tracking scaling keeps the web fleet at,

@@ -153,6 +153,10 @@ export class ZeroDowntimeWebTier extends Construct {
       applicationLogRetention: props.applicationLogRetention,
       ...webFleetSettingsOf(props),
       deployTimeout: props.deployTimeout ?? defaultDeployTimeout(healthyAfter),
+      releaseBakeTime: props.releaseBakeTime,
+      releaseCheckpoints: props.releaseCheckpoints,
+      releaseAlarms: props.releaseAlarms,
+      instanceWarmup: props.webInstanceWarmup,
       targetGroup: this.webLoadBalancer.targetGroup,
       keyPair,
     });

@@ -44,7 +44,8 @@ describe('README', () => {
     const security = section('Security');
     const configurations = [tier(), tier({ redisReplicas: 0, redisSnapshotRetentionDays: 1 }), tier({}, true),
       tier({ firewall: WebTierFirewall.managedRules() })];
-    const ids = new Set(configurations.flatMap(c => allAcknowledgements(c.stack).map(a => a.id)));
+    // aws-cdk-lib's own constructs acknowledge CloudFormation-Validate rules (its FlowLog, of its camelCase DestinationOptions).
+    const ids = new Set(configurations.flatMap(c => allAcknowledgements(c.stack).map(a => a.id)).filter(id => !id.startsWith('CloudFormation-Validate::')));
     expect(ids.size).toBeGreaterThan(20);
     const missing = [...ids].filter(id => !security.includes(`\`${id.replace(/\|/g, '\\|')}\``));
     expect(missing).toEqual([]);

@@ -485,6 +485,13 @@ export interface FakeAwsOptions {
    * @default ['healthy']
    */
   readonly targetStates?: string[];
+  /**
+   * What `aws autoscaling describe-auto-scaling-instances` prints (the instance's group name; `None` when it is in none).
+   * @default 'web-asg'
+   */
+  readonly autoScalingGroup?: string;
+  /** `aws cloudformation signal-resource` fails as CloudFormation does outside a wait for signals. */
+  readonly refuseSignals?: boolean;
   readonly registry?: Cleanup;
 }
 
@@ -507,7 +514,13 @@ else if (args[0] === 'elbv2') {
   const asked = fs.readFileSync(${JSON.stringify(log)}, 'utf8').trim().split('\\n').filter((l) => l.startsWith('["elbv2"')).length;
   process.stdout.write(states[Math.min(asked, states.length) - 1] + '\\n');
 }
+else if (args[0] === 'cloudformation' && ${opts.refuseSignals ?? false}) {
+  process.stderr.write('An error occurred (ValidationError) when calling the SignalResource operation: Resource is not in a state to receive signals\\n');
+  process.exit(254);
+}
 else if (args[0] === 'cloudformation') process.stdout.write('');
+else if (args[0] === 'autoscaling' && args[1] === 'describe-auto-scaling-instances') process.stdout.write(${JSON.stringify(opts.autoScalingGroup ?? 'web-asg')} + '\\n');
+else if (args[0] === 'autoscaling') process.stdout.write('');
 else process.stdout.write('{"AssociationId": "eipassoc-0123456789abcdef0"}\\n');
 `, { mode: 0o755 });
   return {

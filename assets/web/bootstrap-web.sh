@@ -29,6 +29,46 @@ if [ -n "${WEBTIER_REDIS_AUTH_SECRET_ARN:-}" ]; then
     --cli-connect-timeout 5 --cli-read-timeout 10) || die "cannot read the Redis AUTH token"
 fi
 
+# read_secret ARN [FIELD]: print the value of a Secrets Manager secret (one JSON field of it, with FIELD) or of an
+# SSM parameter (decrypted), as JSON from the CLI so that a missing parameter (GetParameters answers it as invalid,
+# not as an error) is told apart from a value. Never prints the value anywhere else.
+# GetSecretValue takes a complete or partial ARN: https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
+# GetParameters takes names or ARNs, and lists the ones it cannot return in InvalidParameters:
+# https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html
+read_secret() {
+  local arn="$1" field="${2:-}" json
+  case "$(cut -d: -f3 <<<"$arn")" in
+    secretsmanager)
+      json=$(aws secretsmanager get-secret-value --secret-id "$arn" --query SecretString --output json \
+        --region "$(cut -d: -f4 <<<"$arn")" --cli-connect-timeout 5 --cli-read-timeout 10) ;;
+    ssm)
+      json=$(aws ssm get-parameters --names "$arn" --with-decryption --query 'Parameters[0].Value' --output json \
+        --region "$(cut -d: -f4 <<<"$arn")" --cli-connect-timeout 5 --cli-read-timeout 10) ;;
+    *) return 1 ;;
+  esac || return 1
+  python3 -c '
+import json, sys
+value = json.loads(sys.stdin.read())
+if value is None:
+    sys.exit("not found")
+if sys.argv[1]:
+    try:
+        value = json.loads(value)[sys.argv[1]]
+    except (ValueError, KeyError, TypeError):
+        sys.exit("no such JSON field")
+sys.stdout.write(value if isinstance(value, str) else json.dumps(value))
+' "$field" <<<"$json"
+}
+# The application's secrets: WEBTIER_SECRETARN_<NAME>, and WEBTIER_SECRETFIELD_<NAME> for one JSON field.
+# One that cannot be read fails the boot (FAILURE to CloudFormation at once), naming it, never showing a value.
+declare -A secret_values=()
+for v in $(compgen -v WEBTIER_SECRETARN_); do
+  name="${v#WEBTIER_SECRETARN_}"
+  field_var="WEBTIER_SECRETFIELD_$name"
+  log "reading the secret $name"
+  secret_values[$name]=$(retry 3 read_secret "${!v}" "${!field_var:-}") || die "cannot read the secret $name from ${!v}"
+done
+
 if ! id "$WEBTIER_USER" >/dev/null 2>&1; then
   useradd --system --no-create-home --home-dir "$WEBTIER_APP_DIR" --shell /sbin/nologin "$WEBTIER_USER"
 fi
@@ -74,6 +114,9 @@ CONF
   # The application's own variables arrive as WEBTIER_ENV_<NAME>.
   for v in $(compgen -v WEBTIER_ENV_); do
     printf '%s=%s\n' "${v#WEBTIER_ENV_}" "$(q "${!v}")"
+  done
+  for name in "${!secret_values[@]}"; do
+    printf '%s=%s\n' "$name" "$(q "${secret_values[$name]}")"
   done
 } >"$tmp"
 chmod 600 "$tmp"

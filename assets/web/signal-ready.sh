@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Tells CloudFormation whether this web server is ready, once the load balancer (not a local ping) says so.
+# Tells the Auto Scaling group and CloudFormation whether this web server is ready.
+# With WEBTIER_LIFECYCLE_HOOK, first completes the group's launch lifecycle action: CONTINUE (the server, outside
+# the target group until then, goes in service and is registered) or ABANDON when the boot failed (the group
+# terminates it at once, and an instance refresh counts a failed replacement instead of waiting out a timeout).
+# Then signals CloudFormation (which waits for the signals when the stack creates the group; a release is judged
+# by the instance refresh from the target group's health, and a signal then is only logged):
 # SUCCESS when the target group reports this instance healthy; FAILURE when it does not within
 # WEBTIER_READY_TIMEOUT seconds of WEBTIER_BOOT_STARTED (the user-data's start, epoch seconds), less
 # WEBTIER_READY_MARGIN for the launch before it, so CloudFormation hears FAILURE before its own timeout;
@@ -22,12 +27,27 @@ signal() {
     --logical-resource-id "$WEBTIER_LOGICAL_ID" --unique-id "$instance_id" --status "$1"
 }
 
+# Completes this instance's launch lifecycle action (WEBTIER_LIFECYCLE_HOOK) with CONTINUE or ABANDON.
+complete_launch() {
+  [ -n "${WEBTIER_LIFECYCLE_HOOK:-}" ] || return 0
+  local group
+  group=$(retry 5 aws autoscaling describe-auto-scaling-instances --region "$region" --instance-ids "$instance_id" \
+    --query 'AutoScalingInstances[0].AutoScalingGroupName' --output text) || group=""
+  if [ -z "$group" ] || [ "$group" = None ]; then
+    log "cannot find the Auto Scaling group of $instance_id"
+    return 1
+  fi
+  log "completing lifecycle action $WEBTIER_LIFECYCLE_HOOK of $instance_id in $group: $1"
+  retry 5 aws autoscaling complete-lifecycle-action --region "$region" --auto-scaling-group-name "$group" \
+    --lifecycle-hook-name "$WEBTIER_LIFECYCLE_HOOK" --instance-id "$instance_id" --lifecycle-action-result "$1"
+}
+
 target_state() {
   if [ -n "${WEBTIER_TARGET_GROUP_ARN:-}" ]; then
     aws elbv2 describe-target-health --region "$region" --target-group-arn "$WEBTIER_TARGET_GROUP_ARN" \
       --targets "Id=$instance_id,Port=${WEBTIER_WEB_PORT:-8000}" \
       --query 'TargetHealthDescriptions[0].TargetHealth.State' --output text 2>/dev/null || echo unknown
-  elif curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:${WEBTIER_WEB_PORT:-8000}${WEBTIER_HEALTH_PATH:-/cgi-bin/ping.py}"; then
+  elif curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:${WEBTIER_WEB_PORT:-8000}${WEBTIER_HEALTH_PATH:-/}"; then
     echo healthy
   else
     echo unreachable
@@ -35,6 +55,11 @@ target_state() {
 }
 
 if [ "${WEBTIER_SIGNAL_STATUS:-}" = FAILURE ]; then
+  complete_launch ABANDON || true
+  signal FAILURE
+  exit 1
+fi
+if ! complete_launch CONTINUE; then
   signal FAILURE
   exit 1
 fi
@@ -44,7 +69,9 @@ interval="${WEBTIER_READY_POLL_SECONDS:-5}"
 while :; do
   state=$(target_state)
   if [ "$state" = healthy ]; then
-    signal SUCCESS
+    signal SUCCESS && exit 0
+    [ -n "${WEBTIER_LIFECYCLE_HOOK:-}" ] || exit 1
+    log "CloudFormation took no signal: outside the stack's creation, the instance refresh judges readiness"
     exit 0
   fi
   if [ "$(date +%s)" -ge "$deadline" ]; then

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Token } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { checkApplicationFolder, checkAssetIsZip, checkWebApplicationOptions, normalizedOptions } from './web-application-checks';
+import { WebApplicationSecret } from './web-application-secret';
 import { ASSETS_DIR } from '../instance-files';
-import { checkIntegerInRange, invalidProp } from '../validation';
+import { invalidProp } from '../validation';
 
 /**
  * How a web application runs on the web servers.
@@ -34,8 +35,8 @@ export interface WebApplicationOptions {
 
   /**
    * More variables for the environment file, beside the reserved ones (`PORT`, `INSTANCE_ID`,
-   * `AVAILABILITY_ZONE`, `REDIS_*`...). Names are shell identifiers; values are stored in the user-data, so keep
-   * secrets in Secrets Manager instead.
+   * `AVAILABILITY_ZONE`, `REDIS_*`...). Names are shell identifiers; values are stored in the user-data (as they
+   * are, byte for byte), so give secrets as `secrets` instead (a secret's value here warns).
    *
    * @default - none
    */
@@ -57,6 +58,15 @@ export interface WebApplicationOptions {
    * @default false
    */
   readonly socketActivation?: boolean;
+
+  /**
+   * Secrets for the environment file, by variable name: Secrets Manager secrets (whole, or one JSON field) and
+   * SSM parameters, read by each server at boot. Only their names and ARNs are in the user-data; the web servers
+   * may read exactly these. Names follow the rules of `environment` and must not repeat one of its names.
+   *
+   * @default - none
+   */
+  readonly secrets?: Record<string, WebApplicationSecret>;
 }
 
 /** Where the web servers download an application from, once bound to a construct. */
@@ -77,6 +87,14 @@ export const RESERVED_ENVIRONMENT = [
 /** The reserved prefixes: `REDIS_*` and `WEBTIER_*`. */
 const RESERVED_PREFIXES = ['REDIS_', 'WEBTIER_'];
 
+/** The `healthCheckPath` each application was given, when it was given (`healthCheckPath` itself holds the default). */
+const GIVEN_HEALTH_CHECK_PATHS = new WeakMap<WebApplication, string>();
+
+/** The `healthCheckPath` the application's options gave, or `undefined` when they left it to the default. */
+export function givenHealthCheckPath(application: WebApplication): string | undefined {
+  return GIVEN_HEALTH_CHECK_PATHS.get(application);
+}
+
 /**
  * The web application the web servers run: the tutorial's hello counter, a folder of your own, or a zip built
  * elsewhere. Each server downloads it (an S3 asset) at boot, runs `installCommands` once, writes the environment
@@ -89,13 +107,16 @@ export abstract class WebApplication {
    * check. Python 3 from Amazon Linux 2023.
    */
   public static helloCounter(): WebApplication {
-    return new DirectoryApplication(path.join(ASSETS_DIR, 'web'), {
+    const hello = new DirectoryApplication(path.join(ASSETS_DIR, 'web'), {
       startCommand: 'exec python3 webtier_server.py --config "$WEBTIER_ENV_FILE"',
       healthCheckPath: '/cgi-bin/ping.py',
       // Standard library only (its Redis client is cgi-bin/redis_client.py): nothing to install from PyPI at boot.
       // webtier_server.py serves the socket systemd passes, so a crash costs no connection.
       socketActivation: true,
     }, ['*.sh', '*.service', '*.socket', '__pycache__', '*.pyc']);
+    // Its page is a default, not a choice: a `healthCheck.path` of the tier's applies to the boot as well.
+    GIVEN_HEALTH_CHECK_PATHS.delete(hello);
+    return hello;
   }
 
   /**
@@ -105,6 +126,9 @@ export abstract class WebApplication {
    * @param options how it starts
    */
   public static fromDirectory(directory: string, options: WebApplicationOptions): WebApplication {
+    if (typeof directory !== 'string' || directory === '') {
+      throw invalidProp('directory', directory, 'must be the path of a folder holding the application');
+    }
     let entries: string[] | undefined;
     try {
       entries = fs.statSync(directory).isDirectory() ? fs.readdirSync(directory) : undefined;
@@ -122,12 +146,13 @@ export abstract class WebApplication {
 
   /**
    * Your application as a zip file asset built elsewhere (for example by CI): `new s3_assets.Asset(this, 'App',
-   * { path: 'build/app.zip' })` or a folder asset.
+   * { path: 'build/app.zip' })` or a folder asset (which CDK zips). Any other single file is refused: the boot unzips it.
    *
    * @param asset the asset; the web servers may read this one object and nothing else of its bucket
    * @param options how it starts
    */
   public static fromAsset(asset: s3assets.Asset, options: WebApplicationOptions): WebApplication {
+    checkAssetIsZip('asset', asset);
     return new AssetApplication(asset, options);
   }
 
@@ -149,14 +174,23 @@ export abstract class WebApplication {
   /** Whether systemd passes the listening socket to the application. */
   public readonly socketActivation: boolean;
 
+  /** The secrets added to the environment file at boot, by variable name. */
+  public readonly secrets: Record<string, WebApplicationSecret>;
+
   protected constructor(options: WebApplicationOptions) {
-    checkWebApplicationOptions(options);
+    // JavaScript callers may leave the options out, or give null for an optional value (the default applies).
+    options = normalizedOptions(options);
+    checkWebApplicationOptions(options, RESERVED_ENVIRONMENT, RESERVED_PREFIXES);
     this.startCommand = options.startCommand;
     this.port = options.port;
     this.healthCheckPath = options.healthCheckPath ?? '/';
+    if (options.healthCheckPath !== undefined) {
+      GIVEN_HEALTH_CHECK_PATHS.set(this, options.healthCheckPath);
+    }
     this.environment = { ...(options.environment ?? {}) };
     this.installCommands = [...(options.installCommands ?? [])];
     this.socketActivation = options.socketActivation ?? false;
+    this.secrets = { ...(options.secrets ?? {}) };
   }
 
   /**
@@ -173,6 +207,7 @@ class DirectoryApplication extends WebApplication {
   }
 
   public bind(scope: Construct): WebApplicationBundle {
+    checkApplicationFolder(scope, 'directory', this.directory);
     const asset = new s3assets.Asset(scope, 'Application', { path: this.directory, exclude: this.exclude });
     return { bucketName: asset.s3BucketName, objectKey: asset.s3ObjectKey };
   }
@@ -186,35 +221,4 @@ class AssetApplication extends WebApplication {
   public bind(_scope: Construct): WebApplicationBundle {
     return { bucketName: this.asset.s3BucketName, objectKey: this.asset.s3ObjectKey };
   }
-}
-
-/** Throws a plain `Error` naming the option, the value and the rule, for each rule of `WebApplicationOptions`. */
-function checkWebApplicationOptions(options: WebApplicationOptions): void {
-  const start = options.startCommand;
-  if (typeof start !== 'string' || (!Token.isUnresolved(start) && start.trim() === '')) {
-    throw invalidProp('startCommand', start, 'must be a command that starts the application, not empty');
-  }
-  // The application runs unprivileged: 1024 and up, which also keeps it off SSH's port 22.
-  checkIntegerInRange('port', options.port, 1024, 65535);
-  const health = options.healthCheckPath;
-  if (health !== undefined && !Token.isUnresolved(health) && (!health.startsWith('/') || /[\s\x00-\x1f\x7f]/.test(health))) {
-    throw invalidProp('healthCheckPath', health, 'must start with "/" and hold no spaces or control characters');
-  }
-  for (const [name, value] of Object.entries(options.environment ?? {})) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw invalidProp('environment', name, 'names must be shell identifiers: a letter or _, then letters, digits or _');
-    }
-    if (RESERVED_ENVIRONMENT.includes(name) || RESERVED_PREFIXES.some(prefix => name.startsWith(prefix))) {
-      throw invalidProp('environment', name,
-        `must not set a reserved name (${RESERVED_ENVIRONMENT.join(', ')}, or any ${RESERVED_PREFIXES.map(p => `${p}*`).join(', ')}): the tier writes those`);
-    }
-    if (typeof value !== 'string' || (!Token.isUnresolved(value) && /[\x00-\x1f\x7f]/.test(value))) {
-      throw invalidProp(`environment.${name}`, value, 'must be a string without newlines or control characters');
-    }
-  }
-  (options.installCommands ?? []).forEach((command, index) => {
-    if (typeof command !== 'string' || (!Token.isUnresolved(command) && command.trim() === '')) {
-      throw invalidProp(`installCommands[${index}]`, command, 'must be a shell command, not empty');
-    }
-  });
 }

@@ -1,7 +1,7 @@
 import { Names } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { checkIntegerInRange } from '../validation';
+import { checkIntegerInRange, checkPropsObject, invalidProp } from '../validation';
 
 /**
  * Options of `WebTierFirewall.managedRules()`. Every rule blocks by default; count mode only counts the requests a
@@ -83,6 +83,15 @@ export class WebTierFirewall {
   private readonly rateLimitCountOnly: boolean;
 
   private constructor(options: WebTierManagedRulesOptions) {
+    // JavaScript callers may pass null for the options, or for any of them (the default applies).
+    checkPropsObject('options', options);
+    options = options ?? {};
+    for (const flag of ['countOnly', 'ipReputationCountOnly', 'knownBadInputsCountOnly', 'coreRuleSetCountOnly', 'rateLimitCountOnly'] as const) {
+      const value: unknown = options[flag];
+      if (value !== undefined && value !== null && typeof value !== 'boolean') {
+        throw invalidProp(flag, value, 'must be true or false');
+      }
+    }
     this.rateLimit = options.rateLimit ?? 2000;
     checkIntegerInRange('rateLimit', this.rateLimit, 10, 2_000_000_000);
     const all = options.countOnly ?? false;

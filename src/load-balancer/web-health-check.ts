@@ -51,12 +51,13 @@ export interface WebHealthCheck {
 }
 
 /**
- * Ready-made health-check settings.
+ * Ready-made health-check settings. They set no `path`: the application's `healthCheckPath` (or the default) applies,
+ * so the load balancer and the boot's readiness check ask the same page.
  */
 export class WebHealthCheckPresets {
   /** The tutorial's settings: every 30 s, 2 failures to leave, 2 successes to join, 3 s timeout. */
   public static tutorial(): WebHealthCheck {
-    return resolveWebHealthCheck({});
+    return withoutPath(resolveWebHealthCheck({}));
   }
 
   /**
@@ -64,10 +65,16 @@ export class WebHealthCheckPresets {
    * A dead target leaves rotation within about 14 s instead of 63 s, for 6 times the health-check requests.
    */
   public static fast(): WebHealthCheck {
-    return resolveWebHealthCheck({ interval: Duration.seconds(5), timeout: Duration.seconds(4) });
+    return withoutPath(resolveWebHealthCheck({ interval: Duration.seconds(5), timeout: Duration.seconds(4) }));
   }
 
   private constructor() {}
+}
+
+/** The settings of a health check, leaving its path to the application. */
+function withoutPath(healthCheck: ResolvedWebHealthCheck): WebHealthCheck {
+  const { path: _path, ...settings } = healthCheck;
+  return settings;
 }
 
 /** A health check with every field filled in. */

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -30,10 +31,44 @@ export interface WebFleetProps {
   /**
    * How long a deploy waits for each new server to become ready before it fails and rolls back, up to 12 hours;
    * longer than the 210 seconds a server needs to launch and boot (plus the time the target group needs to report it healthy).
+   * A server whose boot has not finished by then (up to 2 hours) is abandoned.
    *
    * @default Duration.minutes(15)
    */
   readonly deployTimeout?: Duration;
+
+  /**
+   * How long each step of a release (the canary, then each further checkpoint, and the whole fleet at the end) serves
+   * under the release gate's watch before the release goes on or counts as done, up to 48 hours (AWS's limit);
+   * shorter than the gate's 4 minutes warns.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly releaseBakeTime?: Duration;
+
+  /**
+   * The shares of the fleet, in percent, at which a release pauses for `releaseBakeTime`: whole numbers from 1 to 100,
+   * ascending, the last one 100.
+   *
+   * @default - one server first (the canary: 100 / maxCapacity percent, rounded down), then the rest: [50, 100] for 2 servers
+   */
+  readonly releaseCheckpoints?: number[];
+
+  /**
+   * More alarms that stop a release and roll it back while it runs (your application's own error or latency alarms),
+   * beside the release gate's 4 (`releaseGate`): at most 10 in all, AWS's limit.
+   *
+   * @default - the release gate's alarms only
+   */
+  readonly releaseAlarms?: cloudwatch.IAlarm[];
+
+  /**
+   * How long a release waits after a new server is in service before it counts and the next one is replaced: at least
+   * the time the target group needs to report it healthy (`healthyThreshold x interval`), up to 48 hours.
+   *
+   * @default - `healthyThreshold x interval` of the target group's health check; 0 without a target group
+   */
+  readonly instanceWarmup?: Duration;
 
   /**
    * Average CPU utilization, in percent from 1 to 100, that target-tracking scaling keeps the fleet at,
@@ -104,10 +139,10 @@ export interface WebFleetProps {
   readonly maxCapacity?: number;
 
   /**
-   * How many web servers to run; CloudFormation resets the group to it on every deploy.
+   * How many web servers to run; CloudFormation sets the group to it on every deploy that changes it, even after the
+   * fleet has scaled.
    *
-   * @default - `minCapacity` when the fleet cannot scale (`minCapacity` = `maxCapacity`), else `maxCapacity`, so
-   * that a deploy never starts the new group below what the old one had scaled out to
+   * @default - none: the group starts at `minCapacity`, and a deploy keeps the capacity the fleet has scaled to
    */
   readonly desiredCapacity?: number;
 

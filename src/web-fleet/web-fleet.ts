@@ -1,15 +1,19 @@
 import { Aws, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { ReleaseGate } from './release-gate';
+import { releaseUpdatePolicy } from './release-policy';
 import { WebFleetProps } from './web-fleet-props';
 import { checkDeployTimeout, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
-import { S3Location, WEB_BOOT_FILES, webUserData } from './web-user-data';
+import { addWebUserData, S3Location, WEB_BOOT_FILES } from './web-user-data';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { WebApplication } from '../application/web-application';
+import { fleetApplication } from '../application/web-application-fleet';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
@@ -38,7 +42,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The launch template the instances start from. */
   public readonly launchTemplate: ec2.LaunchTemplate;
 
-  /** The user-data that installs the web app; commands added to it run after the server has signalled ready. */
+  /** The user-data that installs the web app; commands added to it run after the server is ready (in service and healthy). */
   public readonly userData: ec2.UserData;
 
   /** The instances' security group. */
@@ -68,6 +72,15 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The CPU target-tracking scaling policy, when `cpuTargetUtilizationPercent` is set. */
   public readonly cpuScalingPolicy?: autoscaling.TargetTrackingScalingPolicy;
 
+  /** The alarms a release must keep quiet (what users see), when the fleet has a target group. */
+  public readonly releaseGate?: ReleaseGate;
+
+  /**
+   * The launch lifecycle hook: a new server waits outside the target group until its boot says CONTINUE (its
+   * application answers) or ABANDON (its boot failed: the group terminates it at once).
+   */
+  public readonly launchLifecycleHookName: string;
+
   constructor(scope: Construct, id: string, props: WebFleetProps) {
     super(scope, id);
 
@@ -78,6 +91,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     this.webPort = webPort;
     this.minCapacity = minCapacity;
     checkApplicationPort(this.application, this.webPort);
+    const application = fleetApplication(this, this.application, props.targetGroup);
     const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
     checkSecondsInRange('healthCheckGracePeriod', gracePeriod, 0, 7200);
     const deployTimeout = props.deployTimeout ?? Duration.minutes(15);
@@ -105,29 +119,38 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     });
 
     const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
+    if (props.targetGroup) {
+      this.releaseGate = new ReleaseGate(this, 'ReleaseGate', { targetGroup: props.targetGroup });
+    }
+    if (props.desiredCapacity !== undefined && minCapacity < maxCapacity) {
+      warn(this, 'desiredCapacityResetOnDeploy', `desiredCapacity is ${props.desiredCapacity} on a fleet that can scale from ${minCapacity} to ` +
+        `${maxCapacity}: every deploy that changes it sets the group back to ${props.desiredCapacity}, whatever it had scaled to`);
+    }
     this.autoScalingGroup = instanceGroup(this, {
       vpc: props.vpc,
       vpcSubnets,
       launchTemplate: this.launchTemplate,
       minCapacity,
       maxCapacity,
-      // A deploy never lowers capacity: the replacing update below starts the new group at DesiredCapacity, and
-      // the old one may have scaled out to anything up to maxCapacity. Starting the new group at maxCapacity (and
-      // waiting for all of its signals) keeps at least as many servers serving as before, at every moment; target
-      // tracking scales it back in afterwards (each server drained first). CloudFormation's instance refresh
-      // (min 100 % / max 200 % of the current capacity) would carry the exact capacity, but needs aws-cdk-lib 2.263.0.
-      desiredCapacity: props.desiredCapacity ?? (minCapacity < maxCapacity ? maxCapacity : undefined),
+      // No DesiredCapacity unless the user names one: CloudFormation then leaves the group's current capacity
+      // alone on a deploy (the group starts at minCapacity), so a fleet that has scaled out keeps its size.
+      desiredCapacity: props.desiredCapacity,
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
         gracePeriod,
       }),
-      // Deploys: a change to the launch template builds a whole new group beside the old one
-      // (AutoScalingReplacingUpdate). The old group keeps serving at full size until every new server has
-      // signalled that the load balancer reports it healthy; a new group that never gets there fails the update
-      // and CloudFormation deletes it, leaving the old one untouched. Chosen over a rolling update, which with the
-      // default min = max = 2 must take servers out of service (MinInstancesInService has to stay below MaxSize),
-      // and over instance refresh, which CloudFormation does not start on a template change by itself.
-      updatePolicy: autoscaling.UpdatePolicy.replacingUpdate(),
+      // Releases: the same group, updated in place by an instance refresh with a canary, bake times and the
+      // release gate, rolled back by CloudFormation when it fails (see release-policy.ts).
+      updatePolicy: releaseUpdatePolicy(this, {
+        maxCapacity,
+        bakeTime: props.releaseBakeTime,
+        checkpoints: props.releaseCheckpoints,
+        gateAlarms: this.releaseGate?.alarms ?? [],
+        userAlarms: props.releaseAlarms,
+        instanceWarmup: props.instanceWarmup,
+        healthyAfter: healthyAfterOf(props.targetGroup),
+      }),
+      // The stack's creation waits for a SUCCESS signal from each first server (signal-ready.sh).
       signals: autoscaling.Signals.waitForAll({ timeout: deployTimeout }),
       // Health replacements (a server that fails its checks): launch the new one before terminating the old one.
       minHealthyPercentage: 100,
@@ -138,11 +161,21 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       scalingEventsReason: 'Scaling and replacement events are watched through CloudWatch alarms on healthy hosts and in-service instances ' +
         '(WebTierMonitoring) and kept in the group\'s activity history; per-event notifications are optional.',
     });
+    this.launchLifecycleHookName = LAUNCH_HOOK_NAME;
+    // On the group itself (not a LifecycleHook resource made after it), so that the first servers wait too.
+    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html: a server in Pending:Wait is not yet
+    // registered with the target group; CONTINUE puts it in service, ABANDON (or the timeout) terminates it.
+    (this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).lifecycleHookSpecificationList = [{
+      lifecycleHookName: LAUNCH_HOOK_NAME,
+      lifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+      defaultResult: 'ABANDON',
+      heartbeatTimeout: deployTimeout.isUnresolved() ? MAX_HEARTBEAT_SECONDS : Math.min(deployTimeout.toSeconds(), MAX_HEARTBEAT_SECONDS),
+    }];
     if (props.targetGroup) {
       props.targetGroup.addTarget(this.autoScalingGroup);
     }
 
-    const stack = Stack.of(this);
+    const logicalId = Stack.of(this).getLogicalId(this.autoScalingGroup.node.defaultChild as CfnElement);
     const bootFiles = new s3assets.Asset(this, 'BootFiles', { path: stagedInstanceFiles('web', WEB_BOOT_FILES) });
     const bootLocation: S3Location = { bucketName: bootFiles.s3BucketName, objectKey: bootFiles.s3ObjectKey };
     const appLocation = this.application.bind(this);
@@ -156,14 +189,15 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     if (props.redis) {
       this.connections.allowToDefaultPort(props.redis, 'Redis from the web servers');
     }
-    this.userData.addCommands(...webUserData({
+    addWebUserData(this.userData, {
       region: Aws.REGION,
       bootFiles: bootLocation,
       application: appLocation,
       startCommand: this.application.startCommand,
       installCommands: this.application.installCommands,
       environment: this.application.environment,
-      healthCheckPath: this.application.healthCheckPath,
+      secrets: application.secrets,
+      healthCheckPath: application.healthCheckPath,
       socketActivation: this.application.socketActivation,
       redisHost: props.redis?.endpointAddress ?? '',
       redisPort: props.redis?.port ?? 6379,
@@ -172,10 +206,11 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       webPort: this.webPort,
       logGroupName: this.logGroup?.logGroupName,
       stackName: Aws.STACK_NAME,
-      logicalId: stack.getLogicalId(this.autoScalingGroup.node.defaultChild as CfnElement),
+      logicalId,
       targetGroupArn: props.targetGroup?.targetGroupArn,
       readyTimeoutSeconds: deployTimeout.toSeconds(),
-    }));
+      lifecycleHookName: LAUNCH_HOOK_NAME,
+    });
     // CDK grants cloudformation:SignalResource on this stack to the role, inline, for the signals above.
     const signalPolicy = this.role.node.tryFindChild('DefaultPolicy');
     if (signalPolicy) {
@@ -196,6 +231,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         resources: [props.redis.authToken.secretArn],
       }));
     }
+    statements.push(...application.secretStatements);
     if (this.logGroup) {
       statements.push(new iam.PolicyStatement({
         sid: 'WriteApplicationLogs',
@@ -203,6 +239,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         resources: [this.logGroup.logGroupArn],
       }));
     }
+    statements.push(...launchHookStatements(logicalId));
     if (props.targetGroup) {
       statements.push(new iam.PolicyStatement({
         sid: 'ReadOwnTargetHealth',
@@ -211,10 +248,12 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       }));
     }
     this.policy = instancePolicy(this, role, 'Web tier web servers', statements);
-    if (this.policy && props.targetGroup) {
-      acknowledgeWildcardResources(this.policy, ['*'],
-        'elasticloadbalancing:DescribeTargetHealth supports no resource-level permission (AWS accepts only "*"); ' +
-        'it reads health states and nothing else. The instance asks it about its own target group before signalling ready.');
+    if (this.policy) {
+      acknowledgeWildcardResources(this.policy, ['*', LAUNCH_HOOK_GROUPS],
+        'autoscaling:DescribeAutoScalingInstances and elasticloadbalancing:DescribeTargetHealth support no resource-level permission ' +
+        '(AWS accepts only "*"); they read states and nothing else: a server asks which group it is in and whether its target group ' +
+        'reports it healthy. autoscaling:CompleteLifecycleAction names any group but only this one passes its condition (the ' +
+        'stack id and logical id tags CloudFormation puts on the group; its name is not known before it exists).');
     }
 
     if (props.cpuTargetUtilizationPercent !== undefined) {
@@ -223,4 +262,52 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       });
     }
   }
+}
+
+/** The name of the web servers' launch lifecycle hook. */
+const LAUNCH_HOOK_NAME = 'webtier-launching';
+
+/** The longest a lifecycle hook may wait for its heartbeat (HeartbeatTimeout: 30 to 7200 seconds). */
+const MAX_HEARTBEAT_SECONDS = 7200;
+
+/** Every Auto Scaling group of this account and region, as an ARN pattern. */
+const LAUNCH_HOOK_GROUPS = `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/*`;
+
+/**
+ * What a server needs to complete its own launch lifecycle action: find its group (DescribeAutoScalingInstances takes
+ * no resource) and complete the action on it, on this stack's web group only, by the tags CloudFormation puts on it.
+ */
+function launchHookStatements(logicalId: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'FindOwnAutoScalingGroup',
+      actions: ['autoscaling:DescribeAutoScalingInstances'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'CompleteOwnLaunch',
+      actions: ['autoscaling:CompleteLifecycleAction'],
+      resources: [LAUNCH_HOOK_GROUPS],
+      conditions: {
+        StringEquals: {
+          'aws:ResourceTag/aws:cloudformation:stack-id': Aws.STACK_ID,
+          'aws:ResourceTag/aws:cloudformation:logical-id': logicalId,
+        },
+      },
+    }),
+  ];
+}
+
+/** healthyThreshold x interval of a target group's health check, when it is known (AWS's defaults: 5 x 30 s). */
+function healthyAfterOf(targetGroup: elbv2.IApplicationTargetGroup | undefined): Duration | undefined {
+  if (!(targetGroup instanceof elbv2.ApplicationTargetGroup)) {
+    return undefined;
+  }
+  const healthCheck = targetGroup.healthCheck ?? {};
+  const interval = healthCheck.interval ?? Duration.seconds(30);
+  const threshold = healthCheck.healthyThresholdCount ?? 5;
+  if (interval.isUnresolved() || Token.isUnresolved(threshold)) {
+    return undefined;
+  }
+  return Duration.seconds(interval.toSeconds() * threshold);
 }

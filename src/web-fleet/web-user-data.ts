@@ -1,4 +1,8 @@
-import { exportVariables, INSTANCE_HOME, instancePath } from '../instance-files';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { BootSecret } from '../application/web-application-fleet';
+import {
+  deployedUserDataBytes, describeUserDataParts, exportUserValue, exportVariables, INSTANCE_HOME, instancePath, UserDataPart, userValueExtraBytes,
+} from '../instance-files';
 
 /**
  * The boot files of a web server, relative to `assets/`: shipped together as one S3 asset that the user-data
@@ -29,6 +33,8 @@ export interface WebUserDataOptions {
   readonly startCommand: string;
   readonly installCommands: string[];
   readonly environment: Record<string, string>;
+  /** The secrets the boot reads into the environment file: names and ARNs only. */
+  readonly secrets?: Record<string, BootSecret>;
   readonly healthCheckPath: string;
   readonly socketActivation: boolean;
   readonly redisHost: string;
@@ -44,6 +50,8 @@ export interface WebUserDataOptions {
   /** The target group whose health report makes a server ready; without it, the local health page does. */
   readonly targetGroupArn?: string;
   readonly readyTimeoutSeconds: number;
+  /** The Auto Scaling group's launch lifecycle hook, which the boot completes (CONTINUE, or ABANDON when it fails). */
+  readonly lifecycleHookName?: string;
 }
 
 function s3Url(location: S3Location): string {
@@ -59,9 +67,12 @@ export function webUserData(options: WebUserDataOptions): string[] {
   const bootstrap = instancePath('web', 'web/bootstrap-web.sh');
   const signalReady = instancePath('web', 'web/signal-ready.sh');
   const bootZip = `${INSTANCE_HOME}/boot.zip`;
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.environment)) {
-    environment[`WEBTIER_ENV_${name}`] = value;
+  const secrets: Record<string, string> = {};
+  for (const [name, secret] of Object.entries(options.secrets ?? {})) {
+    secrets[`WEBTIER_SECRETARN_${name}`] = secret.arn;
+    if (secret.field !== undefined) {
+      secrets[`WEBTIER_SECRETFIELD_${name}`] = secret.field;
+    }
   }
   return [
     'set -euo pipefail',
@@ -86,21 +97,28 @@ export function webUserData(options: WebUserDataOptions): string[] {
       // The instance boots for a while before the user-data starts; CloudFormation's timer started at launch.
       WEBTIER_READY_MARGIN: 90,
       ...(options.targetGroupArn ? { WEBTIER_TARGET_GROUP_ARN: options.targetGroupArn } : {}),
-      ...environment,
+      ...(options.lifecycleHookName ? { WEBTIER_LIFECYCLE_HOOK: options.lifecycleHookName } : {}),
+      ...secrets,
     }),
-    // The start and install commands are shell text that expands when it runs, on the instance, not here.
-    ...[['WEBTIER_START_COMMAND', options.startCommand] as const,
-      ...(options.installCommands.length > 0 ? [['WEBTIER_INSTALL_COMMANDS', options.installCommands.join('\n')] as const] : [])]
-      .flatMap(([name, value]) => ['# shellcheck disable=SC2016', ...exportVariables({ [name]: value })]),
+    // The user's values, byte for byte (those holding tokens decoded from base64 on the instance). The start and
+    // install commands are shell text that expands when it runs, on the instance, not here.
+    ...userValues(options).flatMap(([name, value]) => ['# shellcheck disable=SC2016', ...exportUserValue(name, value)]),
     `install -d -m 0755 ${INSTANCE_HOME}`,
     // Amazon Linux 2023 has the AWS CLI and python3 (which unzips without the unzip package).
     `for i in 1 2 3 4 5; do aws s3 cp --only-show-errors --region "$WEBTIER_REGION" '${s3Url(options.bootFiles)}' ${bootZip} && break; sleep "$i"; done`,
-    // Without the boot files there is no signal-ready.sh: tell CloudFormation FAILURE from here (IMDSv2 for the
-    // instance id), so the deploy rolls back now instead of waiting out its timeout.
+    // Without the boot files there is no signal-ready.sh: abandon the launch and tell CloudFormation FAILURE from
+    // here (IMDSv2 for the instance id), so the deploy fails now instead of waiting out its timeout.
     `if ! python3 -m zipfile -e ${bootZip} ${INSTANCE_HOME}; then`,
     '  imds="${WEBTIER_IMDS_ENDPOINT:-http://169.254.169.254}"',
     '  token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 60" "$imds/latest/api/token") || exit 1',
     '  id=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/instance-id") || exit 1',
+    ...(options.lifecycleHookName ? [
+      '  if group=$(aws autoscaling describe-auto-scaling-instances --region "$WEBTIER_REGION" --instance-ids "$id" ' +
+        '--query "AutoScalingInstances[0].AutoScalingGroupName" --output text); then',
+      '    aws autoscaling complete-lifecycle-action --region "$WEBTIER_REGION" --auto-scaling-group-name "$group" ' +
+        '--lifecycle-hook-name "$WEBTIER_LIFECYCLE_HOOK" --instance-id "$id" --lifecycle-action-result ABANDON || true',
+      '  fi',
+    ] : []),
     '  aws cloudformation signal-resource --region "$WEBTIER_REGION" --stack-name "$WEBTIER_STACK_NAME" ' +
       '--logical-resource-id "$WEBTIER_LOGICAL_ID" --unique-id "$id" --status FAILURE',
     '  exit 1',
@@ -109,4 +127,34 @@ export function webUserData(options: WebUserDataOptions): string[] {
     `if ! ${bootstrap}; then WEBTIER_SIGNAL_STATUS=FAILURE ${signalReady} || true; exit 1; fi`,
     signalReady,
   ];
+}
+
+/** The user's own values as the boot reads them, by variable: environment, then the start and install commands. */
+function userValues(options: WebUserDataOptions): Array<[string, string, string]> {
+  return [
+    ...Object.entries(options.environment).map(([name, value]): [string, string, string] => [`WEBTIER_ENV_${name}`, value, `environment.${name}`]),
+    ['WEBTIER_START_COMMAND', options.startCommand, 'startCommand'],
+    ...(options.installCommands.length > 0
+      ? [['WEBTIER_INSTALL_COMMANDS', options.installCommands.join('\n'), 'installCommands'] as [string, string, string]] : []),
+  ];
+}
+
+/** The parts of the web servers' user-data that come from the user's props, and their size once deployed. */
+export function webUserDataParts(options: WebUserDataOptions): UserDataPart[] {
+  const parts: UserDataPart[] = userValues(options).map(([name, value, prop]) => ({
+    prop,
+    bytes: deployedUserDataBytes(exportUserValue(name, value).join('\n')) + userValueExtraBytes(value),
+    extraBytes: userValueExtraBytes(value),
+  }));
+  const secretNames = Object.keys(options.secrets ?? {});
+  if (secretNames.length > 0) {
+    parts.push({ prop: `secrets (${secretNames.length}, names and ARNs only)`, bytes: secretNames.reduce((sum, name) => sum + 2 * name.length + 320, 0) });
+  }
+  return parts;
+}
+
+/** Adds the web servers' boot to `userData` (`webUserData`), and names the user's props in it for the size check. */
+export function addWebUserData(userData: ec2.UserData, options: WebUserDataOptions): void {
+  userData.addCommands(...webUserData(options));
+  describeUserDataParts(userData, webUserDataParts(options));
 }

@@ -152,6 +152,25 @@ describe('WebTierFirewall', () => {
       { prop: 'rateLimit', received: String(rateLimit), rule: /whole number from 10 to 2000000000/ });
   });
 
+  test.each<[string, unknown, string, string, RegExp]>([
+    ['a string for the options (a JavaScript caller)', 'count', 'options', '"count"', /object of props/],
+    ['a string for countOnly', { countOnly: 'yes' }, 'countOnly', '"yes"', /true or false/],
+    ['a number for coreRuleSetCountOnly', { coreRuleSetCountOnly: 1 }, 'coreRuleSetCountOnly', '1', /true or false/],
+  ])('fails with %s', (_case, options, prop, received, rule) => {
+    expectInvalidProp(() => WebTierFirewall.managedRules(options as any), { prop, received, rule });
+  });
+
+  test.each<[string, unknown]>([
+    ['null options', null],
+    ['null values', { rateLimit: null, countOnly: null, rateLimitCountOnly: null }],
+  ])('with %s (a JavaScript caller), the defaults apply', (_case, options) => {
+    // WHEN
+    const rules = rulesOf(options as any);
+    // THEN
+    expect(rules.RateLimitPerIp.Statement.RateBasedStatement.Limit).toBe(2000);
+    expect(rules.RateLimitPerIp.Action).toEqual({ Block: {} });
+  });
+
   test('with rateLimit 10 and 2,000,000,000, the ends of AWS WAF\'s range are accepted', () => {
     expect(WebTierFirewall.managedRules({ rateLimit: 10 }).rateLimit).toBe(10);
     expect(WebTierFirewall.managedRules({ rateLimit: 2_000_000_000 }).rateLimit).toBe(2_000_000_000);

@@ -22,21 +22,21 @@ describe('WebHealthCheck', () => {
     expect(failoverWindow.toSeconds()).toBe(seconds);
   });
 
-  test('WebHealthCheckPresets.tutorial() is the tutorial: /cgi-bin/ping.py every 30 s, timeout 3 s, 2 and 2', () => {
+  test('WebHealthCheckPresets.tutorial() is the tutorial: every 30 s, timeout 3 s, 2 and 2, the path left to the application', () => {
     // WHEN
     const preset = WebHealthCheckPresets.tutorial();
     // THEN
     expect({ ...preset, interval: preset.interval?.toSeconds(), timeout: preset.timeout?.toSeconds() }).toEqual({
-      path: '/cgi-bin/ping.py', interval: 30, timeout: 3, healthyThreshold: 2, unhealthyThreshold: 2, healthyHttpCodes: '200',
+      interval: 30, timeout: 3, healthyThreshold: 2, unhealthyThreshold: 2, healthyHttpCodes: '200',
     });
   });
 
-  test('WebHealthCheckPresets.fast() checks every 5 s with a 4 s timeout, 2 and 2', () => {
+  test('WebHealthCheckPresets.fast() checks every 5 s with a 4 s timeout, 2 and 2, the path left to the application', () => {
     // WHEN
     const preset = WebHealthCheckPresets.fast();
     // THEN
     expect({ ...preset, interval: preset.interval?.toSeconds(), timeout: preset.timeout?.toSeconds() }).toEqual({
-      path: '/cgi-bin/ping.py', interval: 5, timeout: 4, healthyThreshold: 2, unhealthyThreshold: 2, healthyHttpCodes: '200',
+      interval: 5, timeout: 4, healthyThreshold: 2, unhealthyThreshold: 2, healthyHttpCodes: '200',
     });
   });
 

@@ -32,6 +32,11 @@ const PINNED = {
     'WebTierMonitoringNatPortAllocationErrorsAlarm1124FDF87',
     'WebTierMonitoringNatPortAllocationErrorsAlarm278C3420D',
     'WebTierMonitoringNatPortAllocationErrorsAlarm337E112AA',
+    // The web fleet's release gate: the instance refresh names these alarms.
+    'WebTierWebFleetReleaseGateTarget5xxRateAlarm1F74B243',
+    'WebTierWebFleetReleaseGateElb5xxRateAlarmCCB5D844',
+    'WebTierWebFleetReleaseGateResponseTimeAlarm3645D2B5',
+    'WebTierWebFleetReleaseGateUnhealthyHostsAlarm3CA037B7',
   ],
 };
 

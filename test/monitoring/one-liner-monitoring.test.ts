@@ -3,6 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 
+/** The alarms of the template but the release gate's (which notify nobody: test/web-fleet/releases.test.ts). */
+function monitoringAlarms(template: Template): any[] {
+  return Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => !id.includes('ReleaseGate')).map(([, alarm]) => alarm);
+}
+
 function synth(props: ZeroDowntimeWebTierProps = {}, extra?: (stack: Stack) => Partial<ZeroDowntimeWebTierProps>) {
   const stack = new Stack();
   const tier = new ZeroDowntimeWebTier(stack, 'WebTier', { ...props, ...extra?.(stack) });
@@ -17,7 +22,8 @@ describe('ZeroDowntimeWebTier monitoring', () => {
     const alarms = defaults.tier.monitoring!.alarms;
     // 5 tier alarms, 4 per Redis node (2 nodes), 2 per NAT gateway (3 gateways).
     expect(alarms.length).toBe(5 + 4 * 2 + 2 * 3);
-    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', alarms.length);
+    expect(monitoringAlarms(defaults.template)).toHaveLength(alarms.length);
+    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', alarms.length + 4);
     defaults.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     defaults.template.resourceCountIs('AWS::SNS::Topic', 1);
     defaults.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
@@ -25,7 +31,7 @@ describe('ZeroDowntimeWebTier monitoring', () => {
 
   test('with no props, every alarm notifies the topic on ALARM and on OK', () => {
     const topic = defaults.stack.resolve((defaults.tier.monitoring!.alarmTopic as sns.Topic).topicArn);
-    for (const alarm of Object.values(defaults.template.findResources('AWS::CloudWatch::Alarm'))) {
+    for (const alarm of monitoringAlarms(defaults.template)) {
       expect(alarm.Properties.AlarmActions).toEqual([topic]);
       expect(alarm.Properties.OKActions).toEqual([topic]);
     }
@@ -38,10 +44,11 @@ describe('ZeroDowntimeWebTier monitoring', () => {
     });
   });
 
-  test('with monitoring: false, no alarm, dashboard or topic is created', () => {
+  test('with monitoring: false, no alarm but the release gate\'s, no dashboard or topic is created', () => {
     const { tier, template } = synth({ monitoring: false });
     expect(tier.monitoring).toBeUndefined();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(monitoringAlarms(template)).toEqual([]);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', tier.webFleet.releaseGate!.alarms.length);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });
@@ -49,7 +56,7 @@ describe('ZeroDowntimeWebTier monitoring', () => {
   test('with an alarmTopic, the alarms notify it and no topic is created', () => {
     const { template } = synth({}, s => ({ alarmTopic: sns.Topic.fromTopicArn(s, 'Pager', 'arn:aws:sns:eu-west-3:111111111111:pager') }));
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+    for (const alarm of monitoringAlarms(template)) {
       expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:eu-west-3:111111111111:pager']);
     }
   });

@@ -1,11 +1,13 @@
 /**
  * Stand-ins for what a web server's boot talks to on EC2, beyond IMDS (see harness.ts): the `aws` CLI (S3 download,
- * Secrets Manager, target health, signals), `systemctl` (runs the unit's ExecStart with its EnvironmentFile and
+ * Secrets Manager, target health, the launch lifecycle action, signals), `systemctl` (runs the unit's ExecStart with its EnvironmentFile and
  * WorkingDirectory, output appended where the unit says), `dnf`/`pip3` (record and succeed) and the CloudWatch
  * agent's control script (records). Each records its argv as one JSON line in `calls.jsonl`.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
 import { Cleanup, tempDir } from './harness';
 
 export interface BootStandIns {
@@ -22,8 +24,15 @@ export interface BootStandIns {
 export interface BootStandInsOptions {
   /** What `aws s3 cp s3://BUCKET/KEY DEST` copies, by KEY. */
   readonly s3Objects: Record<string, string>;
-  /** What `aws secretsmanager get-secret-value` prints. */
+  /** What `aws secretsmanager get-secret-value` prints for any secret id, unless `secrets` is given. */
   readonly secret: string;
+  /**
+   * Secrets Manager as the web role sees it: each readable secret's `SecretString` by ARN. With it, any other
+   * secret id is refused as AWS refuses a secret the role may not read (AccessDeniedException, exit 254).
+   */
+  readonly secrets?: Record<string, string>;
+  /** SSM parameters by name or ARN, for `aws ssm get-parameters`; any other is answered as AWS does (InvalidParameters). */
+  readonly parameters?: Record<string, string>;
   readonly registry: Cleanup;
 }
 
@@ -59,8 +68,22 @@ if (args[0] === 's3' && args[1] === 'cp') {
   const key = /^s3:\\/\\/[^/]+\\/(.+)$/.exec(args[args.length - 2]);
   if (!key || !objects[key[1]]) { process.stderr.write('stand-in aws: NoSuchKey ' + args[args.length - 2] + '\\n'); process.exit(1); }
   fs.copyFileSync(objects[key[1]], args[args.length - 1]);
-} else if (args[0] === 'secretsmanager') process.stdout.write(${JSON.stringify(opts.secret)} + '\\n');
+} else if (args[0] === 'secretsmanager') {
+  const secrets = ${JSON.stringify(opts.secrets ?? null)};
+  const id = args[args.indexOf('--secret-id') + 1];
+  const value = secrets === null ? ${JSON.stringify(opts.secret)} : secrets[id];
+  if (value === undefined) {
+    process.stderr.write('An error occurred (AccessDeniedException) when calling the GetSecretValue operation: not authorized on ' + id + '\\n');
+    process.exit(254);
+  }
+  process.stdout.write((args[args.indexOf('--output') + 1] === 'json' ? JSON.stringify(value) : value) + '\\n');
+} else if (args[0] === 'ssm' && args[1] === 'get-parameters') {
+  // GetParameters answers an unknown or unreadable name in InvalidParameters, with exit 0: the query reads null.
+  const value = (${JSON.stringify(opts.parameters ?? {})})[args[args.indexOf('--names') + 1]];
+  process.stdout.write((value === undefined ? 'null' : JSON.stringify(value)) + '\\n');
+}
 else if (args[0] === 'elbv2') process.stdout.write('healthy\\n');
+else if (args[0] === 'autoscaling') process.stdout.write(args[1] === 'describe-auto-scaling-instances' ? 'web-asg\\n' : '');
 else if (args[0] !== 'cloudformation') { process.stderr.write('stand-in aws: unexpected call\\n'); process.exit(2); }`);
   for (const name of ['dnf', 'pip3']) node(path.join(binDir, name), name, '');
   node(path.join(cwAgentDir, 'bin', 'amazon-cloudwatch-agent-ctl'), 'amazon-cloudwatch-agent-ctl', '');
@@ -116,4 +139,42 @@ echo "$!" >>${JSON.stringify(pids)}
   };
   opts.registry.add(stopServices);
   return { binDir, cwAgentDir, calls, stopServices };
+}
+
+/** Zips each file asset the stack's asset manifest lists, as cdk-assets would before upload: by object key. */
+export function zippedAssets(outdir: string, stack: Stack, registry: Cleanup): Record<string, string> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, `${stack.artifactId}.assets.json`), 'utf8'));
+  const zips = tempDir('asset-zips', registry);
+  const objects: Record<string, string> = {};
+  for (const [hash, file] of Object.entries<any>(manifest.files)) {
+    if (file.source.packaging !== 'zip') continue;
+    const zip = path.join(zips, `${hash}.zip`);
+    const r = spawnSync('zip', ['-q', '-r', '-X', zip, '.'], { cwd: path.join(outdir, file.source.path), encoding: 'utf8', timeout: 30_000 });
+    if (r.status !== 0) throw new Error(`zip failed: ${r.stderr}`);
+    for (const destination of Object.values<any>(file.destinations)) objects[destination.objectKey] = zip;
+  }
+  return objects;
+}
+
+/**
+ * A CloudFormation value as CloudFormation computes it at deploy time, for the intrinsics the tier's user-data uses:
+ * `Ref` and `Fn::GetAtt` from `refs` (else a placeholder naming them), `Fn::Join`, `Fn::Sub` (string form),
+ * `Fn::Select`, `Fn::Split` and `Fn::Base64`.
+ */
+export function deployedValue(value: unknown, refs: Record<string, string>): string {
+  const list = (v: unknown): string[] => {
+    const o = v as any;
+    if (Array.isArray(o)) return o.map((item) => deployedValue(item, refs));
+    if (o && o['Fn::Split']) return deployedValue(o['Fn::Split'][1], refs).split(o['Fn::Split'][0]);
+    throw new Error(`not a list: ${JSON.stringify(v)}`);
+  };
+  if (typeof value === 'string') return value;
+  const o = value as any;
+  if (o.Ref !== undefined) return refs[o.Ref] ?? `ref-${o.Ref}`;
+  if (o['Fn::GetAtt']) return refs[o['Fn::GetAtt'].join('.')] ?? `getatt-${o['Fn::GetAtt'].join('.')}`;
+  if (o['Fn::Join']) return list(o['Fn::Join'][1]).join(o['Fn::Join'][0]);
+  if (o['Fn::Select']) return list(o['Fn::Select'][1])[Number(o['Fn::Select'][0])];
+  if (typeof o['Fn::Sub'] === 'string') return o['Fn::Sub'].replace(/\$\{([^}]+)\}/g, (_: string, name: string) => refs[name] ?? `sub-${name}`);
+  if (o['Fn::Base64'] !== undefined) return Buffer.from(deployedValue(o['Fn::Base64'], refs), 'utf8').toString('base64');
+  throw new Error(`an intrinsic this evaluator does not know: ${JSON.stringify(value)}`);
 }

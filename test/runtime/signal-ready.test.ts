@@ -17,9 +17,10 @@ describeWith(['curl'])('signal-ready.sh', () => {
   afterAll(() => cleanup.run());
 
   /** Runs the script for `instanceId` with a stand-in IMDS and a stand-in `aws` that reports `states` in turn. */
-  async function signalReady(instanceId: string, env: Record<string, string>, states: string[] = ['healthy']) {
+  async function signalReady(instanceId: string, env: Record<string, string>, states: string[] = ['healthy'],
+    awsOptions: { autoScalingGroup?: string; refuseSignals?: boolean } = {}) {
     const imds = await startFakeImds({ instanceId, region: 'eu-west-3', registry: perTest });
-    const aws = fakeAws({ targetStates: states, registry: perTest });
+    const aws = fakeAws({ targetStates: states, registry: perTest, ...awsOptions });
     const result = await runScript(path.join(home, 'signal-ready.sh'), {
       WEBTIER_HOME: home,
       WEBTIER_IMDS_ENDPOINT: imds.url,
@@ -34,6 +35,8 @@ describeWith(['curl'])('signal-ready.sh', () => {
       result,
       healthChecks: calls.filter(argv => argv[0] === 'elbv2'),
       signals: calls.filter(argv => argv[0] === 'cloudformation'),
+      autoscaling: calls.filter(argv => argv[0] === 'autoscaling'),
+      order: calls.map(argv => argv[1]),
     };
   }
 
@@ -107,6 +110,57 @@ describeWith(['curl'])('signal-ready.sh', () => {
     expect(healthChecks).toEqual([]);
     expect(requests).toBe(3);
     expect(signals.map(argv => arg(argv, '--status'))).toEqual(['SUCCESS']);
+  });
+
+  describe('with the launch lifecycle hook (WEBTIER_LIFECYCLE_HOOK)', () => {
+    const HOOK = { WEBTIER_TARGET_GROUP_ARN: TARGET_GROUP, WEBTIER_LIFECYCLE_HOOK: 'webtier-launching' };
+
+    test('it completes the launch with CONTINUE (the server joins the target group) before it waits for health and signals', async () => {
+      const { result, autoscaling, signals, order } = await signalReady('i-0web000000000011', HOOK, ['initial', 'healthy'], { autoScalingGroup: 'Shop-WebAsg-1A2B' });
+
+      expect(result.code).toBe(0);
+      expect(autoscaling.map(argv => argv[1])).toEqual(['describe-auto-scaling-instances', 'complete-lifecycle-action']);
+      expect(arg(autoscaling[0], '--instance-ids')).toBe('i-0web000000000011');
+      const complete = autoscaling[1];
+      expect(arg(complete, '--auto-scaling-group-name')).toBe('Shop-WebAsg-1A2B');
+      expect(arg(complete, '--lifecycle-hook-name')).toBe('webtier-launching');
+      expect(arg(complete, '--instance-id')).toBe('i-0web000000000011');
+      expect(arg(complete, '--lifecycle-action-result')).toBe('CONTINUE');
+      expect(order.indexOf('complete-lifecycle-action')).toBeLessThan(order.indexOf('describe-target-health'));
+      expect(signals.map(argv => arg(argv, '--status'))).toEqual(['SUCCESS']);
+    });
+
+    test('after a failed boot it abandons the launch at once (the group terminates the server) and signals FAILURE', async () => {
+      const { result, autoscaling, healthChecks, signals } = await signalReady('i-0web000000000012', { ...HOOK, WEBTIER_SIGNAL_STATUS: 'FAILURE' });
+
+      expect(result.code).not.toBe(0);
+      expect(arg(autoscaling[1], '--lifecycle-action-result')).toBe('ABANDON');
+      expect(healthChecks).toEqual([]);
+      expect(signals.map(argv => arg(argv, '--status'))).toEqual(['FAILURE']);
+    });
+
+    test('during a release (CloudFormation takes no signal), a healthy server still ends its boot successfully', async () => {
+      const { result, signals } = await signalReady('i-0web000000000013', HOOK, ['healthy'], { refuseSignals: true });
+
+      expect(signals.length).toBeGreaterThan(0);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/the instance refresh judges readiness/);
+    }, 30_000);
+
+    test('without the hook, a signal CloudFormation refuses fails the boot', async () => {
+      const { result } = await signalReady('i-0web000000000014', { WEBTIER_TARGET_GROUP_ARN: TARGET_GROUP }, ['healthy'], { refuseSignals: true });
+
+      expect(result.code).not.toBe(0);
+    }, 30_000);
+
+    test('when the instance is in no Auto Scaling group, it signals FAILURE without completing anything', async () => {
+      const { result, autoscaling, signals } = await signalReady('i-0web000000000015', HOOK, ['healthy'], { autoScalingGroup: 'None' });
+
+      expect(result.code).not.toBe(0);
+      expect(autoscaling.map(argv => argv[1])).toEqual(['describe-auto-scaling-instances']);
+      expect(result.stderr).toMatch(/cannot find the Auto Scaling group/);
+      expect(signals.map(argv => arg(argv, '--status'))).toEqual(['FAILURE']);
+    });
   });
 
   test('without the stack name, it fails clearly before calling aws', async () => {

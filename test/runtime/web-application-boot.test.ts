@@ -4,13 +4,12 @@
  * CLI, systemd, dnf and the CloudWatch agent, against a real Redis with TLS and AUTH. For the tutorial's hello
  * counter (Python) and the Node.js example app.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { bootStandIns, BootStandIns } from './boot-stand-ins';
+import { bootStandIns, BootStandIns, zippedAssets } from './boot-stand-ins';
 import {
   Cleanup, describeWith, freePort, httpGet, LOOPBACK, makeTlsFiles, parseHello, readConfig, readCounter, RedisServer, runScript,
   ScriptResult, startFakeImds, startRedis, tempDir,
@@ -61,21 +60,6 @@ const EXAMPLES: Example[] = [
     startLine: /^webapp: i-0boot\S* on the socket systemd passed \(fd 3\)/m,
   },
 ];
-
-/** Zips each file asset the stack's asset manifest lists, as cdk-assets would before upload: by object key. */
-function zippedAssets(outdir: string, stack: Stack, registry: Cleanup): Record<string, string> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, `${stack.artifactId}.assets.json`), 'utf8'));
-  const zips = tempDir('asset-zips', registry);
-  const objects: Record<string, string> = {};
-  for (const [hash, file] of Object.entries<any>(manifest.files)) {
-    if (file.source.packaging !== 'zip') continue;
-    const zip = path.join(zips, `${hash}.zip`);
-    const r = spawnSync('zip', ['-q', '-r', '-X', zip, '.'], { cwd: path.join(outdir, file.source.path), encoding: 'utf8', timeout: 30_000 });
-    if (r.status !== 0) throw new Error(`zip failed: ${r.stderr}`);
-    for (const destination of Object.values<any>(file.destinations)) objects[destination.objectKey] = zip;
-  }
-  return objects;
-}
 
 /** The user-data as this test's instance runs it: CloudFormation values filled in, /opt/webtier under `home`. */
 function instanceUserData(userData: string, values: Record<string, string>, home: string): string {
@@ -160,6 +144,10 @@ describeWith(['redis-server', 'redis-tls', 'openssl', 'curl'])('a web server\'s 
       const signal = aws.find((c) => c[0] === 'cloudformation')!;
       expect(signal[signal.indexOf('--status') + 1]).toBe('SUCCESS');
       expect(signal[signal.indexOf('--unique-id') + 1]).toBe('i-0boot0000000001');
+      // The launch lifecycle action is completed (CONTINUE) before CloudFormation is told.
+      const complete = aws.findIndex((c) => c[1] === 'complete-lifecycle-action');
+      expect(aws[complete][aws[complete].indexOf('--lifecycle-action-result') + 1]).toBe('CONTINUE');
+      expect(complete).toBeLessThan(aws.indexOf(signal));
     });
 
     test('the application answers and counts every visit in the TLS + AUTH Redis', async () => {
@@ -245,5 +233,10 @@ describeWith(['curl'])('a web server\'s boot when its boot files cannot be downl
     expect(signal![signal!.indexOf('--status') + 1]).toBe('FAILURE');
     expect(signal![signal!.indexOf('--unique-id') + 1]).toBe('i-0noboot000000001');
     expect(signal![signal!.indexOf('--logical-resource-id') + 1]).toBe(logicalId(tier.webFleet.autoScalingGroup));
+    // and abandoned its launch, so the Auto Scaling group terminates it at once (an instance refresh sees a failed launch)
+    const abandon = aws.find((c) => c[1] === 'complete-lifecycle-action');
+    expect(abandon![abandon!.indexOf('--lifecycle-action-result') + 1]).toBe('ABANDON');
+    expect(abandon![abandon!.indexOf('--auto-scaling-group-name') + 1]).toBe('web-asg');
+    expect(abandon![abandon!.indexOf('--instance-id') + 1]).toBe('i-0noboot000000001');
   }, 90_000);
 });

@@ -2,11 +2,15 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { acknowledgementFor, allAcknowledgements, appWithPolicyPlugins, controlTowerId, PolicyReport, synthWithPolicies } from './policy-harness';
-import { WebTierFirewall, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+import { NODE_APP_DIR } from '../../examples/node-app';
+import { WebApplication, WebApplicationSecret, WebTierFirewall, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 
 /** Every optional feature switched on, in an environment with an account and a region. */
 const ALL_FEATURES: ZeroDowntimeWebTierProps = {
@@ -52,12 +56,35 @@ function domainAndFirewallStack(): { report: PolicyReport; app: ReturnType<typeo
   return { app, stack, report: synthWithPolicies(app) };
 }
 
+/** An application with secrets of every kind: a secret known by name, one with a customer managed key, a SecureString. */
+function applicationSecretsStack(): { report: PolicyReport; app: ReturnType<typeof appWithPolicyPlugins>; stack: Stack } {
+  const app = appWithPolicyPlugins();
+  const stack = new Stack(app, 'Secrets', { env: { account: '111111111111', region: 'eu-west-3' } });
+  const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-3:111111111111:key/11111111-2222-3333-4444-555555555555');
+  new ZeroDowntimeWebTier(stack, 'WebTier', {
+    application: WebApplication.fromDirectory(NODE_APP_DIR, {
+      startCommand: 'node server.js',
+      healthCheckPath: '/healthz',
+      secrets: {
+        API_KEY: WebApplicationSecret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(stack, 'Api', 'shop/api')),
+        DB_PASSWORD: WebApplicationSecret.fromSecretsManager(secretsmanager.Secret.fromSecretAttributes(stack, 'Db', {
+          secretCompleteArn: 'arn:aws:secretsmanager:eu-west-3:111111111111:secret:shop/db-AbCdEf', encryptionKey: key,
+        }), 'password'),
+        SIGNING_KEY: WebApplicationSecret.fromSsmParameter(
+          ssm.StringParameter.fromSecureStringParameterAttributes(stack, 'Signing', { parameterName: '/shop/signing-key' }), key),
+      },
+    }),
+  });
+  return { app, stack, report: synthWithPolicies(app) };
+}
+
 const PACKS = ['AwsSolutions', 'NIST.800.53.R5'];
 
 describe.each([
   ['the default one-liner', defaultStack],
   ['every optional feature', allFeaturesStack],
   ['a domain behind the firewall', domainAndFirewallStack],
+  ['an application with secrets', applicationSecretsStack],
 ])('policy rules on %s', (_name, build) => {
   // GIVEN / WHEN
   const { app, stack, report } = build();

@@ -66,11 +66,12 @@ describe('WebApplication', () => {
     expect(node.variables.get('WEBTIER_INSTALL_COMMANDS')).toBe('dnf install -y -q nodejs');
   });
 
-  test('with healthCheck.path given, it wins over the application\'s health path', () => {
+  test('with healthCheck.path given and no healthCheckPath of the application, both the target group and the boot check it', () => {
     // WHEN
-    const custom = tier({ application: nodeApp(), healthCheck: { path: '/status' } });
+    const custom = tier({ application: nodeApp({ healthCheckPath: undefined }), healthCheck: { path: '/status' } });
     // THEN
     custom.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/status' });
+    expect(custom.variables.get('WEBTIER_HEALTH_PATH')).toBe('/status');
   });
 
   test('with socketActivation, the boot sets up webtier.socket; without it, it does not', () => {

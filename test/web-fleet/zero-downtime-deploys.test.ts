@@ -44,25 +44,25 @@ describe('zero-downtime deploys of the web fleet', () => {
   const variables = variablesExportedBy(userData);
 
   describe('update and creation policies', () => {
-    test('with no props, a deploy builds a whole new group beside the old one (replacing update)', () => {
+    test('with no props, a release updates the same group in place with an instance refresh (no replacing or rolling update)', () => {
       // THEN
-      expect(group.UpdatePolicy.AutoScalingReplacingUpdate).toEqual({ WillReplace: true });
-      expect(group.UpdatePolicy.AutoScalingRollingUpdate).toBeUndefined();
+      expect(Object.keys(group.UpdatePolicy).sort()).toEqual(['AutoScalingInstanceRefresh', 'AutoScalingScheduledAction']);
+      expect(group.UpdatePolicy.AutoScalingInstanceRefresh.Strategy).toBe('Rolling');
     });
 
-    test('with no props, the new group waits 15 minutes for a signal from each of its 2 servers', () => {
+    test('with no props, the stack\'s creation waits 15 minutes for a signal from each of its 2 first servers', () => {
       // THEN
       expect(group.CreationPolicy).toEqual({ ResourceSignal: { Count: 2, Timeout: 'PT15M' } });
     });
 
-    test('with deployTimeout 20 minutes, the new group waits 20 minutes for the signals', () => {
+    test('with deployTimeout 20 minutes, the creation waits 20 minutes for the signals', () => {
       // WHEN
       const custom = deployableTier({ deployTimeout: Duration.minutes(20) });
       // THEN
       expect(custom.group.CreationPolicy).toEqual({ ResourceSignal: { Count: 2, Timeout: 'PT20M' } });
     });
 
-    test('with webMinCapacity 3, the new group waits for 3 signals', () => {
+    test('with webMinCapacity 3, the creation waits for 3 signals', () => {
       // WHEN
       const custom = deployableTier({ webMinCapacity: 3 });
       // THEN
@@ -70,14 +70,16 @@ describe('zero-downtime deploys of the web fleet', () => {
     });
 
     describe('a deploy never lowers capacity', () => {
-      test('with a fleet that can scale from 2 to 6, a deploy starts the new group at 6 and waits for all 6 to be healthy', () => {
-        // WHEN: the old group may have scaled out to anything from 2 to 6
+      test('with a fleet that can scale from 2 to 6, the template names no desired capacity: a deploy keeps the current one', () => {
+        // WHEN: the group may have scaled out to anything from 2 to 6
         const custom = deployableTier({ webCpuTargetUtilization: 60, webMaxCapacity: 6 });
 
-        // THEN: the replacement is built at the most the old one can have, beside it (the old one serves meanwhile)
-        expect(custom.group.Properties).toEqual(expect.objectContaining({ MinSize: '2', MaxSize: '6', DesiredCapacity: '6' }));
-        expect(custom.group.UpdatePolicy.AutoScalingReplacingUpdate).toEqual({ WillReplace: true });
-        expect(custom.group.CreationPolicy.ResourceSignal.Count).toBe(6);
+        // THEN: CloudFormation leaves DesiredCapacity alone, and the refresh launches before it terminates
+        expect(custom.group.Properties).toEqual(expect.objectContaining({ MinSize: '2', MaxSize: '6' }));
+        expect(custom.group.Properties.DesiredCapacity).toBeUndefined();
+        expect(custom.group.UpdatePolicy.AutoScalingInstanceRefresh.Preferences).toEqual(expect.objectContaining({
+          MinHealthyPercentage: 100, MaxHealthyPercentage: 150,
+        }));
       });
 
       test('with a fleet that cannot scale (min = max = 2), the group names no desired capacity and waits for its 2 servers', () => {
@@ -86,22 +88,14 @@ describe('zero-downtime deploys of the web fleet', () => {
         expect(group.CreationPolicy.ResourceSignal.Count).toBe(2);
       });
 
-      test('with webDesiredCapacity 3 of 2 to 6, the user\'s capacity wins and the new group starts at 3', () => {
+      test('with webDesiredCapacity 3 of 2 to 6, the user\'s capacity wins, with a warning that deploys reset it', () => {
         // WHEN
         const custom = deployableTier({ webMaxCapacity: 6, webDesiredCapacity: 3 });
 
         // THEN
         expect(custom.group.Properties.DesiredCapacity).toBe('3');
         expect(custom.group.CreationPolicy.ResourceSignal.Count).toBe(3);
-      });
-
-      test('with a fleet that can scale, the old group is replaced only after the new one has signalled (no rolling update, no early termination)', () => {
-        // WHEN
-        const custom = deployableTier({ webCpuTargetUtilization: 60, webMaxCapacity: 4 });
-
-        // THEN
-        expect(custom.group.UpdatePolicy.AutoScalingRollingUpdate).toBeUndefined();
-        expect(custom.group.CreationPolicy.ResourceSignal).toEqual({ Count: 4, Timeout: 'PT15M' });
+        Annotations.fromStack(custom.stack).hasWarning('*', Match.stringLikeRegexp('desiredCapacity is 3 on a fleet that can scale'));
       });
     });
 

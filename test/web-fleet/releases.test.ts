@@ -1,0 +1,286 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { ReleaseGate, WebApplication, WebFleet, WebHealthCheckPresets, WebTierNetwork, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+import { expectInvalidProp, logicalId, newStack, resourcesOfType, statementsGrantedTo, userDataOf, variablesExportedBy } from '../util';
+
+/** A stack with one web tier; the group, its instance refresh preferences and the template. */
+function tierWith(props: ZeroDowntimeWebTierProps = {}, stack: Stack = newStack()) {
+  const tier = new ZeroDowntimeWebTier(stack, 'Tier', props);
+  const template = Template.fromStack(stack);
+  const group = template.toJSON().Resources[logicalId(tier.webAutoScalingGroup)];
+  return { stack, tier, template, group, preferences: group.UpdatePolicy.AutoScalingInstanceRefresh.Preferences };
+}
+
+/** The logical ids an alarm list refers to. */
+function alarmRefs(preferences: any): string[] {
+  return (preferences.AlarmSpecification?.Alarms ?? []).map((alarm: any) => alarm.Ref);
+}
+
+function expectTierRefuses(props: ZeroDowntimeWebTierProps, expected: { prop: string; received: string; rule: RegExp }): void {
+  expectInvalidProp(() => new ZeroDowntimeWebTier(newStack(), 'Tier', props), expected);
+}
+
+/** A throw-away folder holding one tiny application whose page says `version`. */
+function appFolder(version: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-app-'));
+  fs.writeFileSync(path.join(dir, 'server.js'), `require('http').createServer((q, s) => s.end('${version}')).listen(process.env.PORT);\n`);
+  return dir;
+}
+
+describe('releases of the web fleet', () => {
+  const { tier, template, group, preferences } = tierWith();
+  const gate = tier.webFleet.releaseGate!;
+
+  describe('the instance refresh', () => {
+    test('with no props, a release launches before it terminates: 100% stay healthy, at most 150% run at once', () => {
+      expect(preferences.MinHealthyPercentage).toBe(100);
+      expect(preferences.MaxHealthyPercentage).toBe(150);
+    });
+
+    test('with no props (2 servers), the release replaces one server (the canary), bakes 5 minutes, then the other, then bakes again', () => {
+      expect(preferences.CheckpointPercentages).toEqual([50, 100]);
+      expect(preferences.CheckpointDelay).toBe(300);
+      expect(preferences.BakeTime).toBe(300);
+    });
+
+    test.each<[number, number[]]>([[3, [33, 100]], [4, [25, 100]], [6, [16, 100]], [10, [10, 100]]])(
+      'with webMaxCapacity %d, the canary is one server of the largest fleet: checkpoints %j', (max, checkpoints) => {
+        const custom = tierWith({ webMaxCapacity: max, webCpuTargetUtilization: 60 });
+        expect(custom.preferences.CheckpointPercentages).toEqual(checkpoints);
+      });
+
+    test('with a fleet of one server, there is no canary: one checkpoint at 100%', () => {
+      const custom = tierWith({ webMinCapacity: 1, webMaxCapacity: 1 });
+      expect(custom.preferences.CheckpointPercentages).toEqual([100]);
+    });
+
+    test('with no props, a new server counts only after the target group can have reported it healthy (2 x 30 s)', () => {
+      expect(preferences.InstanceWarmup).toBe(60);
+      expect(preferences.InstanceWarmup).toBeGreaterThanOrEqual(tier.webLoadBalancer.healthyAfter.toSeconds());
+    });
+
+    test('with the fast health check, the warmup follows it (2 x 5 s)', () => {
+      expect(tierWith({ healthCheck: WebHealthCheckPresets.fast() }).preferences.InstanceWarmup).toBe(10);
+    });
+
+    test('with webInstanceWarmup 3 minutes, the warmup is 180 s', () => {
+      expect(tierWith({ webInstanceWarmup: Duration.minutes(3) }).preferences.InstanceWarmup).toBe(180);
+    });
+
+    test('with releaseBakeTime 10 minutes and releaseCheckpoints [20, 50, 100], each step bakes 10 minutes', () => {
+      const custom = tierWith({ releaseBakeTime: Duration.minutes(10), releaseCheckpoints: [20, 50, 100] });
+      expect(custom.preferences).toEqual(expect.objectContaining({ CheckpointPercentages: [20, 50, 100], CheckpointDelay: 600, BakeTime: 600 }));
+    });
+
+    test('warns with releaseBakeTime 1 minute, shorter than the gate needs to see a bad release', () => {
+      const custom = tierWith({ releaseBakeTime: Duration.minutes(1) });
+      Annotations.fromStack(custom.stack).hasWarning('*', Match.stringLikeRegexp('releaseBakeTime is 1 minute: shorter than the 4 minutes'));
+    });
+
+    test('with no props, there is no bake-time warning', () => {
+      Annotations.fromStack(tierWith().stack).hasNoWarning('*', Match.stringLikeRegexp('releaseBakeTime'));
+    });
+
+    test.each<[string, ZeroDowntimeWebTierProps, string, string, RegExp]>([
+      ['releaseBakeTime 49 hours', { releaseBakeTime: Duration.hours(49) }, 'releaseBakeTime', '2 days 1 hour', /from 0 to 172800 seconds/],
+      ['releaseBakeTime 1.5 s', { releaseBakeTime: Duration.millis(1500) }, 'releaseBakeTime', '1 second 500 millis', /whole number of seconds/],
+      ['releaseCheckpoints []', { releaseCheckpoints: [] }, 'releaseCheckpoints', '[]', /list of percentages/],
+      ['releaseCheckpoints [50]', { releaseCheckpoints: [50] }, 'releaseCheckpoints', '[50]', /must end with 100/],
+      ['releaseCheckpoints [0, 100]', { releaseCheckpoints: [0, 100] }, 'releaseCheckpoints', '[0,100]', /whole percentages from 1 to 100 \(element 0 is 0\)/],
+      ['releaseCheckpoints [50, 150]', { releaseCheckpoints: [50, 150] }, 'releaseCheckpoints', '[50,150]', /element 1 is 150/],
+      ['releaseCheckpoints [12.5, 100]', { releaseCheckpoints: [12.5, 100] }, 'releaseCheckpoints', '[12.5,100]', /whole percentages/],
+      ['releaseCheckpoints [50, 20, 100]', { releaseCheckpoints: [50, 20, 100] }, 'releaseCheckpoints', '[50,20,100]', /ascending with no repeats/],
+      ['releaseCheckpoints [50, 50, 100]', { releaseCheckpoints: [50, 50, 100] }, 'releaseCheckpoints', '[50,50,100]', /ascending with no repeats/],
+      ['releaseCheckpoints "50,100" (a JavaScript caller)', { releaseCheckpoints: '50,100' as any }, 'releaseCheckpoints', '"50,100"', /list of percentages/],
+      ['webInstanceWarmup 30 s with a health check healthy after 60 s', { webInstanceWarmup: Duration.seconds(30) }, 'webInstanceWarmup', '30 seconds',
+        /at least 60 seconds, the time the load balancer needs to report a new server healthy/],
+      ['webInstanceWarmup 49 hours', { webInstanceWarmup: Duration.hours(49) }, 'webInstanceWarmup', '2 days 1 hour', /from 0 to 172800 seconds/],
+    ])('fails with %s', (_case, props, prop, received, rule) => {
+      expectTierRefuses(props, { prop, received, rule });
+    });
+  });
+
+  describe('the release gate', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+    const gateIds = gate.alarms.map(alarm => logicalId(alarm));
+
+    test('with no props, the refresh watches the gate\'s 4 alarms', () => {
+      expect(alarmRefs(preferences)).toEqual(gateIds);
+      const named = [gate.target5xxRateAlarm, gate.elb5xxRateAlarm, gate.responseTimeAlarm, gate.unhealthyHostsAlarm];
+      expect(gateIds).toEqual(named.map(a => logicalId(a)));
+    });
+
+    test('the 5XX alarms fire on more than 1% of a minute\'s requests, at the first such minute', () => {
+      for (const [alarm, metricName, dimensions] of [
+        [gate.target5xxRateAlarm, 'HTTPCode_Target_5XX_Count', ['LoadBalancer', 'TargetGroup']],
+        [gate.elb5xxRateAlarm, 'HTTPCode_ELB_5XX_Count', ['LoadBalancer']],
+      ] as const) {
+        const p = alarms[logicalId(alarm)].Properties;
+        expect(p).toEqual(expect.objectContaining({
+          Threshold: 1,
+          EvaluationPeriods: 1,
+          DatapointsToAlarm: 1,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+        }));
+        const byId = Object.fromEntries(p.Metrics.map((m: any) => [m.Id, m]));
+        expect(p.Metrics.find((m: any) => m.Expression).Expression).toBe('100 * FILL(errors, 0) / requests');
+        expect(byId.errors.MetricStat).toEqual(expect.objectContaining({ Period: 60, Stat: 'Sum' }));
+        expect(byId.errors.MetricStat.Metric.MetricName).toBe(metricName);
+        expect(byId.requests.MetricStat.Metric.MetricName).toBe('RequestCount');
+        for (const m of [byId.errors, byId.requests]) {
+          expect(m.MetricStat.Metric.Dimensions.map((d: any) => d.Name)).toEqual(dimensions);
+        }
+      }
+    });
+
+    test('the latency alarm compares the p90 response time with CloudWatch\'s anomaly band (3 standard deviations), 2 minutes in a row', () => {
+      const p = alarms[logicalId(gate.responseTimeAlarm)].Properties;
+      expect(p).toEqual(expect.objectContaining({ ComparisonOperator: 'GreaterThanUpperThreshold', EvaluationPeriods: 2, DatapointsToAlarm: 2 }));
+      const band = p.Metrics.find((m: any) => m.Id === p.ThresholdMetricId);
+      expect(band.Expression).toMatch(/^ANOMALY_DETECTION_BAND\((\w+), 3\)$/);
+      const measured = p.Metrics.find((m: any) => m.Id === /\((\w+),/.exec(band.Expression)![1]);
+      expect(measured.MetricStat).toEqual(expect.objectContaining({ Period: 60, Stat: 'p90' }));
+      expect(measured.MetricStat.Metric.MetricName).toBe('TargetResponseTime');
+    });
+
+    test('the unhealthy-hosts alarm fires when any server failed its health checks in the last minute', () => {
+      expect(alarms[logicalId(gate.unhealthyHostsAlarm)].Properties).toEqual(expect.objectContaining({
+        MetricName: 'UnHealthyHostCount',
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+      }));
+    });
+
+    test('the gate\'s alarms notify nobody (the monitoring alarms do) and do not name the Auto Scaling group', () => {
+      for (const id of gateIds) {
+        expect(alarms[id].Properties.AlarmActions).toBeUndefined();
+        expect(JSON.stringify(alarms[id].Properties)).not.toContain(logicalId(tier.webAutoScalingGroup));
+      }
+    });
+
+    test('the gate sees a bad release within 4 minutes, less than the 5-minute bake', () => {
+      expect(gate.detectionTime.toMinutes()).toBe(4);
+      expect(preferences.CheckpointDelay).toBeGreaterThan(gate.detectionTime.toSeconds());
+    });
+
+    test('with releaseAlarms, the refresh also watches the user\'s alarms, after the gate\'s', () => {
+      const stack = newStack();
+      const mine = new cloudwatch.Alarm(stack, 'CheckoutErrors', {
+        metric: new cloudwatch.Metric({ namespace: 'Shop', metricName: 'CheckoutErrors' }), threshold: 1, evaluationPeriods: 1,
+      });
+      const custom = tierWith({ releaseAlarms: [mine] }, stack);
+      expect(alarmRefs(custom.preferences)).toEqual([...custom.tier.webFleet.releaseGate!.alarms.map(a => logicalId(a)), logicalId(mine)]);
+    });
+
+    test('fails with 7 releaseAlarms: with the gate\'s 4, more than the 10 AWS allows', () => {
+      const stack = newStack();
+      const many = Array.from({ length: 7 }, (_, i) => cloudwatch.Alarm.fromAlarmName(stack, `A${i}`, `alarm-${i}`));
+      expectInvalidProp(() => new ZeroDowntimeWebTier(stack, 'Tier', { releaseAlarms: many }),
+        { prop: 'releaseAlarms', received: '7 alarms', rule: /at most 10 alarms .* give at most 6/ });
+    });
+
+    test('with the gate\'s errorRatePercent refused out of range', () => {
+      const stack = newStack();
+      const tg = tierWith({}, stack).tier.targetGroup;
+      for (const bad of [0, -1, 101, Number.NaN]) {
+        expectInvalidProp(() => new ReleaseGate(stack, `Gate${bad}`, { targetGroup: tg, errorRatePercent: bad }),
+          { prop: 'errorRatePercent', received: String(bad), rule: /above 0 and at most 100/ });
+      }
+    });
+  });
+
+  describe('the launch lifecycle hook: a server that cannot boot is reported at once', () => {
+    test('with no props, new servers wait in Pending:Wait for their boot, abandoned after the deploy timeout', () => {
+      expect(group.Properties.LifecycleHookSpecificationList).toEqual([{
+        LifecycleHookName: 'webtier-launching',
+        LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+        DefaultResult: 'ABANDON',
+        HeartbeatTimeout: 900,
+      }]);
+    });
+
+    test('with deployTimeout 3 hours, the hook waits at most the 2 hours AWS allows', () => {
+      const custom = tierWith({ deployTimeout: Duration.hours(3) });
+      expect(custom.group.Properties.LifecycleHookSpecificationList[0].HeartbeatTimeout).toBe(7200);
+    });
+
+    test('with no props, the user-data names the hook to complete', () => {
+      const userData = userDataOf(template, logicalId(tier.webFleet.launchTemplate));
+      expect(variablesExportedBy(userData).get('WEBTIER_LIFECYCLE_HOOK')).toBe('webtier-launching');
+      expect(userData).toContain('--lifecycle-action-result ABANDON');
+    });
+
+    test('the web role may complete lifecycle actions only on the group tagged with this stack and the web group\'s logical id', () => {
+      const statements = statementsGrantedTo(template, logicalId(tier.webFleet.role));
+      const complete = statements.find(s => s.Action === 'autoscaling:CompleteLifecycleAction');
+      expect(complete.Condition).toEqual({
+        StringEquals: {
+          'aws:ResourceTag/aws:cloudformation:stack-id': { Ref: 'AWS::StackId' },
+          'aws:ResourceTag/aws:cloudformation:logical-id': logicalId(tier.webAutoScalingGroup),
+        },
+      });
+      expect(JSON.stringify(complete.Resource)).toContain(':autoScalingGroup:*:autoScalingGroupName/*');
+      const find = statements.find(s => s.Action === 'autoscaling:DescribeAutoScalingInstances');
+      expect(find.Resource).toBe('*');
+      expect(statements.filter(s => [s.Action].flat().some((a: string) => a.startsWith('autoscaling:')))).toHaveLength(2);
+    });
+  });
+
+  describe('continuity: a new version of the application changes the launch template and nothing of the group', () => {
+    function synthWith(version: string) {
+      const app = new App();
+      const stack = new Stack(app, 'Shop', { env: { region: 'eu-west-3' } });
+      const t = new ZeroDowntimeWebTier(stack, 'WebTier', {
+        application: WebApplication.fromDirectory(appFolder(version), { startCommand: 'node server.js' }),
+      });
+      return { tier: t, template: app.synth().getStackByName('Shop').template };
+    }
+    const v1 = synthWith('v1');
+    const v2 = synthWith('v2');
+    const groupId = logicalId(v1.tier.webAutoScalingGroup);
+
+    test('the group keeps its logical id; only its launch template version changes', () => {
+      expect(logicalId(v2.tier.webAutoScalingGroup)).toBe(groupId);
+      const [a, b] = [v1, v2].map(v => v.template.Resources[groupId]);
+      const without = (r: any) => ({ ...r, Properties: { ...r.Properties, LaunchTemplate: undefined } });
+      expect(without(b)).toEqual(without(a));
+      expect(b.Properties.LaunchTemplate.Version).toEqual({ 'Fn::GetAtt': [logicalId(v2.tier.webFleet.launchTemplate), 'LatestVersionNumber'] });
+    });
+
+    test('the launch template changes (the application asset), keeping its logical id', () => {
+      const ltId = logicalId(v1.tier.webFleet.launchTemplate);
+      expect(logicalId(v2.tier.webFleet.launchTemplate)).toBe(ltId);
+      expect(JSON.stringify(v2.template.Resources[ltId])).not.toEqual(JSON.stringify(v1.template.Resources[ltId]));
+    });
+
+    test('the group names no name of its own (CloudFormation keeps the one it gave) and every alarm is the same', () => {
+      expect(v1.template.Resources[groupId].Properties.AutoScalingGroupName).toBeUndefined();
+      const alarmsOf = (t: any) => Object.fromEntries(Object.entries<any>(t.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm'));
+      expect(alarmsOf(v2.template)).toEqual(alarmsOf(v1.template));
+      expect(Object.keys(alarmsOf(v1.template)).length).toBeGreaterThan(4);
+    });
+  });
+
+  describe('a web fleet used alone', () => {
+    test('without a target group, it has no gate, no alarms to watch and no warmup', () => {
+      const stack = newStack();
+      const network = new WebTierNetwork(stack, 'Network');
+      const fleet = new WebFleet(stack, 'WebFleet', { vpc: network.vpc });
+      const t = Template.fromStack(stack);
+      const refresh = t.toJSON().Resources[logicalId(fleet.autoScalingGroup)].UpdatePolicy.AutoScalingInstanceRefresh;
+      expect(fleet.releaseGate).toBeUndefined();
+      expect(refresh.Preferences.AlarmSpecification).toBeUndefined();
+      expect(refresh.Preferences.InstanceWarmup).toBe(0);
+      t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    });
+  });
+});
