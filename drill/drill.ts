@@ -175,8 +175,7 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillResult> {
 /** What the release scenarios run: the policy's source and values, and the time scale. */
 function releaseLine(preset: PresetName, example: SynthesizedExample, timeScale: number): string {
   const p = example.release;
-  const source = example.releaseSource === 'template' ? `${p.groupLogicalId}'s AutoScalingInstanceRefresh`
-    : 'the drill\'s fixture policy (drill/release-fixture.ts: the synthesized example has no AutoScalingInstanceRefresh yet)';
+  const source = `${p.groupLogicalId}'s AutoScalingInstanceRefresh`;
   const scale = timeScale === 1 ? 'at real length' : `with CheckpointDelay, BakeTime, alarm periods and the warmup beyond the health checks scaled by 1/${Math.round(1 / timeScale)}`;
   return `[${preset}] release scenarios: ${source}: warmup ${p.instanceWarmupSeconds} s, checkpoints ${p.checkpointPercentages.join('/')} % ` +
     `every ${p.checkpointDelaySeconds} s, bake ${p.bakeTimeSeconds} s, ${p.alarms.length} gate alarms; ${scale}`;

@@ -3,7 +3,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { WebHealthCheck, WebHealthCheckPresets, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
-import { releaseFixtureTemplate } from './release-fixture';
 import { readReleasePolicy, ReleasePolicy } from './release-policy';
 import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from './target-group-health-check';
 
@@ -26,8 +25,6 @@ export interface SynthesizedExample {
   readonly healthyAfterSeconds: number;
   /** The web group's release policy (instance refresh and gate alarms), read out of the template. */
   readonly release: ReleasePolicy;
-  /** `fixture` while the construct synthesizes no AutoScalingInstanceRefresh: the drill's assumed policy (`release-fixture.ts`). */
-  readonly releaseSource: 'template' | 'fixture';
   /** The full template, for the record. */
   readonly template: Record<string, unknown>;
 }
@@ -51,10 +48,8 @@ export function synthesizeExample(preset: PresetName, props: Partial<ZeroDowntim
     });
     const tier = new ZeroDowntimeWebTier(stack, 'WebTier', { ...props, healthCheck: makePreset() });
     const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
-    const { release, releaseSource } = releasePolicyOf(template);
     return {
-      release,
-      releaseSource,
+      release: readReleasePolicy(template),
       preset,
       healthCheck: readTargetGroupHealthCheck(template),
       failoverWindowSeconds: tier.failoverWindow.toSeconds(),
@@ -66,16 +61,3 @@ export function synthesizeExample(preset: PresetName, props: Partial<ZeroDowntim
   }
 }
 
-/**
- * The template's release policy; while the construct synthesizes none (before issue #19's CDK change), the
- * fixture's, with the template's group sizes.
- */
-export function releasePolicyOf(template: Record<string, unknown>): { release: ReleasePolicy; releaseSource: 'template' | 'fixture' } {
-  type Resource = { Type?: string; Properties?: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> };
-  const resources = Object.values((template.Resources ?? {}) as Record<string, Resource>);
-  const group = resources.find((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup' && r.Properties?.TargetGroupARNs !== undefined);
-  if (group?.UpdatePolicy?.AutoScalingInstanceRefresh) return { release: readReleasePolicy(template), releaseSource: 'template' };
-  const size = (v: unknown) => (v === undefined ? undefined : Number(v));
-  const fixture = releaseFixtureTemplate({ minSize: size(group?.Properties?.MinSize), maxSize: size(group?.Properties?.MaxSize) });
-  return { release: readReleasePolicy(fixture), releaseSource: 'fixture' };
-}

@@ -22,8 +22,6 @@ export interface ReleaseRecord {
   readonly version: WebVersion;
   /** Every time of the policy and every alarm period is multiplied by this (1: real length). */
   readonly timeScale: number;
-  /** Where the policy came from: the synthesized example, or the drill's fixture while the construct lacks one. */
-  readonly policySource: 'template' | 'fixture';
   /** The policy as the template has it, and as the drill ran it (scaled). */
   readonly policy: ReleasePolicy;
   readonly scaledPolicy: ReleasePolicy;
@@ -42,7 +40,6 @@ export interface ReleaseRecord {
 export interface ReleaseSummary {
   readonly version: WebVersion;
   readonly timeScale: number;
-  readonly policySource: 'template' | 'fixture';
   readonly status: RefreshResult['status'];
   readonly reason: string | null;
   /** Refresh start -> successful, or -> rolled back. */
@@ -123,7 +120,6 @@ export function releaseSummary(raw: RawScenario, r: ReleaseRecord, records: Requ
   return {
     version: r.version,
     timeScale: r.timeScale,
-    policySource: r.policySource,
     status: f.status,
     reason: f.reason ?? null,
     refreshSeconds: round((f.endMs - f.startMs) / 1000),

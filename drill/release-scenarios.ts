@@ -143,7 +143,6 @@ export async function runRelease(ctx: ScenarioContext, kind: ReleaseKind): Promi
     const release: ReleaseRecord = {
       version,
       timeScale: ctx.o.timeScale,
-      policySource: ctx.o.example.releaseSource,
       policy: ctx.o.example.release,
       scaledPolicy: policy,
       desiredCapacity: running.length,

@@ -1,12 +1,12 @@
+import { releaseFixtureTemplate } from './release-fixture';
 import { RawScenario } from '../../drill/analysis';
 import {
   AlarmState, breaches, CloudWatchAlarms, datapoint, evaluate, expressionValue, GateAlarm, statistic, trainAnomalyModel,
 } from '../../drill/cloudwatch-alarm';
-import { releasePolicyOf, synthesizeExample } from '../../drill/example-template';
+import { synthesizeExample } from '../../drill/example-template';
 import { nextBatchSize, reachedCheckpoint, RefreshFleet, RefreshInstance, RefreshOptions, runInstanceRefresh } from '../../drill/instance-refresh';
 import { RequestRecord } from '../../drill/load-generator';
 import { releaseSummary } from '../../drill/release-analysis';
-import { releaseFixtureTemplate } from '../../drill/release-fixture';
 import { readReleasePolicy, ReleasePolicy, scaleReleasePolicy } from '../../drill/release-policy';
 import { missedReleaseTargets } from '../../drill/report';
 
@@ -112,17 +112,18 @@ describe('the release policy the drill runs', () => {
     expect(() => scaleReleasePolicy(readReleasePolicy(releaseFixtureTemplate()), factor, 10)).toThrow(/time scale/);
   });
 
-  test('the synthesized example gives the drill its template\'s policy once it has one, else the fixture\'s with its group sizes', () => {
-    // GIVEN: the example as the construct synthesizes it now, and the same with the fixture's update policy added
+  test('the drill releases with the synthesized example\'s policy: its warmup, checkpoints, bake and the construct\'s gate alarms', () => {
+    // WHEN: the example with a fleet that can scale from 2 to 4
     const example = synthesizeExample('fast', { webMinCapacity: 2, webMaxCapacity: 4 });
-    const withPolicy = JSON.parse(JSON.stringify(example.template));
-    const group = Object.values(withPolicy.Resources as Record<string, any>).find((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup' && r.Properties.TargetGroupARNs);
-    group.UpdatePolicy = { ...group.UpdatePolicy, AutoScalingInstanceRefresh: { Strategy: 'Rolling', Preferences: { MinHealthyPercentage: 100, MaxHealthyPercentage: 200, InstanceWarmup: 15 } } };
 
     // THEN
-    expect([example.release.minSize, example.release.maxSize]).toEqual([2, 4]);
-    expect(releasePolicyOf(withPolicy)).toEqual({ release: expect.objectContaining({ maxHealthyPercentage: 200, instanceWarmupSeconds: 15, alarms: [] }), releaseSource: 'template' });
-    if (example.releaseSource === 'template') expect(example.release).toEqual(readReleasePolicy(example.template));
+    const p = example.release;
+    expect([p.minSize, p.maxSize, p.desiredCapacity]).toEqual([2, 4, undefined]);
+    expect([p.minHealthyPercentage, p.maxHealthyPercentage]).toEqual([100, 150]);
+    expect(p.instanceWarmupSeconds).toBeGreaterThanOrEqual(example.healthyAfterSeconds);
+    expect(p.checkpointPercentages[p.checkpointPercentages.length - 1]).toBe(100);
+    const watched = p.alarms.map((a) => (a.expression.kind === 'rate' ? a.expression.errors.metricName : a.expression.metric.metricName));
+    expect(watched).toEqual(expect.arrayContaining(['HTTPCode_Target_5XX_Count', 'HTTPCode_ELB_5XX_Count', 'TargetResponseTime', 'UnHealthyHostCount']));
   });
 });
 
@@ -352,7 +353,6 @@ function badRelease(failed: number, previousDropsTo = 2): RawScenario {
     release: {
       version: 'bad',
       timeScale: 1,
-      policySource: 'fixture',
       policy,
       scaledPolicy: policy,
       desiredCapacity: 2,

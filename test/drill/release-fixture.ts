@@ -1,7 +1,7 @@
 /**
- * A template fragment of the shape issue #19's CDK change synthesizes (the web group's AutoScalingInstanceRefresh
- * and its gate alarms), for the drill while the synthesized example has no such update policy, and for the tests
- * of the template reader. The values are the drill's assumption of the defaults for a 2-server fleet.
+ * A small template of the shape the construct synthesizes (the web group's AutoScalingInstanceRefresh and its gate
+ * alarms), for the tests of the drill's template reader; the values are not the construct's (the drill reads those
+ * from `synthesizeExample()`): InstanceWarmup 180 s outlasts a detection, the latency band alarms on 3 of 3.
  */
 const ALB = 'AWS/ApplicationELB';
 const DIMENSIONS = [{ Name: 'LoadBalancer', Value: 'app/drill/0123456789abcdef' }, { Name: 'TargetGroup', Value: 'targetgroup/drill/0123456789abcdef' }];
