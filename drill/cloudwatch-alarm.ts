@@ -54,7 +54,9 @@ export interface HostSample {
  * APPROXIMATION: CloudWatch trains a model on up to two weeks of the metric's history, with daily and weekly
  * patterns (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Anomaly_Detection.html);
  * the drill takes the mean and the standard deviation of the datapoints it observed from the old version before
- * the release, a flat band without seasonality.
+ * the release, a flat band without seasonality. A few seconds of loopback history know nothing of the noise two
+ * weeks hold (a busy neighbour, a slow minute), and a band drawn from them alone is narrower than any CloudWatch
+ * would draw: the drill's standard deviation is at least `MIN_RELATIVE_STD_DEV` of the expected value.
  */
 export interface AnomalyModel {
   readonly expected: number;
@@ -117,13 +119,16 @@ export function expressionValue(e: GateExpression, records: RequestRecord[], sam
   return (100 * (datapoint(e.errors, records, samples, startMs, endMs) ?? 0)) / requests;
 }
 
+/** The least standard deviation of the drill's band, as a share of the expected value (see `AnomalyModel`). */
+export const MIN_RELATIVE_STD_DEV = 0.5;
+
 /** The flat band from the datapoints observed before the release (see `AnomalyModel`). */
-export function trainAnomalyModel(values: Array<number | undefined>): AnomalyModel {
+export function trainAnomalyModel(values: Array<number | undefined>, minRelativeStdDev = MIN_RELATIVE_STD_DEV): AnomalyModel {
   const xs = values.filter((v): v is number => v !== undefined);
   if (xs.length < 2) throw new Error(`an anomaly detection band needs at least 2 datapoints of history, got ${xs.length}`);
   const mean = xs.reduce((s, v) => s + v, 0) / xs.length;
   const variance = xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (xs.length - 1);
-  return { expected: mean, stdDev: Math.sqrt(variance), trainedOn: xs.length };
+  return { expected: mean, stdDev: Math.max(Math.sqrt(variance), minRelativeStdDev * Math.abs(mean)), trainedOn: xs.length };
 }
 
 /** Whether one datapoint breaches the alarm's threshold or band. */

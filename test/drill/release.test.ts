@@ -187,11 +187,15 @@ describe('CloudWatch alarm evaluation', () => {
   });
 
   test('the anomaly band is the history\'s mean +- stdDevs standard deviations', () => {
-    const model = trainAnomalyModel([8, 10, 12, undefined]);
+    const model = trainAnomalyModel([8, 10, 12, undefined], 0);
     expect(model).toEqual({ expected: 10, stdDev: 2, trainedOn: 3 });
     const band = alarm({ stdDevs: 3, threshold: undefined, comparison: 'GreaterThanUpperThreshold' });
     expect([breaches(band, 16.1, model), breaches(band, 15.9, model), breaches(band, 1, model)]).toEqual([true, false, false]);
     expect(() => trainAnomalyModel([1])).toThrow(/at least 2 datapoints/);
+  });
+
+  test('a history of a few seconds draws a band no narrower than half the expected value on each side of it, per sigma', () => {
+    expect(trainAnomalyModel([9, 10, 11])).toEqual({ expected: 10, stdDev: 5, trainedOn: 3 });
   });
 
   test('a rate alarm goes to ALARM only once the first bad period is over: detection takes a full period', () => {
