@@ -4,7 +4,7 @@
  */
 import type { RawScenario } from './analysis';
 import { AlarmTransition, AnomalyModel, GateAlarm } from './cloudwatch-alarm';
-import { RefreshResult } from './instance-refresh';
+import { nextBatchSize, RefreshResult } from './instance-refresh';
 import { RequestRecord } from './load-generator';
 import { ReleasePolicy } from './release-policy';
 import { WebVersion } from './web-server-supervisor';
@@ -55,6 +55,8 @@ export interface ReleaseSummary {
   readonly endPreviousInRotation: number;
   /** The fewest servers of the previous version in rotation at any moment. */
   readonly minPreviousInRotation: number;
+  /** Old servers the refresh's first step replaces (the canary's): MaxHealthyPercentage's headroom, paced to the first checkpoint. */
+  readonly canaryBatch: number;
   /** Failed requests sent after the rollback was done. */
   readonly failedAfterRollback: number;
   /**
@@ -131,6 +133,7 @@ export function releaseSummary(raw: RawScenario, r: ReleaseRecord, records: Requ
     endNewInRotation: end.newInRotation,
     endPreviousInRotation: end.previousInRotation,
     minPreviousInRotation: Math.min(...samples.map((s) => s.previousInRotation)),
+    canaryBatch: nextBatchSize(r.desiredCapacity, 0, r.scaledPolicy.maxHealthyPercentage, r.scaledPolicy.checkpointPercentages),
     failedAfterRollback: f.status === 'RolledBack' ? failed.filter((x) => x.sentAt > f.endMs).length : 0,
     canary: canarySummary(raw, r, failed),
     gate: r.scaledPolicy.alarms.map((a) => ({ alarm: a.logicalId, periodSeconds: a.periodSeconds, ...describeAlarm(a) })),

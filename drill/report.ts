@@ -38,7 +38,7 @@ const RELEASE_ROWS: Row[] = [
   ['  refresh start -> end', (s) => `${rel(s).refreshSeconds.toFixed(1)} s${rel(s).timeScale === 1 ? '' : ` (times x 1/${Math.round(1 / rel(s).timeScale)})`}`],
   ['  start -> failure, rollback', (s) => (rel(s).toFailureSeconds === null ? '-' : `${rel(s).toFailureSeconds!.toFixed(1)} s, ${rel(s).rollbackSeconds!.toFixed(1)} s`)],
   ['fewest in rotation / before', (s) => `${rel(s).minInRotation} / ${rel(s).capacityBefore}`],
-  ['fewest of the previous version', (s) => String(rel(s).minPreviousInRotation)],
+  ['fewest of the previous version', (s) => `${rel(s).minPreviousInRotation} (the canary replaces ${rel(s).canaryBatch})`],
   ['at the end: new + previous', (s) => `${rel(s).endNewInRotation} + ${rel(s).endPreviousInRotation}`],
   ['new version in rotation -> failure', (s) => seconds(rel(s).canary?.detectionSeconds ?? null, '-')],
   ['  failed <= rate x share x exposure', (s) => {
@@ -129,8 +129,8 @@ export function missedTargets(s: ScenarioResult): string[] {
 /**
  * A good release (and a scaled-out one) succeeds, never has fewer servers in rotation than before and ends with as
  * many, all new; a bad, slow or never-healthy one is rolled back and ends with the previous version at the capacity
- * before; a bad one keeps every old server in rotation, fails at most rate x canary share x exposure requests and
- * none after the rollback; a slow one is rolled back by a TargetResponseTime alarm.
+ * before; a bad one keeps in rotation every old server the canary did not replace and never has fewer servers in
+ * rotation than before, fails at most rate x canary share x exposure requests and none after the rollback; a slow one is rolled back by a TargetResponseTime alarm.
  */
 export function missedReleaseTargets(where: string, r: NonNullable<ScenarioResult['release']>): string[] {
   const missed: string[] = [];
@@ -147,7 +147,11 @@ export function missedReleaseTargets(where: string, r: NonNullable<ScenarioResul
     missed.push(`${where}: the template sets DesiredCapacity ${set}: each deploy would reset the group from ${r.capacityBefore} to ${set}`);
   }
   if (r.version === 'bad') {
-    if (r.minPreviousInRotation < r.capacityBefore) missed.push(`${where}: old servers left rotation (${r.minPreviousInRotation} of ${r.capacityBefore} at the fewest)`);
+    // The old servers the canary did not replace serve throughout, and the fleet never has fewer in rotation than before.
+    if (r.minPreviousInRotation < r.capacityBefore - r.canaryBatch) {
+      missed.push(`${where}: old servers left rotation (${r.minPreviousInRotation} of ${r.capacityBefore} at the fewest, the canary replaces ${r.canaryBatch})`);
+    }
+    if (r.minInRotation < r.capacityBefore) missed.push(`${where}: ${r.minInRotation} servers in rotation at the fewest, fewer than the ${r.capacityBefore} before`);
     if (r.canary && r.canary.failed > r.canary.failedBound) {
       missed.push(`${where}: ${r.canary.failed} failed requests, more than rate x canary share x exposure (${r.canary.failedBound})`);
     }

@@ -331,7 +331,8 @@ function badRelease(failed: number, previousDropsTo = 2): RawScenario {
   const samples = Array.from({ length: 200 }, (_, i) => {
     const at = i * 100;
     const canary = at >= 10_000 && at <= 14_000 ? 1 : 0;
-    return { at, inRotation: 2 + canary, previousInRotation: at === 12_000 ? previousDropsTo : 2, newInRotation: canary };
+    const previous = at === 12_000 ? previousDropsTo : 2;
+    return { at, inRotation: previous + canary, previousInRotation: previous, newInRotation: canary };
   });
   const policy = readReleasePolicy(releaseFixtureTemplate());
   return {
@@ -380,11 +381,12 @@ describe('release targets', () => {
   });
 
   test('with more failures than the bound, an old server out of rotation and failures after the rollback, each is a missed target', () => {
-    // GIVEN: 300 failures (the last ones after the rollback at 14.1 s) and the previous version down to 1 server at 12 s
+    // GIVEN: 300 failures (the last ones after the rollback at 14.1 s) and no server of the previous version at 12 s
     // (requests every 50 ms: those sent from 14.15 s to 14.95 s, 17, fail after the rollback)
-    expect(missedReleaseTargets('fast bad-release', summary(badRelease(300, 1)))).toEqual([
-      'fast bad-release: old servers left rotation (1 of 2 at the fewest)',
-      'fast bad-release: 300 failed requests, more than rate x canary share x exposure (28)',
+    expect(missedReleaseTargets('fast bad-release', summary(badRelease(300, 0)))).toEqual([
+      'fast bad-release: old servers left rotation (0 of 2 at the fewest, the canary replaces 1)',
+      'fast bad-release: 1 servers in rotation at the fewest, fewer than the 2 before',
+      'fast bad-release: 300 failed requests, more than rate x canary share x exposure (81)',
       'fast bad-release: 17 requests failed after the rollback',
     ]);
   });
