@@ -100,13 +100,14 @@ function canarySummary(raw: RawScenario, r: ReleaseRecord, failed: RequestRecord
   if (!withNew.length) return null;
   const first = withNew[0].at;
   const last = withNew[withNew.length - 1].at;
-  const share = Math.max(...withNew.map((s) => s.newInRotation / Math.max(1, s.inRotation)));
-  const exposureSeconds = (last - first) / 1000;
+  // Rounded as recorded, so that the bound follows from the JSON's own numbers.
+  const share = round(Math.max(...withNew.map((s) => s.newInRotation / Math.max(1, s.inRotation))));
+  const exposureSeconds = round((last - first) / 1000);
   const failedAt = r.refresh.failedAtMs;
   return {
     firstInRotationSeconds: round((first - raw.loadStartMs) / 1000),
-    exposureSeconds: round(exposureSeconds),
-    share: round(share),
+    exposureSeconds,
+    share,
     ratePerSecond: raw.ratePerSecond,
     detectionSeconds: failedAt === undefined ? null : round(Math.max(0, failedAt - first) / 1000),
     failedBound: Math.ceil(raw.ratePerSecond * share * exposureSeconds) + 1,
