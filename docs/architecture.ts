@@ -33,7 +33,7 @@ export const SUBNET_ROWS: readonly SubnetRow[] = [
     group: 'web',
     kind: 'private',
     cidrs: ['10.0.41.0/24', '10.0.42.0/24', '10.0.43.0/24'],
-    contents: ['web server', 'web server', '(up to max)'],
+    contents: ['web server', 'web server', 'web server'],
   },
   {
     group: 'Redis',
@@ -133,7 +133,7 @@ export function renderArchitecture(): string {
   out.push(rect(COLUMN_X[0] + 20, ROW_Y[0] + 28, COLUMN_X[2] + COLUMN_WIDTH - COLUMN_X[0] - 40, 44, '#ffffff', '#1f77b4', ' stroke-width="2"'));
   out.push(text(WIDTH / 2 + 40, ROW_Y[0] + 55, 'Application Load Balancer (internet-facing)', ' text-anchor="middle" font-weight="bold"'));
   out.push(rect(COLUMN_X[0] + 35, ROW_Y[3] + 21, COLUMN_X[2] + COLUMN_WIDTH - COLUMN_X[0] - 70, 51, 'none', '#2ca02c', ' stroke-dasharray="8 4" stroke-width="1.5"'));
-  out.push(text(COLUMN_X[0] + 40, ROW_Y[3] + 82, 'web Auto Scaling group: min 2, ELB health checks', ' font-size="11" fill="#2e7d32"'));
+  out.push(text(COLUMN_X[0] + 40, ROW_Y[3] + 82, 'web Auto Scaling group: 3, one per AZ (2 survive an AZ), ELB health checks, zonal shift', ' font-size="11" fill="#2e7d32"'));
   out.push(text(COLUMN_X[0] + 40, ROW_Y[4] + 82, 'ElastiCache replication group, Multi-AZ', ' font-size="11" fill="#bf360c"'));
 
   // Security-group paths

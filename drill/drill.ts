@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RELEASE_KINDS, ScenarioKind, ScenarioResult } from './analysis';
+import { AzLossResult, runAzLoss } from './az-loss';
 import { PresetName, SynthesizedExample, synthesizeExample } from './example-template';
 import { runScenario } from './scenario';
 import { SCENARIO_STEPS } from './scenario-kinds';
@@ -73,6 +74,24 @@ export interface DrillOptions {
    * @default - none
    */
   readonly log?: (line: string) => void;
+  /**
+   * Run the az-loss scenario (both variants side by side) after the others, for each preset.
+   *
+   * @default - true, unless `scenarios` selects some
+   */
+  readonly azLoss?: boolean;
+  /**
+   * az-loss: seconds from the loss of the AZ to the zonal shift.
+   *
+   * @default 1
+   */
+  readonly shiftAfterSeconds?: number;
+  /**
+   * az-loss: ElastiCache's time to detect the primary's loss and promote the replica (AWS publishes no fixed figure).
+   *
+   * @default 5
+   */
+  readonly redisFailoverSeconds?: number;
   /** Aborts the drill (Ctrl-C); everything started is stopped. */
   readonly signal?: AbortSignal;
   /**
@@ -101,6 +120,8 @@ export interface PresetResult {
   readonly failoverWindowSeconds: number;
   readonly healthyAfterSeconds: number;
   readonly scenarios: ScenarioResult[];
+  /** The az-loss scenario, by health checks alone and with a zonal shift; empty when not run. */
+  readonly azLoss?: AzLossResult[];
 }
 
 export interface DrillResult {
@@ -158,12 +179,26 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillResult> {
           registry,
         }, SCENARIO_STEPS[kind]));
       }
+      const azLoss = opts.azLoss ?? !opts.scenarios ? await runAzLoss({
+        example,
+        ratePerSecond: opts.ratePerSecond ?? 20,
+        warmupSeconds: short ? 2 : 5,
+        tailSeconds: opts.tailSeconds ?? 2,
+        shiftAfterSeconds: opts.shiftAfterSeconds ?? 1,
+        replacementDelaySeconds: opts.replacementDelaySeconds ?? Math.ceil(example.failoverWindowSeconds) + 2,
+        redisFailoverSeconds: opts.redisFailoverSeconds ?? 5,
+        restartSeconds,
+        log,
+        signal: opts.signal,
+        registry,
+      }) : [];
       presets.push({
         preset,
         healthCheck: hc,
         failoverWindowSeconds: example.failoverWindowSeconds,
         healthyAfterSeconds: example.healthyAfterSeconds,
         scenarios,
+        azLoss,
       });
     }
   } finally {

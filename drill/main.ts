@@ -12,6 +12,7 @@
  */
 import * as path from 'path';
 import { ScenarioKind } from './analysis';
+import { missedAzLossTargets } from './az-loss';
 import { ALL_SCENARIOS, DrillOptions, runDrill } from './drill';
 import { PresetName, PRESETS } from './example-template';
 import { missingDrillPrerequisites, prerequisiteHint } from './prerequisites';
@@ -129,7 +130,7 @@ async function main(): Promise<number> {
     console.log('');
     for (const file of writeResults(result, args.out)) console.log(`wrote ${path.relative(process.cwd(), file)}`);
     console.log(`drill finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    const missed = result.presets.flatMap((p) => p.scenarios.flatMap(missedTargets));
+    const missed = result.presets.flatMap((p) => [...p.scenarios.flatMap(missedTargets), ...(p.azLoss ?? []).flatMap((r) => missedAzLossTargets(r))]);
     for (const line of missed) console.error(`target missed: ${line}`);
     if (!missed.length) console.log('every zero-downtime target met');
     return missed.length ? 1 : 0;

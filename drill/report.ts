@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SCENARIO_TITLES, ScenarioKind, ScenarioResult } from './analysis';
+import { formatAzLossTable } from './az-loss';
 import { DrillResult, PresetResult } from './drill';
 import { timelineSvg } from './timeline-svg';
 
@@ -187,6 +188,7 @@ export function formatTable(result: DrillResult): string {
     out.push(`Scenario ${k + 1}: ${SCENARIO_TITLES[kind]}`);
     for (const row of cells[k]) out.push(line(row));
   });
+  for (const p of presets.filter((x) => x.azLoss?.length)) out.push(`[${presetLabel(p)}] ${formatAzLossTable(p.azLoss!)}`);
   return out.join('\n');
 }
 

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources } from './acknowledgements';
 import { checkUserDataSize } from './instance-files';
+import { resolveMachineImage } from './machine-image';
 
 /** An instance role and the instance profile that carries it. */
 export interface InstanceRole {
@@ -77,18 +78,23 @@ export interface LaunchTemplateOptions {
   readonly instanceProfile: iam.IInstanceProfile;
   readonly keyPair?: ec2.IKeyPair;
   readonly associatePublicIpAddress: boolean;
+  /** The image; by default Amazon Linux 2023, pinned in the CDK context where the stack's environment is known. */
+  readonly machineImage?: ec2.IMachineImage;
+  /** The names of the image and instance type props in the caller's API, for errors. */
+  readonly machineImageProp?: string;
+  readonly instanceTypeProp?: string;
 }
 
 /**
- * A launch template for the latest Amazon Linux 2023 with IMDSv2 required (hop limit 1),
- * an encrypted gp3 root volume and detailed (1-minute) CloudWatch monitoring.
+ * A launch template for the given image or Amazon Linux 2023 (see `resolveMachineImage`: pinned in the CDK context
+ * for environment-aware stacks) with IMDSv2 required (hop limit 1), an encrypted gp3 root volume and detailed
+ * (1-minute) CloudWatch monitoring.
  */
 export function hardenedLaunchTemplate(scope: Construct, options: LaunchTemplateOptions): ec2.LaunchTemplate {
+  const { image } = resolveMachineImage(scope, options.machineImageProp ?? 'machineImage', options.machineImage,
+    options.instanceType, options.instanceTypeProp ?? 'instanceType');
   return new ec2.LaunchTemplate(scope, 'LaunchTemplate', {
-    // The image must match the instance type's architecture: Graviton types (t4g, m7g...) need the arm64 build.
-    machineImage: ec2.MachineImage.latestAmazonLinux2023({
-      cpuType: options.instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
-    }),
+    machineImage: image,
     instanceType: options.instanceType,
     securityGroup: options.securityGroup,
     instanceProfile: options.instanceProfile,

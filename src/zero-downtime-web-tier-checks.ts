@@ -4,11 +4,14 @@ import { checkTierHealthPath } from './application/web-application-fleet';
 import { checkSshPublicKey } from './bastion/ssh-public-key';
 import { resolveRedisSettings } from './cache/redis-cache-props';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
+import { checkTierImages } from './machine-image';
+import { checkAlarmTopicRegion, checkAlarmTopicWithMonitoring } from './monitoring/alarm-topic-checks';
+import { checkZonalAutoshiftOptions } from './load-balancer/zonal-autoshift';
 import { resolveAvailabilityZones } from './network/availability-zones';
 import { parseCidr } from './network/cidr';
 import { resolveSubnetLayout } from './network/subnet-layout';
 import { checkNetworkChoice } from './network/web-tier-subnets';
-import { checkInstanceType, checkList, checkRetentionDays, warn } from './validation';
+import { checkInstanceType, checkList, checkPropsObject, checkRetentionDays, invalidProp, warn } from './validation';
 import { GATE_ALARM_COUNT } from './web-fleet/release-gate';
 import { resolveReleaseSettings } from './web-fleet/release-policy';
 import { checkDeployTimeout, resolveWebFleetSettings, WebFleetSettings } from './web-fleet/web-fleet-settings';
@@ -67,11 +70,14 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   }, { instanceWarmup: 'webInstanceWarmup' });
 
   resolveRedisSettings({
+    engine: props.redisEngine,
+    engineVersion: props.redisEngineVersion,
     nodeType: props.redisNodeType,
     replicas: props.redisReplicas,
     multiAz: props.redisMultiAz,
     snapshotRetentionDays: props.redisSnapshotRetentionDays,
   }, {
+    engine: 'redisEngine',
     nodeType: 'redisNodeType',
     port: 'redisPort',
     engineVersion: 'redisEngineVersion',
@@ -81,6 +87,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   });
 
   checkInstanceType('bastionInstanceType', props.bastionInstanceType);
+  checkTierImages(tier, props);
   checkSshPublicKey('sshPublicKey', props.sshPublicKey);
   checkList('sshAllowedCidrs', props.sshAllowedCidrs, '["203.0.113.7/32"]');
   (props.sshAllowedCidrs ?? []).forEach((cidr, index) => {
@@ -89,6 +96,22 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     }
   });
 
+  checkAlarmTopicWithMonitoring(props.monitoring, props.alarmTopic);
+  checkAlarmTopicRegion(tier, 'alarmTopic', props.alarmTopic);
+  if (props.zonalShift === false && props.webImpairedZoneHealthCheckBehavior !== undefined) {
+    throw invalidProp('webImpairedZoneHealthCheckBehavior', props.webImpairedZoneHealthCheckBehavior,
+      'applies only with zonalShift: true (AWS applies the impaired-zone behaviour during an active zonal shift only)');
+  }
+  if (props.zonalAutoshift !== undefined) {
+    checkPropsObject('zonalAutoshift', props.zonalAutoshift);
+    if (props.zonalShift === false) {
+      throw invalidProp('zonalShift', false, 'must not be false with zonalAutoshift: ARC shifts only load balancers whose zonal shift integration is on');
+    }
+    if (props.monitoring === false) {
+      throw invalidProp('monitoring', false, 'must not be false with zonalAutoshift: AWS requires an outcome alarm for practice runs, and the tier uses its 5XX and latency alarms');
+    }
+    checkZonalAutoshiftOptions(props.zonalAutoshift ?? {}, 'zonalAutoshift.');
+  }
   if (props.monitoring === false) {
     warn(tier, 'monitoringOff', 'monitoring is false: no alarm tells you that the tier lost a web server, a NAT gateway or ' +
       'its Redis replica; the README promises those alarms');

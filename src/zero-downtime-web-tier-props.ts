@@ -6,19 +6,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { WebApplication } from './application/web-application';
+import { CacheEngine } from './cache/cache-engine';
 import { WebTierFirewall } from './firewall/web-tier-firewall';
 import { WebHealthCheck } from './load-balancer/web-health-check';
+import { WebZonalAutoshiftOptions } from './load-balancer/zonal-autoshift';
 import { SubnetLayout } from './network/subnet-layout';
 import { WebTierSubnets } from './network/web-tier-subnets';
+import { ImpairedZoneHealthCheckBehavior } from './web-fleet/zonal-resilience';
 
 /**
  * Properties of a `ZeroDowntimeWebTier`. Every one is optional: the defaults build the tutorial's architecture.
  */
 export interface ZeroDowntimeWebTierProps {
   /**
-   * A VPC you already have, to run the tier in: the tier then makes no VPC, subnets, NAT gateways or flow log
-   * (and so no NAT alarms), and `subnetLayout`, `natGatewayPerAz`, `availabilityZones`, `flowLogs` and
-   * `flowLogRetention` must not be given.
+   * A VPC you already have, to run the tier in: the tier then makes no VPC, subnets, NAT gateways, flow log or S3
+   * endpoint (and so no NAT alarms), and `subnetLayout`, `natGatewayPerAz`, `availabilityZones`, `flowLogs`,
+   * `flowLogRetention` and `s3GatewayEndpoint` must not be given.
    *
    * @default - a new VPC, laid out by `subnetLayout` (`WebTierNetwork`)
    */
@@ -101,7 +104,8 @@ export interface ZeroDowntimeWebTierProps {
   readonly webInstanceType?: ec2.InstanceType;
 
   /**
-   * The fewest web servers.
+   * The fewest web servers that must keep serving, even while one AZ is lost; with `webStaticStability` the group runs
+   * enough for that (2 over three AZs: 3).
    *
    * @default 2
    */
@@ -121,6 +125,37 @@ export interface ZeroDowntimeWebTierProps {
    * @default - none: the group starts at `webMinCapacity`, and a deploy keeps the capacity the fleet has scaled to
    */
   readonly webDesiredCapacity?: number;
+
+  /**
+   * Run enough web servers that losing any one AZ still leaves `webMinCapacity` (static stability): 2 over three AZs
+   * becomes 3, one per AZ. See the README's Cost table for what it adds.
+   *
+   * @default true
+   */
+  readonly webStaticStability?: boolean;
+
+  /**
+   * ARC zonal shift for the load balancer and the web Auto Scaling group: a shift you (or zonal autoshift) start moves
+   * both the traffic and the group's launches out of the impaired AZ.
+   *
+   * @default true
+   */
+  readonly zonalShift?: boolean;
+
+  /**
+   * What the web group does with servers that fail health checks in the AZ of an active zonal shift; needs `zonalShift`.
+   *
+   * @default ImpairedZoneHealthCheckBehavior.REPLACE_UNHEALTHY - replaced, in the healthy AZs
+   */
+  readonly webImpairedZoneHealthCheckBehavior?: ImpairedZoneHealthCheckBehavior;
+
+  /**
+   * Zonal autoshift for the load balancer (`{}` for the defaults): AWS shifts traffic out of an AZ it sees impaired, and
+   * runs a weekly practice shift that the tier's 5XX and latency alarms end early. Needs `zonalShift` and `monitoring`.
+   *
+   * @default - off: no autoshift, no practice runs; you can still start a zonal shift yourself
+   */
+  readonly zonalAutoshift?: WebZonalAutoshiftOptions;
 
   /**
    * How long a web server leaving the target group keeps its open requests.
@@ -195,6 +230,22 @@ export interface ZeroDowntimeWebTierProps {
   readonly webCpuTargetUtilization?: number;
 
   /**
+   * The image of the web servers and the bastion: a Linux AMI of their instance types' architecture. Patch on
+   * purpose by giving a newer one, or, with the default, by refreshing the pinned image (README, "Patching").
+   *
+   * @default - Amazon Linux 2023 of each instance type's architecture: pinned in `cdk.context.json` when the stack
+   * names its account and region (no deploy replaces a server unasked), else read by CloudFormation at every deploy
+   */
+  readonly machineImage?: ec2.IMachineImage;
+
+  /**
+   * The bastion's image, when it differs from `machineImage` (for example an x86_64 bastion beside Graviton web servers).
+   *
+   * @default - `machineImage`, else Amazon Linux 2023 as for the web servers
+   */
+  readonly bastionMachineImage?: ec2.IMachineImage;
+
+  /**
    * The bastion's instance type, `<family>.<size>`.
    *
    * @default t3.nano
@@ -217,7 +268,23 @@ export interface ZeroDowntimeWebTierProps {
   readonly sshAllowedCidrs?: string[];
 
   /**
-   * The Redis node type, `cache.<family>.<size>` of a current-generation family (encryption in transit and at rest).
+   * The cache engine, Valkey or Redis OSS (the same protocol). Moving a deployed stack from Redis OSS to Valkey
+   * upgrades it in place and keeps its endpoint; there is no way back (README, "Cache engine").
+   *
+   * @default CacheEngine.VALKEY
+   */
+  readonly redisEngine?: CacheEngine;
+
+  /**
+   * The cache engine version: for Valkey 7.2, 8.0, 8.1, 8.2 or 9.0; for Redis OSS 4.0.10 to 7.1.
+   *
+   * @default - "8.2" for Valkey, "7.1" for Redis OSS
+   */
+  readonly redisEngineVersion?: string;
+
+  /**
+   * The Redis node type, `cache.<family>.<size>`, of a current-generation family (encryption in transit and at rest)
+   * and a size that exists for it.
    *
    * @default "cache.t3.micro"
    */
@@ -329,4 +396,12 @@ export interface ZeroDowntimeWebTierProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * An S3 gateway endpoint (free) in the tier's VPC, routed from the web and bastion subnets, that lets through only
+   * the stack's CDK assets and the Region's Amazon Linux 2023 repositories; not with `vpc` (README, "S3 gateway endpoint").
+   *
+   * @default true
+   */
+  readonly s3GatewayEndpoint?: boolean;
 }

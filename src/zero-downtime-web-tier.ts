@@ -1,5 +1,6 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -8,6 +9,7 @@ import { WebApplication } from './application/web-application';
 import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
+import { WebZonalAutoshift } from './load-balancer/zonal-autoshift';
 import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 import { WebTierNetwork } from './network/web-tier-network';
 import { placeInNetwork, placeInVpc, WebTierPlacement } from './network/web-tier-subnets';
@@ -80,6 +82,9 @@ export class ZeroDowntimeWebTier extends Construct {
   /** The web ACL made by `firewall`; undefined without it. */
   public readonly webAcl?: wafv2.CfnWebACL;
 
+  /** Zonal autoshift of the load balancer, with `zonalAutoshift`; its practice runs end on the 5XX and latency alarms. */
+  public readonly zonalAutoshift?: WebZonalAutoshift;
+
   /** Alarms and dashboard, unless `monitoring` is false. */
   public readonly monitoring?: WebTierMonitoring;
 
@@ -98,7 +103,7 @@ export class ZeroDowntimeWebTier extends Construct {
     let subnets: WebTierPlacement;
     if (props.vpc) {
       this.vpc = props.vpc;
-      subnets = placeInVpc(this, props.vpc, props.subnets);
+      subnets = placeInVpc(this, props.vpc, props.subnets, { applicationLogs: props.applicationLogs });
     } else {
       const network = new WebTierNetwork(this, 'Network', {
         subnetLayout: props.subnetLayout,
@@ -106,6 +111,7 @@ export class ZeroDowntimeWebTier extends Construct {
         availabilityZones: props.availabilityZones,
         flowLogs: props.flowLogs,
         flowLogRetention: props.flowLogRetention,
+        s3GatewayEndpoint: props.s3GatewayEndpoint,
       });
       this.network = network;
       this.vpc = network.vpc;
@@ -121,6 +127,7 @@ export class ZeroDowntimeWebTier extends Construct {
       deregistrationDelay: props.deregistrationDelay,
       anomalyMitigation: props.anomalyMitigation,
       slowStart: props.slowStart,
+      zonalShift: props.zonalShift,
       certificate: props.certificate,
       accessLogs: props.accessLogs,
       accessLogsRetention: props.accessLogsRetention,
@@ -135,6 +142,8 @@ export class ZeroDowntimeWebTier extends Construct {
     this.cache = new RedisCache(this, 'Cache', {
       vpc: this.vpc,
       vpcSubnets: subnets.redis,
+      engine: props.redisEngine,
+      engineVersion: props.redisEngineVersion,
       nodeType: props.redisNodeType,
       replicas: props.redisReplicas,
       multiAz: props.redisMultiAz,
@@ -152,6 +161,10 @@ export class ZeroDowntimeWebTier extends Construct {
       applicationLogs: props.applicationLogs,
       applicationLogRetention: props.applicationLogRetention,
       ...webFleetSettingsOf(props),
+      machineImage: props.machineImage,
+      staticStability: props.webStaticStability,
+      zonalShift: props.zonalShift,
+      impairedZoneHealthCheckBehavior: props.webImpairedZoneHealthCheckBehavior,
       deployTimeout: props.deployTimeout ?? defaultDeployTimeout(healthyAfter),
       releaseBakeTime: props.releaseBakeTime,
       releaseCheckpoints: props.releaseCheckpoints,
@@ -165,6 +178,7 @@ export class ZeroDowntimeWebTier extends Construct {
       vpc: this.vpc,
       vpcSubnets: subnets.bastion,
       instanceType: props.bastionInstanceType,
+      machineImage: props.bastionMachineImage ?? props.machineImage,
       keyPair,
     });
 
@@ -187,6 +201,15 @@ export class ZeroDowntimeWebTier extends Construct {
         alarmTopic: props.alarmTopic,
         createAlarmTopic: props.alarmTopic === undefined,
         webAcl: this.webLoadBalancer.webAcl,
+      });
+    }
+
+    if (props.zonalAutoshift && this.monitoring) {
+      const m = this.monitoring;
+      this.zonalAutoshift = new WebZonalAutoshift(this, 'ZonalAutoshift', {
+        ...props.zonalAutoshift,
+        loadBalancer: this.webLoadBalancer.loadBalancer,
+        outcomeAlarms: [m.elb5xxAlarm, m.target5xxAlarm, m.responseTimeAlarm].filter((a): a is cloudwatch.Alarm => a !== undefined),
       });
     }
 

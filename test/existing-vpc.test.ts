@@ -101,15 +101,25 @@ describe('ZeroDowntimeWebTier in an existing VPC', () => {
 
   test('with vpc and subnets, each part runs where its selection says', () => {
     // GIVEN / WHEN
-    const custom = tierIn(v => ({
-      vpc: v,
-      subnets: {
-        alb: { subnetGroupName: 'Public' },
-        bastion: { subnetGroupName: 'Public' },
-        web: { subnetGroupName: 'Data' },
-        redis: { subnetGroupName: 'App' },
-      },
-    }));
+    const custom = tierIn(v => {
+      // Web servers in isolated subnets reach AWS through endpoints (test/network/existing-vpc-checks.test.ts).
+      const own = v as ec2.Vpc;
+      own.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+      for (const [id, service] of [['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+        ['CloudFormation', ec2.InterfaceVpcEndpointAwsService.CLOUDFORMATION], ['Elb', ec2.InterfaceVpcEndpointAwsService.ELASTIC_LOAD_BALANCING],
+        ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS]] as const) {
+        own.addInterfaceEndpoint(id, { service });
+      }
+      return {
+        vpc: v,
+        subnets: {
+          alb: { subnetGroupName: 'Public' },
+          bastion: { subnetGroupName: 'Public' },
+          web: { subnetGroupName: 'Data' },
+          redis: { subnetGroupName: 'App' },
+        },
+      };
+    });
     // THEN
     const web = resourcesOfType(custom.template, 'AWS::AutoScaling::AutoScalingGroup')[logicalId(custom.tier.webAutoScalingGroup)];
     expect(refs(web.Properties.VPCZoneIdentifier)).toEqual(idsOf(custom.vpc.isolatedSubnets));

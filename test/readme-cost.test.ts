@@ -61,7 +61,7 @@ const COUNTED_BY: Record<string, (template: Template) => number> = {
   'web servers': t => Number(Object.values(t.findResources('AWS::AutoScaling::AutoScalingGroup'))
     .find(group => group.Properties.TargetGroupARNs)!.Properties.MinSize),
   'bastion': t => count(t, 'AWS::AutoScaling::AutoScalingGroup') - 1,
-  'Redis': t => Object.values(t.findResources('AWS::ElastiCache::ReplicationGroup'))[0].Properties.NumCacheClusters,
+  'cache nodes': t => Object.values(t.findResources('AWS::ElastiCache::ReplicationGroup'))[0].Properties.NumCacheClusters,
   // Elastic IPs, plus one address per AZ of the internet-facing load balancer.
   'public IPv4 addresses': t => count(t, 'AWS::EC2::EIP')
     + Object.values(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.Subnets.length,
@@ -71,6 +71,7 @@ const COUNTED_BY: Record<string, (template: Template) => number> = {
   'CloudWatch dashboard': t => count(t, 'AWS::CloudWatch::Dashboard'),
   'KMS key': t => count(t, 'AWS::KMS::Key'),
   'Secrets Manager': t => count(t, 'AWS::SecretsManager::Secret'),
+  'S3 gateway endpoint': t => count(t, 'AWS::EC2::VPCEndpoint'),
 };
 
 describe('README Cost table', () => {
@@ -98,6 +99,17 @@ describe('README Cost table', () => {
       expect({ item: row.item, key }).toEqual({ item: row.item, key: expect.any(String) });
       expect({ item: row.item, count: COUNTED_BY[key!](template) }).toEqual({ item: row.item, count: row.counts[setup] });
     }
+  });
+
+  test('the cache row shows Redis OSS beside the default Valkey, at the same counts, and the default engine is Valkey', () => {
+    const line = README.split('\n').find(l => l.startsWith('| cache nodes'))!;
+    const cells = line.split('|').slice(1, -1).map(cell => cell.trim());
+    const redisOss = (cell: string) => Number(/Redis OSS \$(\d+(?:\.\d+)?)/.exec(cell)![1]);
+    const row = rows.find(r => r.item.startsWith('cache nodes'))!;
+    for (const [setup, cell] of [['defaults', cells[3]], ['lean', cells[5]]] as const) {
+      expect({ setup, monthly: redisOss(cell) }).toEqual({ setup, monthly: Math.round(redisOss(cells[1]) * HOURS_PER_MONTH * row.counts[setup] * 100) / 100 });
+    }
+    expect(Object.values(synth({}).findResources('AWS::ElastiCache::ReplicationGroup'))[0].Properties.Engine).toBe('valkey');
   });
 
   test('the summaries at the top of the README and of the Cost section quote the table\'s totals', () => {

@@ -227,3 +227,14 @@ export function monitoringPropsOf(tier: ZeroDowntimeWebTier): WebTierMonitoringP
     availabilityZones: tier.network!.availabilityZones,
   };
 }
+
+/**
+ * The CDK context of an environment-aware app whose `cdk.context.json` already pins the tier's Amazon Linux 2023
+ * images (both architectures), as `cdk synth` leaves it after its first look-up: no dummy AMI ID in the template.
+ */
+export function pinnedImageContext(account: string, region: string, amiId = 'ami-0123456789abcdef0'): Record<string, string> {
+  return Object.fromEntries(['x86_64', 'arm64'].map(arch => [
+    `ssm:account=${account}:additionalCacheKey=cdk-zero-downtime-web-tier:parameterName=/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-${arch}:region=${region}`,
+    amiId,
+  ]));
+}

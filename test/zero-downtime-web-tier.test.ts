@@ -45,11 +45,11 @@ describe('ZeroDowntimeWebTier', () => {
       template.resourceCountIs('AWS::EC2::EIP', 4);
     });
 
-    test('the web servers register in the target group of the load balancer', () => {
+    test('the web servers (3: the 2 of webMinCapacity survive the loss of any AZ) register in the target group of the load balancer', () => {
       // THEN
       template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-        MinSize: '2',
-        MaxSize: '2',
+        MinSize: '3',
+        MaxSize: '3',
         TargetGroupARNs: [{ Ref: logicalId(tier.targetGroup) }],
       });
     });
@@ -152,10 +152,19 @@ describe('ZeroDowntimeWebTier', () => {
   describe('props', () => {
     test('with webMinCapacity, webMaxCapacity and webDesiredCapacity, the web group has those sizes', () => {
       // WHEN
-      const custom = tierOf({ webMinCapacity: 3, webMaxCapacity: 5, webDesiredCapacity: 4 });
+      const custom = tierOf({ webMinCapacity: 3, webMaxCapacity: 5, webDesiredCapacity: 4, webStaticStability: false });
       // THEN
       custom.template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
         MinSize: '3', MaxSize: '5', DesiredCapacity: '4', TargetGroupARNs: Match.anyValue(),
+      });
+    });
+
+    test('with webMinCapacity 3 and webMaxCapacity 8 (static stability on), the web group keeps 5 servers so that any AZ can be lost', () => {
+      // WHEN
+      const custom = tierOf({ webMinCapacity: 3, webMaxCapacity: 8 });
+      // THEN
+      custom.template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        MinSize: '5', MaxSize: '8', TargetGroupARNs: Match.anyValue(),
       });
     });
 
@@ -243,7 +252,7 @@ describe('ZeroDowntimeWebTier', () => {
       ['loadBalancer', t => t.loadBalancer, t => t.webLoadBalancer.loadBalancer, 'AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' }],
       ['listener', t => t.listener, t => t.webLoadBalancer.listener, 'AWS::ElasticLoadBalancingV2::Listener', { Port: 80 }],
       ['targetGroup', t => t.targetGroup, t => t.webLoadBalancer.targetGroup, 'AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8000 }],
-      ['webAutoScalingGroup', t => t.webAutoScalingGroup, t => t.webFleet.autoScalingGroup, 'AWS::AutoScaling::AutoScalingGroup', { MinSize: '2' }],
+      ['webAutoScalingGroup', t => t.webAutoScalingGroup, t => t.webFleet.autoScalingGroup, 'AWS::AutoScaling::AutoScalingGroup', { MinSize: '3' }],
       ['bastionAutoScalingGroup', t => t.bastionAutoScalingGroup, t => t.bastion.autoScalingGroup, 'AWS::AutoScaling::AutoScalingGroup', { MinSize: '1' }],
     ])('%s is the part\'s own object and resolves to its resource', (_field, facade, part, type, properties) => {
       // THEN

@@ -38,6 +38,14 @@ export interface BastionProps {
   readonly instanceType?: ec2.InstanceType;
 
   /**
+   * The bastion's image: a Linux AMI of the instance type's architecture.
+   *
+   * @default - Amazon Linux 2023 of the instance type's architecture: pinned in `cdk.context.json` when the stack
+   * names its account and region (no deploy replaces the bastion unasked), else read by CloudFormation at every deploy
+   */
+  readonly machineImage?: ec2.IMachineImage;
+
+  /**
    * The key pair for SSH into the bastion.
    *
    * @default - no key: reach the bastion with SSM Session Manager
@@ -132,6 +140,7 @@ export class Bastion extends Construct implements ec2.IConnectable {
 
     this.launchTemplate = hardenedLaunchTemplate(this, {
       instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.NANO),
+      machineImage: props.machineImage,
       securityGroup: this.securityGroup,
       instanceProfile,
       userData: this.userData,

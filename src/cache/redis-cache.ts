@@ -2,6 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CacheEngine } from './cache-engine';
 import { REDIS_CACHE_NAMES, resolveRedisSettings } from './redis-cache-props';
 import { acknowledge } from '../acknowledgements';
 import { SubnetGroup } from '../network/subnet-layout';
@@ -40,8 +41,16 @@ export interface RedisCacheProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * The node type, `cache.<family>.<size>` of a current-generation family (they offer the encryption in transit and
-   * at rest the cache requires).
+   * The cache engine: Valkey or Redis OSS, both speaking the Redis protocol. A stack deployed with Redis OSS that
+   * moves to Valkey is upgraded in place, keeping its endpoint (README, "Cache engine"); ElastiCache cannot go back.
+   *
+   * @default CacheEngine.VALKEY
+   */
+  readonly engine?: CacheEngine;
+
+  /**
+   * The node type, `cache.<family>.<size>`, of a current-generation family (they offer the encryption in transit and
+   * at rest the cache requires) and a size that exists for it; r6gd nodes get data tiering.
    *
    * @default "cache.t3.micro"
    */
@@ -55,9 +64,9 @@ export interface RedisCacheProps {
   readonly port?: number;
 
   /**
-   * The Redis engine version, 4.0.10 or later.
+   * The engine version: for Valkey 7.2, 8.0, 8.1, 8.2 or 9.0; for Redis OSS 4.0.10 to 7.1.
    *
-   * @default "7.1"
+   * @default - "8.2" for Valkey, "7.1" for Redis OSS
    */
   readonly engineVersion?: string;
 
@@ -116,15 +125,27 @@ export class RedisCache extends Construct implements IRedisConnection {
   /** How many nodes the group has: the primary and its replicas. */
   public readonly nodeCount: number;
 
+  /** The AZ of each node, the primary's first (`PreferredCacheClusterAZs`); empty without Multi-AZ. */
+  public readonly nodeAvailabilityZones: string[];
+
   /** Clients must connect with TLS (always true: encryption in transit is on). */
   public readonly tls: boolean;
+
+  /** The engine the nodes run. */
+  public readonly engine: CacheEngine;
+
+  /** The engine version. */
+  public readonly engineVersion: string;
 
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
 
     checkRequired('vpc', props?.vpc);
-    const { nodeType, port, engineVersion, replicas, multiAz, snapshotRetentionDays } = resolveRedisSettings(props, REDIS_CACHE_NAMES);
+    const settings = resolveRedisSettings(props, REDIS_CACHE_NAMES);
+    const { engine, dataTiering, nodeType, port, engineVersion, replicas, multiAz, snapshotRetentionDays } = settings;
     this.port = port;
+    this.engine = engine.engine;
+    this.engineVersion = engineVersion;
     if (replicas === 0) {
       warn(this, 'redisSingleNode', `${REDIS_CACHE_NAMES.replicas} is 0: a single Redis node has no automatic failover, so the ` +
         'counter is unavailable while that node is replaced; the README promises a replica in another AZ');
@@ -150,10 +171,16 @@ export class RedisCache extends Construct implements IRedisConnection {
       defaultPort: ec2.Port.tcp(this.port),
     });
 
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetGroupName: SubnetGroup.REDIS });
     this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: 'Web tier Redis subnets',
-      subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetGroupName: SubnetGroup.REDIS }).subnetIds,
+      subnetIds: subnets.subnetIds,
     });
+    // The primary in the first AZ, each replica in the next one (round robin): with 2 or more AZs the primary and its
+    // first replica never share one, so an AZ outage leaves a replica to fail over to. AWS wants one AZ per node, in the
+    // subnet group's AZs (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html).
+    const azs = [...new Set(subnets.availabilityZones)];
+    this.nodeAvailabilityZones = multiAz && azs.length > 1 ? Array.from({ length: this.nodeCount }, (_, i) => azs[i % azs.length]) : [];
 
     // ElastiCache accepts 16 to 128 printable characters without @, " or /: 64 letters and digits always qualify.
     const authToken = new secretsmanager.Secret(this, 'AuthToken', {
@@ -172,13 +199,13 @@ export class RedisCache extends Construct implements IRedisConnection {
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
       replicationGroupDescription: 'Web tier Redis',
-      engine: 'redis',
-      engineVersion,
+      ...cacheEngineProperties(engine, dataTiering),
       cacheNodeType: nodeType,
       port: this.port,
       numCacheClusters: this.nodeCount,
       automaticFailoverEnabled: replicas > 0,
       multiAzEnabled: multiAz,
+      preferredCacheClusterAZs: this.nodeAvailabilityZones.length ? this.nodeAvailabilityZones : undefined,
       cacheSubnetGroupName: this.subnetGroup.ref,
       securityGroupIds: [this.securityGroup.securityGroupId],
       atRestEncryptionEnabled: true,
@@ -205,4 +232,21 @@ export class RedisCache extends Construct implements IRedisConnection {
 
     this.endpointAddress = this.replicationGroup.attrPrimaryEndPointAddress;
   }
+}
+
+/**
+ * The engine's properties of the replication group. For Valkey, the default parameter group of its family is named:
+ * CloudFormation upgrades an existing group from Redis OSS to Valkey in place and needs a parameter group for it
+ * (`Engine`, AWS::ElastiCache::ReplicationGroup:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html).
+ * Redis OSS keeps the properties the tier always wrote, so a stack that stays on it sees no change.
+ * r6gd nodes need `DataTieringEnabled` (same page).
+ */
+function cacheEngineProperties(engine: { engine: CacheEngine; version: string; parameterGroupFamily: string }, dataTiering: boolean) {
+  return {
+    engine: engine.engine,
+    engineVersion: engine.version,
+    ...(engine.engine === CacheEngine.VALKEY && engine.parameterGroupFamily !== '' ? { cacheParameterGroupName: `default.${engine.parameterGroupFamily}` } : {}),
+    ...(dataTiering ? { dataTieringEnabled: true } : {}),
+  };
 }

@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { invalidProp } from '../validation';
+import { invalidProp, warn } from '../validation';
 
 /** What the tier's domain is made of, as the props give it. */
 export interface WebDomainInput {
@@ -30,6 +30,10 @@ export function checkWebDomain(scope: Construct, input: WebDomainInput): void {
   const { domainName, hostedZone, certificate } = input;
   if (certificate !== undefined) {
     checkCertificateRegion(scope, certificate);
+    checkCertificateAccount(scope, certificate);
+  }
+  if (hostedZone !== undefined) {
+    checkZoneVisibility(scope, hostedZone, certificate);
   }
   if (domainName === undefined) {
     if (hostedZone !== undefined) {
@@ -74,6 +78,56 @@ function checkCertificateRegion(scope: Construct, certificate: acm.ICertificate)
     throw invalidProp('certificate', certificate.certificateArn,
       `must be in the stack's region ${stackRegion}: a load balancer can only use an ACM certificate of its own region`);
   }
+}
+
+/**
+ * A load balancer can only use an ACM certificate of its own account, as of its own Region (an ACM certificate
+ * belongs to one account and Region: https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html, and the
+ * listener fails at deploy otherwise): refuses one whose ARN names another account than the stack's.
+ */
+function checkCertificateAccount(scope: Construct, certificate: acm.ICertificate): void {
+  const stackAccount = Stack.of(scope).account;
+  if (Token.isUnresolved(stackAccount) || Token.isUnresolved(certificate.certificateArn)) {
+    return;
+  }
+  const account = certificate.certificateArn.split(':')[4];
+  if (account && account !== stackAccount) {
+    throw invalidProp('certificate', certificate.certificateArn,
+      `must be an ACM certificate of the stack's account ${stackAccount}: a load balancer cannot use a certificate of account ${account}`);
+  }
+}
+
+/** Whether a hosted zone is private, when it is made in this app: a `PrivateHostedZone`, or a zone with VPCs. */
+function isPrivateZone(zone: route53.IHostedZone): boolean {
+  if (zone instanceof route53.PrivateHostedZone) {
+    return true;
+  }
+  const resource = zone.node.defaultChild;
+  if (resource instanceof route53.CfnHostedZone) {
+    const vpcs = Stack.of(zone).resolve(resource.vpcs);
+    return Array.isArray(vpcs) && vpcs.length > 0;
+  }
+  return false;
+}
+
+/**
+ * A private hosted zone answers only inside its VPCs: ACM cannot see the validation records in it, so a public
+ * certificate made for the domain never validates (ACM looks the validation CNAME up in public DNS:
+ * https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html), and the deploy waits until it times out. Refused
+ * when the tier would make the certificate; with your own `certificate`, the alias records would resolve only inside
+ * those VPCs, for an internet-facing load balancer: warned. A zone imported by id cannot be told apart at synth.
+ */
+function checkZoneVisibility(scope: Construct, zone: route53.IHostedZone, certificate: acm.ICertificate | undefined): void {
+  if (!isPrivateZone(zone)) {
+    return;
+  }
+  if (certificate === undefined) {
+    throw invalidProp('hostedZone', zone.node.path, 'must be a public hosted zone to validate the certificate the tier makes for ' +
+      'domainName: ACM cannot read validation records in a private zone, so the certificate would never be issued. Give a ' +
+      'public zone, or a certificate you validated elsewhere');
+  }
+  warn(scope, 'privateHostedZone', `hostedZone ${zone.node.path} is private: the alias records of domainName resolve only inside its ` +
+    'VPCs, while the load balancer faces the internet; use the public zone of the domain for users outside the VPC');
 }
 
 /** The names a certificate made in this app covers, when all are known at synth time; undefined for an imported one. */

@@ -66,6 +66,15 @@ export interface WebLoadBalancerProps {
   readonly slowStart?: Duration;
 
   /**
+   * Let ARC zonal shift move the load balancer's traffic out of an impaired AZ (`zonal_shift.config.enabled`), when you
+   * start a shift or zonal autoshift does; needed by `WebZonalAutoshift`. AWS supports it with cross-zone load balancing,
+   * which an ALB always has (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-zonal-shift.html).
+   *
+   * @default true
+   */
+  readonly zonalShift?: boolean;
+
+  /**
    * An ACM certificate for HTTPS: adds a listener on 443 with a current recommended TLS policy
    * and turns port 80 into a redirect to HTTPS.
    *
@@ -216,6 +225,7 @@ export class WebLoadBalancer extends Construct {
       dropInvalidHeaderFields: true,
       deletionProtection: props.deletionProtection ?? false,
     });
+    this.loadBalancer.setAttribute('zonal_shift.config.enabled', String(props.zonalShift ?? true));
     if (!props.deletionProtection) {
       const reason = 'Off by default so the tutorial\'s clean-up (cdk destroy) works; set deletionProtection: true for production.';
       acknowledge(this.loadBalancer, 'NIST.800.53.R5-ELBDeletionProtectionEnabled', reason);

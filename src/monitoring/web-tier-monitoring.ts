@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { checkAlarmTopicRegion } from './alarm-topic-checks';
 import { WebTierAlarmOptions } from './web-tier-alarm-options';
 import { createAlarmTopic } from './web-tier-alarm-topic';
 import { checkMonitoredResources, createWebTierAlarms, nodeNumber, resolveWebTierAlarmOptions, webAclMetricName } from './web-tier-alarms';
@@ -238,6 +239,7 @@ export class WebTierMonitoring extends Construct {
 
     // Validation first: every prop, before anything is built.
     checkMonitoredResources(props);
+    checkAlarmTopicRegion(this, 'alarmTopic', props.alarmTopic);
     const webAclName = props.webAcl === undefined ? undefined : webAclMetricName(props.webAcl);
     const options = resolveWebTierAlarmOptions(props);
     for (const [prop, resolved] of [['healthyHostsAlarm', options.healthyHosts], ['inServiceInstancesAlarm', options.inService]] as const) {

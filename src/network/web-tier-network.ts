@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { resolveAvailabilityZones } from './availability-zones';
 import { checkElasticIpQuota } from './elastic-ip-quota';
 import { FixedSubnetCidrs } from './fixed-subnet-cidrs';
+import { addS3GatewayEndpoint } from './s3-gateway-endpoint';
 import { resolveSubnetLayout, ResolvedSubnetLayout, SubnetGroup, SubnetLayout } from './subnet-layout';
 import { acknowledge } from '../acknowledgements';
 import { checkPropsObject, checkRetentionDays, warn } from '../validation';
@@ -53,6 +54,15 @@ export interface WebTierNetworkProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * An S3 gateway endpoint (free) routed from the web and bastion subnets, whose policy lets through only the stack's
+   * CDK assets and the Region's Amazon Linux 2023 repositories: the boot downloads skip the NAT gateways' data charge.
+   * Other S3 buckets are refused through it: add them with `s3Endpoint.addToPolicy`.
+   *
+   * @default true
+   */
+  readonly s3GatewayEndpoint?: boolean;
 }
 
 /**
@@ -81,6 +91,9 @@ export class WebTierNetwork extends Construct {
 
   /** The log group the flow logs go to, unless `flowLogs` is false. */
   public readonly flowLogGroup?: logs.LogGroup;
+
+  /** The S3 gateway endpoint, unless `s3GatewayEndpoint` is false; add your own buckets with `addToPolicy`. */
+  public readonly s3Endpoint?: ec2.GatewayVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: WebTierNetworkProps = {}) {
     super(scope, id);
@@ -144,6 +157,9 @@ export class WebTierNetwork extends Construct {
       [this.flowLog, this.flowLogGroup] = this.addFlowLog(props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR);
     }
     this.natGatewayIds = natProvider.configuredGateways.map(gateway => gateway.gatewayId);
+    if (props.s3GatewayEndpoint ?? true) {
+      this.s3Endpoint = addS3GatewayEndpoint(this, this.vpc, [this.subnets(SubnetGroup.WEB), this.subnets(SubnetGroup.BASTION)]);
+    }
   }
 
   private addFlowLog(retention: logs.RetentionDays): [ec2.FlowLog, logs.LogGroup] {

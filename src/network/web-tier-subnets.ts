@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { checkAlbSubnetSizes, checkInternetFacing, checkWebReach } from './existing-vpc-checks';
 import { SubnetGroup } from './subnet-layout';
 import { WebTierNetwork } from './web-tier-network';
 import { invalidProp } from '../validation';
@@ -65,7 +66,8 @@ const PRIVATE_PARTS: Array<keyof WebTierPlacement> = ['web', 'redis'];
  * Where each part goes in a VPC the user brings: the given selections, the defaults for the rest,
  * each checked to reach 2 or more AZs and, for web and Redis, to select no public subnet.
  */
-export function placeInVpc(scope: Construct, vpc: ec2.IVpc, subnets: WebTierSubnets = {}): WebTierPlacement {
+export function placeInVpc(scope: Construct, vpc: ec2.IVpc, subnets: WebTierSubnets = {},
+  options: { applicationLogs?: boolean } = {}): WebTierPlacement {
   const placement: WebTierPlacement = {
     alb: subnets.alb ?? { subnetType: ec2.SubnetType.PUBLIC },
     bastion: subnets.bastion ?? { subnetType: ec2.SubnetType.PUBLIC },
@@ -77,7 +79,18 @@ export function placeInVpc(scope: Construct, vpc: ec2.IVpc, subnets: WebTierSubn
   for (const part of Object.keys(placement) as Array<keyof WebTierPlacement>) {
     checkSelection(scope, vpc, `subnets.${part}`, placement[part], PRIVATE_PARTS.includes(part), subnets[part] === undefined);
   }
+  checkReach(scope, vpc, placement, options.applicationLogs ?? true);
   return placement;
+}
+
+/** What each part must reach through its subnets' routes, where they can be known (`existing-vpc-checks.ts`). */
+function checkReach(scope: Construct, vpc: ec2.IVpc, placement: WebTierPlacement, applicationLogs: boolean): void {
+  const alb = vpc.selectSubnets(placement.alb).subnets;
+  checkInternetFacing(vpc, 'subnets.alb', alb, 'the load balancer faces the internet, and is unreachable from it otherwise');
+  checkAlbSubnetSizes('subnets.alb', alb);
+  checkInternetFacing(vpc, 'subnets.bastion', vpc.selectSubnets(placement.bastion).subnets,
+    'the bastion reaches the EC2 API to claim its Elastic IP, and is reached over that address');
+  checkWebReach(scope, vpc, 'subnets.web', vpc.selectSubnets(placement.web).subnets, applicationLogs);
 }
 
 function checkSelection(
@@ -129,7 +142,7 @@ function describeSelection(selection: ec2.SubnetSelection): Record<string, unkno
 
 /** The facade's props that shape the network, for `checkNetworkChoice`. */
 export type NetworkChoice = Pick<ZeroDowntimeWebTierProps,
-'vpc' | 'subnets' | 'subnetLayout' | 'natGatewayPerAz' | 'availabilityZones' | 'flowLogs' | 'flowLogRetention'>;
+'vpc' | 'subnets' | 'subnetLayout' | 'natGatewayPerAz' | 'availabilityZones' | 'flowLogs' | 'flowLogRetention' | 's3GatewayEndpoint'>;
 
 /**
  * Throws when props that shape the network the tier builds come with `vpc` (the tier builds none then),
@@ -143,7 +156,7 @@ export function checkNetworkChoice(props: NetworkChoice): void {
     }
     return;
   }
-  const buildOnly = ['subnetLayout', 'natGatewayPerAz', 'availabilityZones', 'flowLogs', 'flowLogRetention'] as const;
+  const buildOnly = ['subnetLayout', 'natGatewayPerAz', 'availabilityZones', 'flowLogs', 'flowLogRetention', 's3GatewayEndpoint'] as const;
   for (const prop of buildOnly) {
     if (props[prop] !== undefined && props[prop] !== null) {
       throw invalidProp(prop, props[prop],

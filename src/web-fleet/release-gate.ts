@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
@@ -79,12 +79,12 @@ export class ReleaseGate extends Construct {
       throw invalidProp('latencyStandardDeviations', stdDevs, 'must be a number of standard deviations above 0');
     }
 
-    const metrics = props.targetGroup.metrics;
-    const loadBalancer = metrics.custom('RequestCount').dimensions!.LoadBalancer;
+    // The target group may be attached to its load balancer after the fleet is built: its metrics' dimensions are
+    // read at synthesis, and a target group attached to none by then is an error there.
+    const dimensions = lazyDimensions(this, props.targetGroup);
     const sum = { statistic: 'Sum', period: GATE_PERIOD };
-    const elbMetric = (metricName: string) => new cloudwatch.Metric({
-      namespace: 'AWS/ApplicationELB', metricName, dimensionsMap: { LoadBalancer: loadBalancer }, ...sum,
-    });
+    const elbMetric = (metricName: string) => gateMetric(metricName, { LoadBalancer: dimensions.LoadBalancer }, sum);
+    const tgMetric = (metricName: string, reading: { statistic: string; period: Duration }) => gateMetric(metricName, dimensions, reading);
     const rate = (label: string, errors: cloudwatch.IMetric, requests: cloudwatch.IMetric) => new cloudwatch.MathExpression({
       expression: '100 * FILL(errors, 0) / requests', usingMetrics: { errors, requests }, label, period: GATE_PERIOD,
     });
@@ -98,7 +98,7 @@ export class ReleaseGate extends Construct {
     };
 
     this.target5xxRateAlarm = new cloudwatch.Alarm(this, 'Target5xxRateAlarm', {
-      metric: rate('Web server 5XX (% of requests)', metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, sum), metrics.requestCount(sum)),
+      metric: rate('Web server 5XX (% of requests)', tgMetric('HTTPCode_Target_5XX_Count', sum), tgMetric('RequestCount', sum)),
       ...oneMinute,
       alarmDescription: `Release gate: more than ${errorRate}% of the web servers' answers in the last minute were 5XX errors. ` +
         'A release in progress is stopped and rolled back to the previous version.',
@@ -110,7 +110,7 @@ export class ReleaseGate extends Construct {
         '(502/504: a server closed a connection or timed out). A release in progress is stopped and rolled back.',
     });
     this.responseTimeAlarm = new cloudwatch.AnomalyDetectionAlarm(this, 'ResponseTimeAlarm', {
-      metric: metrics.targetResponseTime({ statistic: 'p90', period: GATE_PERIOD }),
+      metric: tgMetric('TargetResponseTime', { statistic: 'p90', period: GATE_PERIOD }),
       stdDevs,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
       evaluationPeriods: 2,
@@ -120,7 +120,7 @@ export class ReleaseGate extends Construct {
         'in a row: a release slower than the version before it is stopped and rolled back.',
     });
     this.unhealthyHostsAlarm = new cloudwatch.Alarm(this, 'UnhealthyHostsAlarm', {
-      metric: metrics.unhealthyHostCount({ statistic: 'Maximum', period: GATE_PERIOD }),
+      metric: tgMetric('UnHealthyHostCount', { statistic: 'Maximum', period: GATE_PERIOD }),
       ...oneMinute,
       threshold: 0,
       alarmDescription: 'Release gate: a web server failed its load balancer health checks in the last minute. ' +
@@ -136,6 +136,33 @@ export class ReleaseGate extends Construct {
     }
     this.detectionTime = Duration.minutes(GATE_DETECTION_MINUTES);
   }
+}
+
+/** An `AWS/ApplicationELB` metric of the gate. */
+function gateMetric(metricName: string, dimensionsMap: Record<string, string>, reading: { statistic: string; period: Duration }): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName, dimensionsMap, ...reading });
+}
+
+/**
+ * The `LoadBalancer` and `TargetGroup` dimensions of a target group's metrics, read when the template is written;
+ * `scope` reports a target group attached to no load balancer by then.
+ */
+function lazyDimensions(scope: Construct, targetGroup: elbv2.IApplicationTargetGroup): { LoadBalancer: string; TargetGroup: string } {
+  const read = (): Record<string, string> | undefined => {
+    try {
+      return targetGroup.metrics.custom('RequestCount').dimensions as Record<string, string>;
+    } catch {
+      return undefined; // not attached to a load balancer: reported below
+    }
+  };
+  scope.node.addValidation({
+    validate: () => read() ? [] : [`Invalid targetGroup: received ${targetGroup.node.path}, attached to no load balancer; the release ` +
+      'gate watches its load balancer\'s metrics: add it to a listener (listener.addTargetGroups) or pass a target group of a load balancer'],
+  });
+  return {
+    LoadBalancer: Lazy.string({ produce: () => read()?.LoadBalancer ?? 'unattached' }),
+    TargetGroup: Lazy.string({ produce: () => read()?.TargetGroup ?? 'unattached' }),
+  };
 }
 
 /** How many alarms a `ReleaseGate` makes (the refresh watches at most 10 in all). */

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ImpairedZoneHealthCheckBehavior } from './zonal-resilience';
 import { WebApplication } from '../application/web-application';
 import { IRedisConnection } from '../cache/redis-cache';
 
@@ -125,7 +126,17 @@ export interface WebFleetProps {
   readonly instanceType?: ec2.InstanceType;
 
   /**
-   * The fewest web servers; 2 or more keeps serving while one is lost.
+   * The servers' image: a Linux AMI of the instance type's architecture. Patch by changing it (or, for the default,
+   * by refreshing the pinned image: see the README's "Patching").
+   *
+   * @default - Amazon Linux 2023 of the instance type's architecture: pinned in `cdk.context.json` when the stack
+   * names its account and region (no deploy replaces a server unasked), else read by CloudFormation at every deploy
+   */
+  readonly machineImage?: ec2.IMachineImage;
+
+  /**
+   * The fewest web servers; 2 or more keeps serving while one is lost. With `staticStability` the group runs enough
+   * that losing any one AZ still leaves this many.
    *
    * @default 2
    */
@@ -160,4 +171,28 @@ export interface WebFleetProps {
    * @default Duration.minutes(5)
    */
   readonly healthCheckGracePeriod?: Duration;
+
+  /**
+   * Keep enough servers that losing any one AZ still leaves `minCapacity` (static stability): `minCapacity +
+   * ceil(minCapacity / (AZs - 1))`, so 2 over three AZs becomes 3, one per AZ; `maxCapacity` and `desiredCapacity` rise
+   * to it when lower.
+   *
+   * @default true
+   */
+  readonly staticStability?: boolean;
+
+  /**
+   * Register the group with ARC zonal shift: during a zonal shift (started by you, or by zonal autoshift and its practice
+   * runs), the group launches only in the other AZs and does not scale in.
+   *
+   * @default true
+   */
+  readonly zonalShift?: boolean;
+
+  /**
+   * What the group does with servers that fail health checks in the AZ of an active zonal shift; only with `zonalShift`.
+   *
+   * @default ImpairedZoneHealthCheckBehavior.REPLACE_UNHEALTHY - replaced, in the healthy AZs
+   */
+  readonly impairedZoneHealthCheckBehavior?: ImpairedZoneHealthCheckBehavior;
 }

@@ -1,4 +1,4 @@
-import { Aws, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -11,6 +11,7 @@ import { releaseUpdatePolicy } from './release-policy';
 import { WebFleetProps } from './web-fleet-props';
 import { checkDeployTimeout, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
 import { addWebUserData, S3Location, WEB_BOOT_FILES } from './web-user-data';
+import { applyZonalResilience, zonalCapacity } from './zonal-resilience';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { WebApplication } from '../application/web-application';
 import { fleetApplication } from '../application/web-application-fleet';
@@ -86,8 +87,11 @@ export class WebFleet extends Construct implements ec2.IConnectable {
 
     checkRequired('vpc', props?.vpc);
     this.application = props.application ?? WebApplication.helloCounter();
-    const { webPort, minCapacity, maxCapacity } = resolveWebFleetSettings(
+    const { webPort, ...requested } = resolveWebFleetSettings(
       { ...props, webPort: props.webPort ?? this.application.port }, WEB_FLEET_NAMES);
+    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
+    const { minCapacity, maxCapacity, desiredCapacity } = zonalCapacity(this, { ...requested, desiredCapacity: props.desiredCapacity },
+      new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones).size, props.staticStability ?? true, { minCapacity: 'minCapacity', staticStability: 'staticStability' });
     this.webPort = webPort;
     this.minCapacity = minCapacity;
     checkApplicationPort(this.application, this.webPort);
@@ -111,6 +115,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     this.userData = ec2.UserData.forLinux();
     this.launchTemplate = hardenedLaunchTemplate(this, {
       instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+      machineImage: props.machineImage,
       securityGroup: this.securityGroup,
       instanceProfile,
       userData: this.userData,
@@ -118,13 +123,12 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       associatePublicIpAddress: false,
     });
 
-    const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
     if (props.targetGroup) {
       this.releaseGate = new ReleaseGate(this, 'ReleaseGate', { targetGroup: props.targetGroup });
     }
-    if (props.desiredCapacity !== undefined && minCapacity < maxCapacity) {
-      warn(this, 'desiredCapacityResetOnDeploy', `desiredCapacity is ${props.desiredCapacity} on a fleet that can scale from ${minCapacity} to ` +
-        `${maxCapacity}: every deploy that changes it sets the group back to ${props.desiredCapacity}, whatever it had scaled to`);
+    if (desiredCapacity !== undefined && minCapacity < maxCapacity) {
+      warn(this, 'desiredCapacityResetOnDeploy', `desiredCapacity is ${desiredCapacity} on a fleet that can scale from ${minCapacity} to ` +
+        `${maxCapacity}: every deploy that changes it sets the group back to ${desiredCapacity}, whatever it had scaled to`);
     }
     this.autoScalingGroup = instanceGroup(this, {
       vpc: props.vpc,
@@ -134,7 +138,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       maxCapacity,
       // No DesiredCapacity unless the user names one: CloudFormation then leaves the group's current capacity
       // alone on a deploy (the group starts at minCapacity), so a fleet that has scaled out keeps its size.
-      desiredCapacity: props.desiredCapacity,
+      desiredCapacity,
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
         gracePeriod,
@@ -161,6 +165,11 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       scalingEventsReason: 'Scaling and replacement events are watched through CloudWatch alarms on healthy hosts and in-service instances ' +
         '(WebTierMonitoring) and kept in the group\'s activity history; per-event notifications are optional.',
     });
+    // CloudFormation waits for the signals when it creates the group (CreationPolicy); during a release, readiness is
+    // the launch lifecycle hook, the target group's health and the warmup, as CloudFormation documents for instance
+    // refresh: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html#cfn-attributes-updatepolicy-instancerefresh-readiness
+    Annotations.of(this.autoScalingGroup).acknowledgeWarning('@aws-cdk/aws-autoscaling:signalsNotUsedByInstanceRefresh',
+      'The signals serve the creation of the group only; releases judge readiness by the launch lifecycle hook, health and warmup');
     this.launchLifecycleHookName = LAUNCH_HOOK_NAME;
     // On the group itself (not a LifecycleHook resource made after it), so that the first servers wait too.
     // https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html: a server in Pending:Wait is not yet
@@ -171,6 +180,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       defaultResult: 'ABANDON',
       heartbeatTimeout: deployTimeout.isUnresolved() ? MAX_HEARTBEAT_SECONDS : Math.min(deployTimeout.toSeconds(), MAX_HEARTBEAT_SECONDS),
     }];
+    applyZonalResilience(this.autoScalingGroup, props);
     if (props.targetGroup) {
       props.targetGroup.addTarget(this.autoScalingGroup);
     }

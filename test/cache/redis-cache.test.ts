@@ -1,6 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { RedisCache, RedisCacheProps, WebTierNetwork } from '../../src';
+import { CacheEngine, RedisCache, RedisCacheProps, WebTierNetwork } from '../../src';
 import { acknowledgementsOn } from '../security/policy-harness';
 import { cidrsOfSubnets, expectInvalidProp, logicalId, newStack, onlyResource, securityGroupRules, tutorialCidrs } from '../util';
 
@@ -29,10 +29,11 @@ describe('RedisCache', () => {
     expect(cidrsOfSubnets(template, subnetGroup.Properties.SubnetIds)).toEqual(tutorialCidrs(50));
   });
 
-  test('with no props, the replication group is Redis on port 6379, in that subnet group and the Redis security group', () => {
+  test('with no props, the replication group is Valkey 8.2 on port 6379, in that subnet group and the Redis security group', () => {
     // THEN
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
-      Engine: 'redis',
+      Engine: 'valkey',
+      EngineVersion: '8.2',
       Port: 6379,
       CacheNodeType: 'cache.t3.micro',
       CacheSubnetGroupName: { Ref: logicalId(cache.subnetGroup) },
@@ -94,9 +95,9 @@ describe('RedisCache', () => {
     ['a T2 node type', { nodeType: 'cache.t2.micro' }, 'nodeType', '"cache.t2.micro"', /current-generation node family: t2/],
     ['a T1 node type with Multi-AZ', { nodeType: 'cache.t1.micro' }, 'nodeType', '"cache.t1.micro"', /node family with Multi-AZ: t1 has none/],
     ['a T1 node type without replicas', { nodeType: 'cache.t1.micro', replicas: 0 }, 'nodeType', '"cache.t1.micro"', /current-generation node family: t1/],
-    ['engine version 3.2.6', { engineVersion: '3.2.6' }, 'engineVersion', '"3.2.6"', /4\.0\.10 or later/],
-    ['engine version 4.0.9', { engineVersion: '4.0.9' }, 'engineVersion', '"4.0.9"', /4\.0\.10 or later/],
-    ['engine version "latest"', { engineVersion: 'latest' }, 'engineVersion', '"latest"', /Redis engine version such as "7\.1"/],
+    ['Redis OSS engine version 3.2.6', { engine: CacheEngine.REDIS_OSS, engineVersion: '3.2.6' }, 'engineVersion', '"3.2.6"', /Redis OSS version ElastiCache offers/],
+    ['Redis OSS engine version 4.0.9', { engine: CacheEngine.REDIS_OSS, engineVersion: '4.0.9' }, 'engineVersion', '"4.0.9"', /4\.0\.10 or later/],
+    ['engine version "latest"', { engineVersion: 'latest' }, 'engineVersion', '"latest"', /Valkey engine version such as "8\.2"/],
   ])('fails with %s', (_case, props, prop, received, rule) => {
     // GIVEN
     const other = newStack();

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { analyzeScenario, RawScenario, RELEASE_KINDS, ReleaseKind, SCENARIO_TITLES, ScenarioKind } from '../../drill/analysis';
+import { AzLossVariant, missedAzLossTargets } from '../../drill/az-loss';
 import { DrillResult, runDrill, SHORT_SCENARIOS, SHORT_TIME_SCALE, shippedRestartPolicy } from '../../drill/drill';
 import { synthesizeExample } from '../../drill/example-template';
 import { checkHaproxyConfig, parseShowStat } from '../../drill/haproxy';
@@ -413,7 +414,7 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
 
   beforeAll(async () => {
     result = await runDrill({ short: true, log: (line) => log.push(line) });
-  }, 480_000);
+  }, 600_000);
 
   const scenario = (kind: ScenarioKind) => {
     const s = result.presets[0].scenarios.find((x) => x.kind === kind);
@@ -626,6 +627,61 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
 
   test('no scenario missed a zero-downtime target', () => {
     expect(result.presets[0].scenarios.flatMap(missedTargets)).toEqual([]);
+  });
+
+  const azLoss = (variant: AzLossVariant) => result.presets[0].azLoss!.find((r) => r.variant === variant)!;
+
+  test('az-loss: both variants ran, with the template\'s three servers over three AZs (static stability) and zonal shift on', () => {
+    expect(result.presets[0].azLoss!.map((r) => r.variant)).toEqual(['health-checks', 'zonal-shift']);
+    for (const r of result.presets[0].azLoss!) {
+      expect(r.serversPerAz.map((az) => az.length)).toEqual([1, 1, 1]);
+      expect(r.group).toEqual(expect.objectContaining({ zonalShiftEnabled: true, strategy: 'balanced-best-effort' }));
+      expect(r.loadBalancerZonalShift).toBe(true);
+    }
+  });
+
+  test('az-loss by health checks alone: requests fail until the AZ is DOWN, none after, within the failover window', () => {
+    const r = azLoss('health-checks');
+    expect(r.outOfRotationBy).toBe('health-checks');
+    expect(r.lossToOutOfRotationSeconds!).toBeLessThanOrEqual(result.presets[0].failoverWindowSeconds + 1);
+    expect(r.webFailuresUntilOutOfRotation).toBeGreaterThan(0);
+    expect(r.webFailuresAfterOutOfRotation).toBe(0);
+  });
+
+  test('az-loss with a zonal shift 1 s after the loss: the AZ leaves at the shift, and no request fails because of it afterwards', () => {
+    const r = azLoss('zonal-shift');
+    expect(r.outOfRotationBy).toBe('zonal-shift');
+    expect(r.lossToOutOfRotationSeconds!).toBeLessThan(r.lossToShiftSeconds! + 0.5);
+    expect(r.webFailuresAfterOutOfRotation).toBe(0);
+    expect(r.webFailuresUntilOutOfRotation).toBeLessThan(azLoss('health-checks').webFailuresUntilOutOfRotation);
+  });
+
+  test('az-loss: the two healthy AZs keep the 2 servers asked for at every moment, and get back to 3 after the replacement', () => {
+    for (const r of result.presets[0].azLoss!) {
+      expect(r.minInRotation).toBeGreaterThanOrEqual(2);
+      expect(r.healthyAzCapacityAtEnd).toBe(3);
+      expect(r.inRotationPerAzAtEnd[r.impairedAz]).toBe(0);
+    }
+  });
+
+  test('az-loss: with the zonal shift, no replacement is tried in the impaired AZ; by health checks alone, the first try goes there', () => {
+    expect(azLoss('zonal-shift').launchesIntoImpairedAz).toBe(0);
+    expect(azLoss('zonal-shift').launchAttempts).toHaveLength(1);
+    expect(azLoss('health-checks').launchAttempts[0]).toBe(0);
+  });
+
+  test('az-loss: the Redis primary went with the AZ; 503s last about the failover time, and the counter lost no visit', () => {
+    for (const r of result.presets[0].azLoss!) {
+      expect(r.redis.primaryLost).toBe(true);
+      expect(r.redis.unavailable).toBeGreaterThan(0);
+      expect(r.redis.lossToLastUnavailableSeconds!).toBeLessThan(r.redis.failoverSeconds + 2);
+      expect(r.redis.counterDelta).toBeGreaterThanOrEqual(r.requests.succeeded);
+    }
+  });
+
+  test('az-loss: no target missed, and every process it started is gone', () => {
+    expect(result.presets[0].azLoss!.flatMap((r) => missedAzLossTargets(r))).toEqual([]);
+    for (const r of result.presets[0].azLoss!) expect(r.processes.leftover).toEqual([]);
   });
 
   test('the report writes a JSON and an SVG per preset; the SVG shows every scenario', () => {

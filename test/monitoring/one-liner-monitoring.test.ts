@@ -39,7 +39,7 @@ describe('ZeroDowntimeWebTier monitoring', () => {
 
   test('with no props, the web group publishes its group metrics for the in-service alarm', () => {
     defaults.template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      MinSize: '2',
+      MinSize: '3',
       MetricsCollection: [{ Granularity: '1Minute' }],
     });
   });

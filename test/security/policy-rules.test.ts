@@ -10,7 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { acknowledgementFor, allAcknowledgements, appWithPolicyPlugins, controlTowerId, PolicyReport, synthWithPolicies } from './policy-harness';
 import { NODE_APP_DIR } from '../../examples/node-app';
-import { WebApplication, WebApplicationSecret, WebTierFirewall, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+import { ImpairedZoneHealthCheckBehavior, WebApplication, WebApplicationSecret, WebTierFirewall, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 
 /** Every optional feature switched on, in an environment with an account and a region. */
 const ALL_FEATURES: ZeroDowntimeWebTierProps = {
@@ -24,6 +24,8 @@ const ALL_FEATURES: ZeroDowntimeWebTierProps = {
   webAclArn: 'arn:aws:wafv2:eu-west-3:111111111111:regional/webacl/tier/11111111-2222-3333-4444-555555555555',
   accessLogsRetention: Duration.days(30),
   flowLogRetention: logs.RetentionDays.TWO_YEARS,
+  zonalAutoshift: { blockedWindows: ['Mon:09:00-Mon:10:30'], blockedDates: ['2026-12-24'] },
+  webImpairedZoneHealthCheckBehavior: ImpairedZoneHealthCheckBehavior.IGNORE_UNHEALTHY,
 };
 
 function defaultStack(): { report: PolicyReport; app: ReturnType<typeof appWithPolicyPlugins>; stack: Stack } {

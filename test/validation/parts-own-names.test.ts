@@ -42,7 +42,7 @@ describe('WebFleet used alone names its own props', () => {
     // GIVEN
     const { stack, vpc } = networkStack();
     // WHEN
-    const fleet = new WebFleet(stack, 'WebFleet', { vpc, minCapacity: 4 });
+    const fleet = new WebFleet(stack, 'WebFleet', { vpc, minCapacity: 4, staticStability: false });
     // THEN
     const group = fleet.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
     expect(group.maxSize).toBe('4');
@@ -52,7 +52,7 @@ describe('WebFleet used alone names its own props', () => {
     // GIVEN
     const { stack, vpc } = networkStack();
     // WHEN
-    new WebFleet(stack, 'WebFleet', { vpc, minCapacity: 1 });
+    new WebFleet(stack, 'WebFleet', { vpc, minCapacity: 1, staticStability: false });
     // THEN
     expect(Annotations.fromStack(stack).findWarning('/Stack/WebFleet', Match.stringLikeRegexp('^minCapacity is 1: '))).toHaveLength(1);
   });

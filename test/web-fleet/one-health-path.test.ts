@@ -65,8 +65,11 @@ describe('one health path', () => {
     ['parts: a WebLoadBalancer with its defaults and an application without a path', () => parts(loadBalancer(), app()), '/cgi-bin/ping.py'],
     ['parts: the same path in the WebLoadBalancer and the application',
       () => parts(loadBalancer({ path: '/healthz' }), app({ healthCheckPath: '/healthz' })), '/healthz'],
-    ['parts: a target group of the user\'s own with no health check (AWS checks "/")', () => parts((stack, network) =>
-      new elbv2.ApplicationTargetGroup(stack, 'Group', { vpc: network.vpc, port: 8000, protocol: elbv2.ApplicationProtocol.HTTP }), app()), '/'],
+    ['parts: a target group of the user\'s own with no health check (AWS checks "/")', () => parts((stack, network) => {
+      const group = new elbv2.ApplicationTargetGroup(stack, 'Group', { vpc: network.vpc, port: 8000, protocol: elbv2.ApplicationProtocol.HTTP });
+      new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc: network.vpc }).addListener('Http', { port: 80, defaultTargetGroups: [group] });
+      return group;
+    }, app()), '/'],
   ])('with %s, the target group and the boot both check the same path', (_case, build, expected) => {
     // WHEN
     const checked = build();

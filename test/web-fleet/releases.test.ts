@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ReleaseGate, WebApplication, WebFleet, WebHealthCheckPresets, WebTierNetwork, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 import { expectInvalidProp, logicalId, newStack, resourcesOfType, statementsGrantedTo, userDataOf, variablesExportedBy } from '../util';
 
@@ -56,6 +57,10 @@ describe('releases of the web fleet', () => {
     test('with a fleet of one server, there is no canary: one checkpoint at 100%', () => {
       const custom = tierWith({ webMinCapacity: 1, webMaxCapacity: 1 });
       expect(custom.preferences.CheckpointPercentages).toEqual([100]);
+    });
+
+    test('with no props, the tier synthesizes without a warning (the creation signals and the refresh are meant together)', () => {
+      Annotations.fromStack(tierWith().stack).hasNoWarning('*', Match.anyValue());
     });
 
     test('with no props, a new server counts only after the target group can have reported it healthy (2 x 30 s)', () => {
@@ -267,6 +272,32 @@ describe('releases of the web fleet', () => {
       const alarmsOf = (t: any) => Object.fromEntries(Object.entries<any>(t.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm'));
       expect(alarmsOf(v2.template)).toEqual(alarmsOf(v1.template));
       expect(Object.keys(alarmsOf(v1.template)).length).toBeGreaterThan(4);
+    });
+  });
+
+  describe('a web fleet with a target group of its own', () => {
+    function fleetWithGroup(attach: boolean) {
+      const stack = newStack();
+      const network = new WebTierNetwork(stack, 'Network');
+      const targetGroup = new elbv2.ApplicationTargetGroup(stack, 'Group', { vpc: network.vpc, port: 8000, protocol: elbv2.ApplicationProtocol.HTTP });
+      const fleet = new WebFleet(stack, 'WebFleet', { vpc: network.vpc, targetGroup });
+      if (attach) {
+        const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc: network.vpc, internetFacing: true });
+        lb.addListener('Http', { port: 80, defaultTargetGroups: [targetGroup] });
+      }
+      return { stack, fleet, listenerId: attach ? logicalId(stack.node.findChild('Lb').node.findChild('Http')) : '' };
+    }
+
+    test('attached to its load balancer after the fleet is built, the gate watches that load balancer', () => {
+      const { stack, fleet, listenerId } = fleetWithGroup(true);
+      const alarm = Template.fromStack(stack).toJSON().Resources[logicalId(fleet.releaseGate!.unhealthyHostsAlarm)];
+      // (CDK names the load balancer's full name through its listener's ARN)
+      expect(JSON.stringify(alarm.Properties.Dimensions)).toContain(listenerId);
+    });
+
+    test('fails at synthesis when the target group is attached to no load balancer, naming targetGroup', () => {
+      const { stack } = fleetWithGroup(false);
+      expect(() => Template.fromStack(stack)).toThrow(/Invalid targetGroup: .* attached to no load balancer/);
     });
   });
 

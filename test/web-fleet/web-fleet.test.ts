@@ -34,9 +34,9 @@ describe('WebFleet', () => {
     expect(variablesExportedBy(userDataOf(aloneTemplate, logicalId(alone.launchTemplate))).get('WEBTIER_REDIS_HOST')).toBe('redis.example.internal');
   });
 
-  test('with no props, the group keeps exactly 2 servers', () => {
+  test('with no props, the group keeps exactly 3 servers: the 2 of minCapacity survive the loss of any of the three AZs', () => {
     // THEN
-    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '2', MaxSize: '2' });
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '3', MaxSize: '3' });
   });
 
   test('with no props, the servers run in the three web subnets', () => {
@@ -146,6 +146,7 @@ describe('WebFleet', () => {
       minCapacity: 3,
       maxCapacity: 6,
       desiredCapacity: 4,
+      staticStability: false,
     }).template;
     // THEN
     custom.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'm7i.large' }) });

@@ -50,42 +50,42 @@ describe('zero-downtime deploys of the web fleet', () => {
       expect(group.UpdatePolicy.AutoScalingInstanceRefresh.Strategy).toBe('Rolling');
     });
 
-    test('with no props, the stack\'s creation waits 15 minutes for a signal from each of its 2 first servers', () => {
+    test('with no props, the stack\'s creation waits 15 minutes for a signal from each of its 3 first servers (static stability)', () => {
       // THEN
-      expect(group.CreationPolicy).toEqual({ ResourceSignal: { Count: 2, Timeout: 'PT15M' } });
+      expect(group.CreationPolicy).toEqual({ ResourceSignal: { Count: 3, Timeout: 'PT15M' } });
     });
 
     test('with deployTimeout 20 minutes, the creation waits 20 minutes for the signals', () => {
       // WHEN
       const custom = deployableTier({ deployTimeout: Duration.minutes(20) });
       // THEN
-      expect(custom.group.CreationPolicy).toEqual({ ResourceSignal: { Count: 2, Timeout: 'PT20M' } });
+      expect(custom.group.CreationPolicy).toEqual({ ResourceSignal: { Count: 3, Timeout: 'PT20M' } });
     });
 
     test('with webMinCapacity 3, the creation waits for 3 signals', () => {
       // WHEN
-      const custom = deployableTier({ webMinCapacity: 3 });
+      const custom = deployableTier({ webMinCapacity: 3, webStaticStability: false });
       // THEN
       expect(custom.group.CreationPolicy.ResourceSignal.Count).toBe(3);
     });
 
     describe('a deploy never lowers capacity', () => {
-      test('with a fleet that can scale from 2 to 6, the template names no desired capacity: a deploy keeps the current one', () => {
-        // WHEN: the group may have scaled out to anything from 2 to 6
+      test('with a fleet that can scale from 3 to 6, the template names no desired capacity: a deploy keeps the current one', () => {
+        // WHEN: the group may have scaled out to anything from 3 (webMinCapacity 2, statically stable) to 6
         const custom = deployableTier({ webCpuTargetUtilization: 60, webMaxCapacity: 6 });
 
         // THEN: CloudFormation leaves DesiredCapacity alone, and the refresh launches before it terminates
-        expect(custom.group.Properties).toEqual(expect.objectContaining({ MinSize: '2', MaxSize: '6' }));
+        expect(custom.group.Properties).toEqual(expect.objectContaining({ MinSize: '3', MaxSize: '6' }));
         expect(custom.group.Properties.DesiredCapacity).toBeUndefined();
         expect(custom.group.UpdatePolicy.AutoScalingInstanceRefresh.Preferences).toEqual(expect.objectContaining({
           MinHealthyPercentage: 100, MaxHealthyPercentage: 150,
         }));
       });
 
-      test('with a fleet that cannot scale (min = max = 2), the group names no desired capacity and waits for its 2 servers', () => {
+      test('with a fleet that cannot scale (min = max = 3), the group names no desired capacity and waits for its 3 servers', () => {
         // THEN
         expect(group.Properties.DesiredCapacity).toBeUndefined();
-        expect(group.CreationPolicy.ResourceSignal.Count).toBe(2);
+        expect(group.CreationPolicy.ResourceSignal.Count).toBe(3);
       });
 
       test('with webDesiredCapacity 3 of 2 to 6, the user\'s capacity wins, with a warning that deploys reset it', () => {
@@ -99,11 +99,11 @@ describe('zero-downtime deploys of the web fleet', () => {
       });
     });
 
-    test('with no props (min = max = 2), a health replacement launches the new server before terminating the old one', () => {
+    test('with no props (min = max = 3), a health replacement launches the new server before terminating the old one', () => {
       // THEN
       expect(group.Properties).toEqual(expect.objectContaining({
-        MinSize: '2',
-        MaxSize: '2',
+        MinSize: '3',
+        MaxSize: '3',
         InstanceMaintenancePolicy: { MinHealthyPercentage: 100, MaxHealthyPercentage: 200 },
       }));
     });
@@ -209,7 +209,7 @@ describe('zero-downtime deploys of the web fleet', () => {
       template.resourceCountIs('AWS::AutoScaling::ScalingPolicy', 0);
     });
 
-    test('with webCpuTargetUtilization 60 and webMaxCapacity 6, target tracking keeps average CPU at 60% between 2 and 6 servers', () => {
+    test('with webCpuTargetUtilization 60 and webMaxCapacity 6, target tracking keeps average CPU at 60% between 3 and 6 servers', () => {
       // WHEN
       const custom = deployableTier({ webCpuTargetUtilization: 60, webMaxCapacity: 6 });
       // THEN
@@ -219,7 +219,7 @@ describe('zero-downtime deploys of the web fleet', () => {
         PolicyType: 'TargetTrackingScaling',
         TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 60 },
       }]);
-      expect(custom.group.Properties).toEqual(expect.objectContaining({ MinSize: '2', MaxSize: '6' }));
+      expect(custom.group.Properties).toEqual(expect.objectContaining({ MinSize: '3', MaxSize: '6' }));
     });
 
     test.each<[string, ZeroDowntimeWebTierProps, string, string, RegExp]>([
@@ -287,9 +287,9 @@ describe('zero-downtime deploys of the web fleet', () => {
   });
 
   describe('fewer than two web servers', () => {
-    test('with webMinCapacity 1, the fleet warns that the tier is no longer zero-downtime', () => {
-      // WHEN
-      const custom = deployableTier({ webMinCapacity: 1 });
+    test('with webMinCapacity 1 and webStaticStability false, the fleet warns that the tier is no longer zero-downtime', () => {
+      // WHEN (static stability would run 2 servers for it)
+      const custom = deployableTier({ webMinCapacity: 1, webStaticStability: false });
       // THEN
       Annotations.fromStack(custom.stack).hasWarning(`/${custom.stack.stackName}/Tier/WebFleet`, ZERO_DOWNTIME_WARNING);
     });
