@@ -3,12 +3,23 @@
  *
  * Pure: no clock, no I/O. All times in the result are seconds since the load started.
  */
+import { RefreshMarkKind } from './instance-refresh';
 import { RequestRecord } from './load-generator';
+import { ReleaseRecord, ReleaseSummary, releaseSummary } from './release-analysis';
 import { ServerTransition } from './server-state-watcher';
 import { TargetGroupHealthCheck } from './target-group-health-check';
 import { SupervisorEvent } from './web-server-supervisor';
 
-export type ScenarioKind = 'crash' | 'instance-loss' | 'deploy' | 'scale-in' | 'redis-failover';
+export type ScenarioKind = 'crash' | 'instance-loss' | 'deploy' | 'scale-in' | 'redis-failover' | ReleaseKind;
+
+/** The release scenarios: an instance refresh with the template's update policy, of one version each. */
+export type ReleaseKind = 'release' | 'bad-release' | 'slow-release' | 'never-healthy' | 'scaled-out';
+
+export const RELEASE_KINDS: ReleaseKind[] = ['release', 'bad-release', 'slow-release', 'never-healthy', 'scaled-out'];
+
+export function isRelease(kind: ScenarioKind): kind is ReleaseKind {
+  return (RELEASE_KINDS as string[]).includes(kind);
+}
 
 /** The scenarios that kill a process. */
 export function isKill(kind: ScenarioKind): kind is 'crash' | 'instance-loss' {
@@ -26,13 +37,18 @@ export const SCENARIO_TITLES: Record<ScenarioKind, string> = {
   'deploy': 'deploy (new servers ready, then the old ones drained and stopped)',
   'scale-in': 'scale-in (one of three servers drained and stopped)',
   'redis-failover': 'Redis failover (replica promoted, endpoint switched, old primary gone)',
+  'release': 'release of a good version (instance refresh: canary, checkpoints, bake)',
+  'bad-release': 'bad release (health page 200, every other page 500): the gate rolls it back',
+  'slow-release': 'slow release (ten times slower): the latency gate rolls it back',
+  'never-healthy': 'release that never passes its health check: rolled back',
+  'scaled-out': 'release of a fleet scaled out to 4 (minimum 2)',
 };
 
 export interface DrillInstance {
   /** "a", "b" (the two instances at the start), "c" (the replacement). */
   readonly name: string;
   readonly instanceId: string;
-  readonly role: 'killed' | 'survivor' | 'replacement' | 'old' | 'new' | 'removed';
+  readonly role: 'killed' | 'survivor' | 'replacement' | 'old' | 'new' | 'removed' | 'rollback';
 }
 
 /** A moment of a deploy or scale-in, on the scenario's clock. */
@@ -82,6 +98,8 @@ export interface RawScenario {
   readonly rollout?: RolloutRecord;
   /** Redis failover: when the endpoint moved to the promoted replica. */
   readonly failoverMs?: number;
+  /** Release scenarios: the refresh, the alarms and the fleet over time. */
+  readonly release?: ReleaseRecord;
   /** When the replacement, started and answering its health page, was registered in the target group (instance loss only). */
   readonly replacementRegisteredMs?: number;
   readonly records: RequestRecord[];
@@ -99,7 +117,8 @@ export interface RawScenario {
 
 export interface TimelineMark {
   readonly t: number;
-  readonly kind: 'kill' | 'out-of-rotation' | 'restarted' | 'replacement-registered' | 'back-in-rotation' | 'failover' | RolloutMark['kind'];
+  readonly kind: 'kill' | 'out-of-rotation' | 'restarted' | 'replacement-registered' | 'back-in-rotation' | 'failover' | RolloutMark['kind']
+  | RefreshMarkKind;
   readonly label: string;
 }
 
@@ -200,6 +219,8 @@ export interface ScenarioResult {
    * ran, the reply was lost) make the counter exceed the 200s by at most the failures. Null for the other scenarios.
    */
   readonly redisFailover: { readonly failoverToLastFailureSeconds: number | null; readonly countedButFailed: number } | null;
+  /** Release scenarios: what the refresh did, what the gate saw, the fleet kept and the failure bound; null otherwise. */
+  readonly release: ReleaseSummary | null;
   /** Pids of every process the scenario started, and those still alive after its clean-up (none, normally). */
   readonly processes: { readonly started: number[]; readonly leftover: number[] };
   readonly marks: TimelineMark[];
@@ -331,6 +352,12 @@ function lastFailureAfter(failed: RequestRecord[], fromMs: number): number | nul
   return last ? round((last.sentAt - fromMs) / 1000) : null;
 }
 
+/** A release's refresh marks, in seconds of load, with the short labels of a timeline ("launched c", "checkpoint 50 %"). */
+function refreshMarks(raw: RawScenario): TimelineMark[] {
+  const short = (label: string) => label.split(/[:;]/)[0].replace(/ \((new|previous) version\)$/, '');
+  return (raw.release?.refresh.marks ?? []).map((m) => ({ t: secondsSince(raw)(m.atMs), kind: m.kind, label: m.kind === 'refresh-start' ? 'refresh started' : short(m.label) }));
+}
+
 export function analyzeScenario(raw: RawScenario): ScenarioResult {
   const sec = secondsSince(raw);
   const byId = new Map(raw.instances.map((i) => [i.instanceId, i.name]));
@@ -376,8 +403,10 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
       failoverToLastFailureSeconds: lastFailureAfter(failed, raw.failoverMs),
       countedButFailed: raw.redisCounterDelta - ok.length,
     },
+    release: raw.release ? releaseSummary(raw, raw.release, records) : null,
     processes: { started: raw.pids, leftover: raw.leftoverPids },
-    marks: [...(kill?.marks ?? []), ...rolloutMarks].sort((x, y) => x.t - y.t),
+    marks: [...(kill?.marks ?? []), ...rolloutMarks, ...refreshMarks(raw)]
+      .sort((x, y) => x.t - y.t),
     perSecond: perSecondBuckets(raw, records, byId),
     transitions: raw.transitions.map((t) => ({ t: sec(t.at), server: t.server, from: t.from, to: t.to, check: t.checkStatus })),
     events: raw.supervisorEvents.map((e) => ({ t: sec(e.at), instance: e.instance, type: e.type, pid: e.pid, detail: e.detail })),

@@ -3,9 +3,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ScenarioKind, ScenarioResult } from './analysis';
+import { RELEASE_KINDS, ScenarioKind, ScenarioResult } from './analysis';
 import { AzLossResult, runAzLoss } from './az-loss';
-import { PresetName, synthesizeExample } from './example-template';
+import { PresetName, SynthesizedExample, synthesizeExample } from './example-template';
 import { runScenario } from './scenario';
 import { SCENARIO_STEPS } from './scenario-kinds';
 import { TargetGroupHealthCheck } from './target-group-health-check';
@@ -62,6 +62,13 @@ export interface DrillOptions {
    */
   readonly restartSeconds?: number;
   /**
+   * Release scenarios: CheckpointDelay, BakeTime, alarm periods and the warmup beyond the health checks are
+   * multiplied by this; the targets scale with it (they are measured, not fixed).
+   *
+   * @default - 1, or `SHORT_TIME_SCALE` when short
+   */
+  readonly timeScale?: number;
+  /**
    * Progress lines.
    *
    * @default - none
@@ -70,7 +77,7 @@ export interface DrillOptions {
   /**
    * Run the az-loss scenario (both variants side by side) after the others, for each preset.
    *
-   * @default true
+   * @default - true, unless `scenarios` selects some
    */
   readonly azLoss?: boolean;
   /**
@@ -96,10 +103,16 @@ export interface DrillOptions {
 }
 
 /** Every scenario, in the order the drill runs them. */
-export const ALL_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'redis-failover', 'instance-loss'];
+export const ALL_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'redis-failover', 'instance-loss', ...RELEASE_KINDS];
 
 /** The short drill's scenarios. */
-export const SHORT_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'instance-loss'];
+export const SHORT_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'instance-loss', ...RELEASE_KINDS];
+
+/** The short drill's release scenarios run their minutes 30 times faster (a 60 s alarm period takes 2 s; at 1 s, 20 requests a period make the p90 too noisy for the latency band). */
+export const SHORT_TIME_SCALE = 1 / 30;
+
+/** The fleet of the scaled-out scenario: it can scale from 2 to 4, and has scaled out to 4. */
+export const SCALED_OUT_FLEET = { webMinCapacity: 2, webMaxCapacity: 4 };
 
 export interface PresetResult {
   readonly preset: PresetName;
@@ -144,11 +157,17 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillResult> {
       log(`[${preset}] synthesized the example: target group ${hc.logicalId}: ${hc.path} every ${hc.intervalSeconds} s, ` +
         `timeout ${hc.timeoutSeconds} s, healthy after ${hc.healthyThreshold}, unhealthy after ${hc.unhealthyThreshold}, ` +
         `matcher ${hc.httpCodes}; failoverWindow ${example.failoverWindowSeconds} s`);
+      const timeScale = opts.timeScale ?? (short ? SHORT_TIME_SCALE : 1);
+      const kinds = opts.scenarios ?? (short ? SHORT_SCENARIOS : ALL_SCENARIOS);
+      if (kinds.some((k) => RELEASE_KINDS.includes(k as never))) log(releaseLine(preset, example, timeScale));
+      let scaledOut: SynthesizedExample | undefined;
       const scenarios: ScenarioResult[] = [];
-      for (const kind of opts.scenarios ?? (short ? SHORT_SCENARIOS : ALL_SCENARIOS)) {
+      for (const kind of kinds) {
+        if (kind === 'scaled-out') scaledOut ??= synthesizeExample(preset, SCALED_OUT_FLEET);
         scenarios.push(await runScenario({
           kind,
-          example,
+          example: kind === 'scaled-out' ? scaledOut! : example,
+          timeScale,
           ratePerSecond: opts.ratePerSecond ?? 20,
           warmupSeconds: opts.warmupSeconds ?? (short ? 3 : 5),
           replacementDelaySeconds: opts.replacementDelaySeconds ?? Math.ceil(example.failoverWindowSeconds) + 2,
@@ -160,7 +179,7 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillResult> {
           registry,
         }, SCENARIO_STEPS[kind]));
       }
-      const azLoss = opts.azLoss ?? true ? await runAzLoss({
+      const azLoss = opts.azLoss ?? !opts.scenarios ? await runAzLoss({
         example,
         ratePerSecond: opts.ratePerSecond ?? 20,
         warmupSeconds: short ? 2 : 5,
@@ -186,4 +205,13 @@ export async function runDrill(opts: DrillOptions = {}): Promise<DrillResult> {
     if (!opts.registry) await registry.run();
   }
   return { startedAt, finishedAt: new Date().toISOString(), short, presets };
+}
+
+/** What the release scenarios run: the policy's source and values, and the time scale. */
+function releaseLine(preset: PresetName, example: SynthesizedExample, timeScale: number): string {
+  const p = example.release;
+  const source = `${p.groupLogicalId}'s AutoScalingInstanceRefresh`;
+  const scale = timeScale === 1 ? 'at real length' : `with CheckpointDelay, BakeTime, alarm periods and the warmup beyond the health checks scaled by 1/${Math.round(1 / timeScale)}`;
+  return `[${preset}] release scenarios: ${source}: warmup ${p.instanceWarmupSeconds} s, checkpoints ${p.checkpointPercentages.join('/')} % ` +
+    `every ${p.checkpointDelaySeconds} s, bake ${p.bakeTimeSeconds} s, ${p.alarms.length} gate alarms; ${scale}`;
 }

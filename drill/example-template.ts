@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { WebHealthCheck, WebHealthCheckPresets, ZeroDowntimeWebTier } from '../src';
+import { WebHealthCheck, WebHealthCheckPresets, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+import { readReleasePolicy, ReleasePolicy } from './release-policy';
 import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from './target-group-health-check';
 
 /** The health-check presets the drill knows, by their `WebHealthCheckPresets` method name. */
@@ -22,6 +23,8 @@ export interface SynthesizedExample {
   readonly failoverWindowSeconds: number;
   /** `tier.webLoadBalancer.healthyAfter`, in seconds: the construct's figure for a new server to get traffic. */
   readonly healthyAfterSeconds: number;
+  /** The web group's release policy (instance refresh and gate alarms), read out of the template. */
+  readonly release: ReleasePolicy;
   /** The full template, for the record. */
   readonly template: Record<string, unknown>;
 }
@@ -33,7 +36,7 @@ export interface SynthesizedExample {
  * `tutorialApp()` takes no props, so the same stack is built here with `healthCheck` set. The stack has
  * the tutorial's region: the ALB's access logging needs a concrete region to find the ELB account.
  */
-export function synthesizeExample(preset: PresetName): SynthesizedExample {
+export function synthesizeExample(preset: PresetName, props: Partial<ZeroDowntimeWebTierProps> = {}): SynthesizedExample {
   const makePreset = PRESETS[preset];
   if (!makePreset) throw new Error(`unknown preset ${JSON.stringify(preset)}, expected one of ${Object.keys(PRESETS).join(', ')}`);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtier-drill-synth-'));
@@ -43,9 +46,10 @@ export function synthesizeExample(preset: PresetName): SynthesizedExample {
       description: 'Tutorial 07: a load-balanced, zero-downtime web tier (cdk-zero-downtime-web-tier example)',
       env: { region: 'eu-west-3' },
     });
-    const tier = new ZeroDowntimeWebTier(stack, 'WebTier', { healthCheck: makePreset() });
+    const tier = new ZeroDowntimeWebTier(stack, 'WebTier', { ...props, healthCheck: makePreset() });
     const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
     return {
+      release: readReleasePolicy(template),
       preset,
       healthCheck: readTargetGroupHealthCheck(template),
       failoverWindowSeconds: tier.failoverWindow.toSeconds(),
@@ -56,3 +60,4 @@ export function synthesizeExample(preset: PresetName): SynthesizedExample {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
+

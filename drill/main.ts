@@ -1,24 +1,30 @@
 /**
  * `npm run drill`: the tutorial's "kill a web server" test, on this machine, measured.
  *
- *   npx ts-node --project tsconfig.dev.json drill/main.ts [--short] [--preset tutorial|fast]... [--rate N]
- *                                                          [--replacement-delay S] [--out DIR]
+ *   npx ts-node --project tsconfig.dev.json drill/main.ts [--short] [--preset tutorial|fast]... [--scenario NAME]...
+ *                                                          [--rate N] [--replacement-delay S] [--time-scale F] [--out DIR]
  *
  * Runs a real Redis, web "instances" (the shipped assets/web files, each under a stand-in for systemd that holds
  * the listening socket) and HAProxy standing in for the ALB, configured from the synthesized example's target group.
- * Per preset: process crash, deploy, scale-in, instance loss; a table at the end, JSON and SVG under results/.
+ * Per preset: process crash, deploy, scale-in, instance loss, and the releases of issue #19 (a good, a bad, a slow and
+ * a never-healthy version, and a scaled-out fleet) through the template's instance refresh and gate alarms; a table
+ * at the end, JSON and SVG under results/.
  */
 import * as path from 'path';
+import { ScenarioKind } from './analysis';
 import { missedAzLossTargets } from './az-loss';
-import { DrillOptions, runDrill } from './drill';
+import { ALL_SCENARIOS, DrillOptions, runDrill } from './drill';
 import { PresetName, PRESETS } from './example-template';
 import { missingDrillPrerequisites, prerequisiteHint } from './prerequisites';
 import { formatTable, missedTargets, writeResults } from './report';
 import { Cleanup, REPO_ROOT } from '../tools/local-servers';
 
-const USAGE = `usage: drill/main.ts [--short] [--preset tutorial|fast]... [--rate N] [--replacement-delay SECONDS] [--out DIR]
-  --short               fast preset only, every scenario (about 2 minutes)
-  --preset NAME         run this preset (repeatable; default: tutorial and fast, about 7 minutes)
+const USAGE = `usage: drill/main.ts [--short] [--preset tutorial|fast]... [--scenario NAME]... [--rate N] [--replacement-delay SECONDS]
+                     [--time-scale F] [--out DIR]
+  --short               fast preset only, every scenario, release minutes x 1/30 (about 5 minutes)
+  --preset NAME         run this preset (repeatable; default: tutorial and fast; the releases at real length take hours)
+  --scenario NAME       run this scenario only (repeatable): ${ALL_SCENARIOS.join(', ')}
+  --time-scale F        release scenarios: multiply CheckpointDelay, BakeTime and alarm periods by F (0 < F <= 1)
   --rate N              requests per second through the balancer (default 20)
   --replacement-delay S instance loss: seconds from the kill to the replacement (default: failover window + 2)
   --out DIR             where the JSON and SVG go (default: results/)`;
@@ -27,6 +33,8 @@ interface Args extends DrillOptions { readonly out: string }
 
 export function parseArgs(argv: string[]): Args {
   const presets: PresetName[] = [];
+  const scenarios: ScenarioKind[] = [];
+  let timeScale: number | undefined;
   let short = false;
   let ratePerSecond: number | undefined;
   let replacementDelaySeconds: number | undefined;
@@ -48,6 +56,15 @@ export function parseArgs(argv: string[]): Args {
         presets.push(p as PresetName);
         break;
       }
+      case '--scenario': {
+        const k = argv[++i];
+        if (!ALL_SCENARIOS.includes(k as ScenarioKind)) throw new Error(`--scenario needs one of ${ALL_SCENARIOS.join(', ')}, got ${k}`);
+        scenarios.push(k as ScenarioKind);
+        break;
+      }
+      case '--time-scale':
+        timeScale = number(arg, argv[++i], 0.001, 1);
+        break;
       case '--rate':
         ratePerSecond = number(arg, argv[++i], 1, 200);
         break;
@@ -61,7 +78,15 @@ export function parseArgs(argv: string[]): Args {
         throw new Error(`unknown argument ${arg}\n${USAGE}`);
     }
   }
-  return { short, presets: presets.length ? presets : undefined, ratePerSecond, replacementDelaySeconds, out };
+  return {
+    short,
+    presets: presets.length ? presets : undefined,
+    scenarios: scenarios.length ? scenarios : undefined,
+    timeScale,
+    ratePerSecond,
+    replacementDelaySeconds,
+    out,
+  };
 }
 
 async function main(): Promise<number> {

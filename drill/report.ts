@@ -32,7 +32,30 @@ const ROLLOUT_ROWS: Row[] = [
   }],
   ['in flight when stopped', (s) => String(s.rollout?.inFlightWhenStopped ?? '-')],
 ];
+const rel = (s: ScenarioResult) => s.release!;
+const RELEASE_ROWS: Row[] = [
+  ...COMMON_HEAD,
+  ['instance refresh', (s) => `${rel(s).status}${rel(s).reason ? ` (${rel(s).reason})` : ''}`],
+  ['  refresh start -> end', (s) => `${rel(s).refreshSeconds.toFixed(1)} s${rel(s).timeScale === 1 ? '' : ` (times x 1/${Math.round(1 / rel(s).timeScale)})`}`],
+  ['  start -> failure, rollback', (s) => (rel(s).toFailureSeconds === null ? '-' : `${rel(s).toFailureSeconds!.toFixed(1)} s, ${rel(s).rollbackSeconds!.toFixed(1)} s`)],
+  ['fewest in rotation / before', (s) => `${rel(s).minInRotation} / ${rel(s).capacityBefore}`],
+  ['fewest of the previous version', (s) => `${rel(s).minPreviousInRotation} (the canary replaces ${rel(s).canaryBatch})`],
+  ['at the end: new + previous', (s) => `${rel(s).endNewInRotation} + ${rel(s).endPreviousInRotation}`],
+  ['new version in rotation -> failure', (s) => seconds(rel(s).canary?.detectionSeconds ?? null, '-')],
+  ['  failed <= rate x share x exposure', (s) => {
+    const c = rel(s).version === 'bad' ? rel(s).canary : null;
+    return c ? `${c.failed} <= ${c.ratePerSecond} x ${c.share} x ${c.exposureSeconds.toFixed(1)} s (${c.failedBound})` : '-';
+  }],
+  ['failed after the rollback', (s) => String(rel(s).failedAfterRollback)],
+  ...COMMON_TAIL,
+];
+
 const ROWS: Record<ScenarioKind, Row[]> = {
+  'release': RELEASE_ROWS,
+  'bad-release': RELEASE_ROWS,
+  'slow-release': RELEASE_ROWS,
+  'never-healthy': RELEASE_ROWS,
+  'scaled-out': RELEASE_ROWS,
   'crash': [
     ...COMMON_HEAD,
     ['kill -> out of rotation (DOWN)', (s) => seconds(s.measured.killToOutOfRotationSeconds, 'never (stayed UP)')],
@@ -90,7 +113,8 @@ const ROWS: Record<ScenarioKind, Row[]> = {
 export function missedTargets(s: ScenarioResult): string[] {
   const missed: string[] = [];
   const where = `${s.preset} ${s.kind}`;
-  const allowed = s.kind === 'crash' ? Math.max(1, s.redis.inFlightAtKill) : s.kind === 'instance-loss' ? Number.POSITIVE_INFINITY : 0;
+  const allowed = s.kind === 'crash' ? Math.max(1, s.redis.inFlightAtKill)
+    : s.kind === 'instance-loss' || s.kind === 'bad-release' ? Number.POSITIVE_INFINITY : 0;
   if (s.requests.failed > allowed) missed.push(`${where}: ${s.requests.failed} failed requests, target at most ${allowed}`);
   const slow = s.rollout?.slowRequest;
   if (slow && slow.outcome !== 200) missed.push(`${where}: the slow request during the drain got ${slow.outcome}`);
@@ -99,6 +123,45 @@ export function missedTargets(s: ScenarioResult): string[] {
     missed.push(`${where}: Redis counter rose by ${s.redis.counterDelta} for ${s.redis.succeededHellos} successful requests`);
   }
   if (s.processes.leftover.length) missed.push(`${where}: ${s.processes.leftover.length} processes left`);
+  if (s.release) missed.push(...missedReleaseTargets(where, s.release));
+  return missed;
+}
+
+/**
+ * A good release (and a scaled-out one) succeeds, never has fewer servers in rotation than before and ends with as
+ * many, all new; a bad, slow or never-healthy one is rolled back and ends with the previous version at the capacity
+ * before; a bad one keeps in rotation every old server the canary did not replace and never has fewer servers in
+ * rotation than before, fails at most rate x canary share x exposure requests and none after the rollback; a slow one is rolled back by a TargetResponseTime alarm.
+ */
+export function missedReleaseTargets(where: string, r: NonNullable<ScenarioResult['release']>): string[] {
+  const missed: string[] = [];
+  const good = r.version === 'good';
+  const expected = good ? 'Successful' : 'RolledBack';
+  if (r.status !== expected) missed.push(`${where}: the instance refresh ended ${r.status}${r.reason ? ` (${r.reason})` : ''}, expected ${expected}`);
+  if (good && r.minInRotation < r.capacityBefore) missed.push(`${where}: ${r.minInRotation} servers in rotation at the fewest, fewer than the ${r.capacityBefore} before`);
+  const [endNew, endPrevious] = good ? [r.capacityBefore, 0] : [0, r.capacityBefore];
+  if (r.endNewInRotation !== endNew || r.endPreviousInRotation !== endPrevious) {
+    missed.push(`${where}: ended with ${r.endNewInRotation} new + ${r.endPreviousInRotation} previous in rotation, expected ${endNew} + ${endPrevious}`);
+  }
+  const set = r.policy.desiredCapacity;
+  if (r.capacityBefore > r.policy.minSize && set !== undefined && set !== r.capacityBefore) {
+    missed.push(`${where}: the template sets DesiredCapacity ${set}: each deploy would reset the group from ${r.capacityBefore} to ${set}`);
+  }
+  if (r.version === 'bad') {
+    // The old servers the canary did not replace serve throughout, and the fleet never has fewer in rotation than before.
+    if (r.minPreviousInRotation < r.capacityBefore - r.canaryBatch) {
+      missed.push(`${where}: old servers left rotation (${r.minPreviousInRotation} of ${r.capacityBefore} at the fewest, the canary replaces ${r.canaryBatch})`);
+    }
+    if (r.minInRotation < r.capacityBefore) missed.push(`${where}: ${r.minInRotation} servers in rotation at the fewest, fewer than the ${r.capacityBefore} before`);
+    if (r.canary && r.canary.failed > r.canary.failedBound) {
+      missed.push(`${where}: ${r.canary.failed} failed requests, more than rate x canary share x exposure (${r.canary.failedBound})`);
+    }
+    if (r.failedAfterRollback > 0) missed.push(`${where}: ${r.failedAfterRollback} requests failed after the rollback`);
+  }
+  const latency = r.gate.filter((g) => g.watches.startsWith('TargetResponseTime')).map((g) => g.alarm);
+  if (r.version === 'slow' && !latency.some((id) => (r.reason ?? '').includes(id))) {
+    missed.push(`${where}: not rolled back by a TargetResponseTime alarm (${latency.join(', ') || 'none in the gate'}): ${r.reason ?? 'no failure'}`);
+  }
   return missed;
 }
 

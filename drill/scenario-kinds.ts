@@ -3,6 +3,7 @@
  */
 import { inRotation, isKill, RolloutMark, ScenarioKind } from './analysis';
 import { Readiness } from './readiness';
+import { runRelease } from './release-scenarios';
 import { ScenarioContext, ScenarioOutcome, sleep, until } from './scenario';
 import { SLOW_REQUEST_SECONDS, WebServerSupervisor } from './web-server-supervisor';
 import { redisCommand } from '../tools/local-servers';
@@ -188,4 +189,9 @@ export const SCENARIO_STEPS: Record<ScenarioKind, (ctx: ScenarioContext) => Prom
   'deploy': runDeploy,
   'scale-in': runScaleIn,
   'redis-failover': runRedisFailover,
+  'release': (ctx) => runRelease(ctx, 'release'),
+  'bad-release': (ctx) => runRelease(ctx, 'bad-release'),
+  'slow-release': (ctx) => runRelease(ctx, 'slow-release'),
+  'never-healthy': (ctx) => runRelease(ctx, 'never-healthy'),
+  'scaled-out': (ctx) => runRelease(ctx, 'scaled-out'),
 };

@@ -11,7 +11,7 @@ import { Haproxy, startHaproxy } from './haproxy';
 import { haproxyConfig } from './haproxy-config';
 import { LoadGenerator, RequestRecord } from './load-generator';
 import { ServerStateWatcher } from './server-state-watcher';
-import { SLOW_REQUEST_PATH, SLOW_REQUEST_SECONDS, WebServerSupervisor } from './web-server-supervisor';
+import { SLOW_REQUEST_PATH, SLOW_REQUEST_SECONDS, WebServerSupervisor, WebVersion } from './web-server-supervisor';
 import {
   Cleanup, freePort, httpGet, LOOPBACK, readCounter, redisCommand, RedisEndpoint, RedisServer, startRedis, startTcpSwitch, TcpSwitch, tempDir,
   webConfig, writeConfig,
@@ -32,6 +32,11 @@ export interface ScenarioOptions {
   readonly tailSeconds: number;
   /** Seconds between two progress lines. */
   readonly progressEverySeconds: number;
+  /**
+   * Release scenarios: CheckpointDelay, BakeTime, alarm periods and the warmup beyond the health checks are
+   * multiplied by this (1: real length).
+   */
+  readonly timeScale: number;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
   /** Everything the scenario starts is also stopped with this registry (e.g. on Ctrl-C). */
@@ -48,10 +53,21 @@ const LAYOUT: Record<ScenarioKind, { readonly running: string[]; readonly standb
   'deploy': { running: ['a', 'b'], standby: ['c', 'd'] },
   'scale-in': { running: ['a', 'b', 'c'], standby: [] },
   'redis-failover': { running: ['a', 'b'], standby: [] },
+  // A release of 2 launches at most 2 new servers and, on a rollback, 2 of the previous version.
+  'release': { running: ['a', 'b'], standby: ['c', 'd', 'e', 'f'] },
+  'bad-release': { running: ['a', 'b'], standby: ['c', 'd', 'e', 'f'] },
+  'slow-release': { running: ['a', 'b'], standby: ['c', 'd', 'e', 'f'] },
+  'never-healthy': { running: ['a', 'b'], standby: ['c', 'd', 'e', 'f'] },
+  'scaled-out': { running: ['a', 'b', 'c', 'd'], standby: ['e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'] },
 };
 
+/** The servers a scenario starts in rotation and the standby slots of the target group. */
+export function layoutOf(kind: ScenarioKind): { readonly running: string[]; readonly standby: string[] } {
+  return LAYOUT[kind];
+}
+
 /** What a scenario's steps add to the record. */
-export type ScenarioOutcome = Pick<RawScenario, 'killMs' | 'killedPid' | 'inFlightAtKill' | 'killedHealthChecks' | 'replacementRegisteredMs' | 'failoverMs'> & {
+export type ScenarioOutcome = Pick<RawScenario, 'killMs' | 'killedPid' | 'inFlightAtKill' | 'killedHealthChecks' | 'replacementRegisteredMs' | 'failoverMs' | 'release'> & {
   readonly instances: DrillInstance[];
   readonly rollout?: RolloutRecord;
 };
@@ -79,8 +95,8 @@ export interface ScenarioContext {
   readonly servers: Map<string, WebServerSupervisor>;
   /** Upper bound of the whole scenario, in milliseconds. */
   readonly budgetMs: number;
-  /** Starts (boots) the server of a named slot and waits until it answers. */
-  boot(name: string): Promise<WebServerSupervisor>;
+  /** Starts (boots) the server of a named slot, of `version` (default good), and waits until it answers. */
+  boot(name: string, version?: WebVersion, slowExtraSeconds?: number): Promise<WebServerSupervisor>;
   /** The first 200 a server gave to a request sent after `afterMs`. */
   firstOk(instanceId: string, afterMs: number): RequestRecord | undefined;
   /** GET `/drill/slow` through the balancer, routed to `server`; resolves when answered. */
@@ -92,6 +108,22 @@ export function newInstanceId(): string {
   return `i-0${crypto.randomBytes(8).toString('hex')}`;
 }
 
+/**
+ * A release's longest run, in seconds: the latency history, then per replacement (and as many again for a rollback)
+ * a launch, the health checks, the warmup and a drain; every checkpoint delay; the bake.
+ */
+function releaseBudget(o: ScenarioOptions, desired: number): number {
+  const p = o.example.release;
+  const hc = o.example.healthCheck;
+  const period = Math.max(1, ...p.alarms.map((a) => a.periodSeconds)) * o.timeScale;
+  const perReplacement = 10 + o.example.healthyAfterSeconds + 2 * hc.intervalSeconds + p.instanceWarmupSeconds + SLOW_REQUEST_SECONDS + 5;
+  return RELEASE_HISTORY_PERIODS * period + 2 * desired * perReplacement +
+    (p.checkpointPercentages.length * p.checkpointDelaySeconds + p.bakeTimeSeconds) * o.timeScale + 30;
+}
+
+/** Periods of latency history the drill gathers from the old version before a release (the band's training). */
+export const RELEASE_HISTORY_PERIODS = 8;
+
 /** The longest the scenario may take after the warm-up, in seconds, to bound every loop in it. */
 function budgetSeconds(o: ScenarioOptions): number {
   const hc = o.example.healthCheck;
@@ -102,6 +134,11 @@ function budgetSeconds(o: ScenarioOptions): number {
     'deploy': 10 + o.example.healthyAfterSeconds + 2 * hc.intervalSeconds + drain,
     'scale-in': drain,
     'redis-failover': 10,
+    'release': releaseBudget(o, 2),
+    'bad-release': releaseBudget(o, 2),
+    'slow-release': releaseBudget(o, 2),
+    'never-healthy': releaseBudget(o, 2),
+    'scaled-out': releaseBudget(o, 4),
   };
   return o.warmupSeconds + hc.intervalSeconds + afterEvent[o.kind] + 10 + o.tailSeconds + 5;
 }
@@ -174,7 +211,7 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
   const names = [...layout.running, ...layout.standby];
   const ports = await distinctPorts([...names, 'frontend']);
   const servers = new Map<string, WebServerSupervisor>();
-  const boot = async (name: string) => {
+  const boot = async (name: string, version?: WebVersion, slowExtraSeconds?: number) => {
     const instanceId = newInstanceId();
     const configFile = path.join(dir, `webtier-${name}.conf`);
     writeConfig(configFile, webConfig(instanceId, ports[name], redisEndpoint));
@@ -187,13 +224,15 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
       now,
       restartSeconds: o.restartSeconds,
       healthCheckPath: hc.path,
+      version,
+      slowExtraSeconds,
       onEvent: (e) => log(`${e.instance}: ${e.type}${e.pid ? ` (pid ${e.pid})` : ''}${e.detail ? ` ${e.detail}` : ''}`),
     });
     servers.set(name, s);
     await s.start(10_000);
     return s;
   };
-  await Promise.all(layout.running.map(boot));
+  await Promise.all(layout.running.map((name) => boot(name)));
 
   const haproxy = await standInAlb(o, ports, dir, registry);
 

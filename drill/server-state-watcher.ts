@@ -50,6 +50,11 @@ export class ServerStateWatcher {
     return this.states.get(server)?.status;
   }
 
+  /** The result of the server's last health check ("L7OK", "L7STS", "L4CON", "INI" ...), "" before any. */
+  public checkStatus(server: string): string {
+    return this.states.get(server)?.checkStatus ?? '';
+  }
+
   public snapshot(): Record<string, string> {
     return Object.fromEntries([...this.states].map(([name, s]) => [name, s.status]));
   }

@@ -16,7 +16,20 @@ const AXIS_H = 34;
 const PANEL_H = TITLE_H + LABEL_ROWS * LABEL_H + 6 + PLOT_H + AXIS_H;
 const HEADER_H = 52;
 
-const INSTANCE_COLORS: Record<string, string> = { a: '#4c78a8', b: '#72b7b2', c: '#54a24b', d: '#eeca3b' };
+const INSTANCE_COLORS: Record<string, string> = {
+  a: '#4c78a8',
+  b: '#72b7b2',
+  c: '#54a24b',
+  d: '#eeca3b',
+  e: '#b279a2',
+  f: '#ff9da6',
+  g: '#9d755d',
+  h: '#bab0ac',
+  i: '#88d27a',
+  j: '#83bcb6',
+  k: '#d6a5c9',
+  l: '#79706e',
+};
 const FAILED_COLOR = '#e45756';
 const MARK_COLORS: Record<TimelineMark['kind'], string> = {
   'kill': '#e45756',
@@ -30,6 +43,14 @@ const MARK_COLORS: Record<TimelineMark['kind'], string> = {
   'drained': '#b279a2',
   'stopped': '#e45756',
   'failover': '#e45756',
+  'refresh-start': '#9d755d',
+  'counted': '#54a24b',
+  'checkpoint': '#4c78a8',
+  'bake': '#4c78a8',
+  'alarm': '#e45756',
+  'refresh-failed': '#e45756',
+  'rollback-done': '#f58518',
+  'successful': '#54a24b',
 };
 
 /** Text for SVG content and attributes. */
@@ -48,6 +69,11 @@ function tickStep(span: number, maxTicks: number, steps: number[]): number {
 export function scenarioSummary(s: ScenarioResult): string {
   const failed = Object.entries(s.requests.failedBy).map(([k, v]) => `${k} x${v}`).join(', ');
   const head = `sent ${s.requests.sent}, failed ${s.requests.failed}${failed ? ` (${failed})` : ''}; `;
+  if (s.release) {
+    const r = s.release;
+    return head + `instance refresh ${r.status}${r.reason ? ` (${r.reason})` : ''} after ${r.refreshSeconds.toFixed(1)} s; ` +
+      `fewest in rotation: ${r.minInRotation} of ${r.capacityBefore}`;
+  }
   if (s.redisFailover) {
     const last = s.redisFailover.failoverToLastFailureSeconds;
     return head + `failover -> last failure: ${last === null ? 'none' : `${last.toFixed(1)} s`}; ` +

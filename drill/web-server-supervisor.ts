@@ -10,14 +10,38 @@ export const SLOW_REQUEST_SECONDS = 3;
 /** The path of the drill's slow page. */
 export const SLOW_REQUEST_PATH = '/drill/slow';
 
-/** How the drill runs the shipped server: as is, plus `SLOW_REQUEST_PATH`, which answers after `SLOW_REQUEST_SECONDS` (an app's slow page). */
-const SERVER_WITH_SLOW_PAGE = [
-  'import sys, time',
-  `sys.path.insert(0, ${JSON.stringify(path.dirname(WEB_SERVER_PY))})`,
-  'import webtier_server as w',
-  `w.ROUTES[${JSON.stringify(SLOW_REQUEST_PATH)}] = lambda conf, head=False: (time.sleep(${SLOW_REQUEST_SECONDS}), (200, "text/plain", b"slow"))[1]`,
-  'sys.exit(w.main(sys.argv[1:]))',
-].join('\n');
+/**
+ * The versions a release scenario deploys (drill-only: the product server in assets/web/ has no such mode):
+ * `good` is the shipped server as is; `bad` answers its health page 200 and 500 on every other page (a missing
+ * setting, a bad route); `slow` answers every other page `slowFactor` times slower; `never-healthy` answers its
+ * health page 503 for ever.
+ */
+export type WebVersion = 'good' | 'bad' | 'slow' | 'never-healthy';
+
+/**
+ * How the drill runs the shipped server: as is, plus `SLOW_REQUEST_PATH`, which answers after `SLOW_REQUEST_SECONDS`
+ * (an app's slow page), with the routes of `version` swapped in. `slowExtraSeconds`: what `slow` adds to each answer.
+ */
+export function serverCode(version: WebVersion = 'good', slowExtraSeconds = 0): string {
+  const health = JSON.stringify(HEALTH_PATH);
+  return [
+    'import sys, time',
+    `sys.path.insert(0, ${JSON.stringify(path.dirname(WEB_SERVER_PY))})`,
+    'import webtier_server as w',
+    `w.ROUTES[${JSON.stringify(SLOW_REQUEST_PATH)}] = lambda conf, head=False: (time.sleep(${SLOW_REQUEST_SECONDS}), (200, "text/plain", b"slow"))[1]`,
+    `VERSION, HEALTH, EXTRA = ${JSON.stringify(version)}, ${health}, ${Number(slowExtraSeconds)}`,
+    'def slowed(handler):',
+    '    return lambda conf, head=False: (time.sleep(EXTRA), handler(conf, head))[1]',
+    'for route, handler in list(w.ROUTES.items()):',
+    '    if VERSION == "never-healthy" and route == HEALTH:',
+    '        w.ROUTES[route] = lambda conf, head=False: (503, "text/plain", b"never healthy")',
+    '    elif VERSION == "bad" and route != HEALTH:',
+    '        w.ROUTES[route] = lambda conf, head=False: (500, "text/plain; charset=utf-8", b"release bug\\n")',
+    '    elif VERSION == "slow" and route != HEALTH:',
+    '        w.ROUTES[route] = slowed(handler)',
+    'sys.exit(w.main(sys.argv[1:]))',
+  ].join('\n');
+}
 
 /** The health page of the shipped web server. */
 const HEALTH_PATH = '/cgi-bin/ping.py';
@@ -61,6 +85,18 @@ export interface WebServerSupervisorOptions {
    * @default "/cgi-bin/ping.py"
    */
   readonly healthCheckPath?: string;
+  /**
+   * The version this instance runs (release scenarios).
+   *
+   * @default 'good'
+   */
+  readonly version?: WebVersion;
+  /**
+   * `slow` only: seconds added to each answer.
+   *
+   * @default 0
+   */
+  readonly slowExtraSeconds?: number;
   readonly onEvent?: (event: SupervisorEvent) => void;
 }
 
@@ -94,6 +130,7 @@ export class WebServerSupervisor {
   public get port(): number { return this.opts.port; }
   /** The server process (not the holder), while it runs. */
   public get pid(): number | undefined { return this.serverPid; }
+  public get version(): WebVersion { return this.opts.version ?? 'good'; }
 
   /** Starts the holder and the server; with `waitMs`, also waits until it answers its health page (at most `waitMs`). */
   public async start(waitMs = 0): Promise<void> {
@@ -138,7 +175,7 @@ export class WebServerSupervisor {
   private spawn(): Proc {
     const holder = spawnTracked(PYTHON, [SOCKET_HOLDER, '--port', String(this.opts.port),
       '--restart-sec', String(this.opts.restartSeconds ?? 1), '--max-restarts', String(this.opts.maxRestarts ?? 10),
-      '--', PYTHON, '-c', SERVER_WITH_SLOW_PAGE, '--config', this.opts.configFile],
+      '--', PYTHON, '-c', serverCode(this.opts.version, this.opts.slowExtraSeconds), '--config', this.opts.configFile],
     { registry: this.children, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
     this.holder = holder;
     if (holder.child.pid !== undefined) this.pids.push(holder.child.pid);
@@ -182,13 +219,14 @@ export class WebServerSupervisor {
     }
   }
 
-  /** Records when the new process first answers its health page directly (bounded: 10 s, 400 tries). */
+  /** Records when the new process first answers its health page directly, whatever the status (bounded: 10 s, 400 tries). */
   private async watchListening(pid: number): Promise<void> {
     const url = `http://127.0.0.1:${this.opts.port}${HEALTH_PATH}?from=supervisor`;
     const deadline = this.opts.now() + 10_000;
     for (let i = 0; i < 400 && this.opts.now() < deadline && this.serverPid === pid; i++) {
       try {
-        if ((await httpGet(url, { timeoutMs: 500 })).status === 200) {
+        // Any answer: the server listens (a never-healthy version answers its health page 503).
+        if ((await httpGet(url, { timeoutMs: 500 })).status > 0) {
           // The socket answers for whichever process runs: count it only once that process is this one.
           if (this.serverPid === pid) this.record({ type: 'listening', pid });
           return;

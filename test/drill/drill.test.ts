@@ -2,9 +2,9 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { analyzeScenario, RawScenario, SCENARIO_TITLES, ScenarioKind } from '../../drill/analysis';
+import { analyzeScenario, RawScenario, RELEASE_KINDS, ReleaseKind, SCENARIO_TITLES, ScenarioKind } from '../../drill/analysis';
 import { AzLossVariant, missedAzLossTargets } from '../../drill/az-loss';
-import { DrillResult, runDrill, SHORT_SCENARIOS, shippedRestartPolicy } from '../../drill/drill';
+import { DrillResult, runDrill, SHORT_SCENARIOS, SHORT_TIME_SCALE, shippedRestartPolicy } from '../../drill/drill';
 import { synthesizeExample } from '../../drill/example-template';
 import { checkHaproxyConfig, parseShowStat } from '../../drill/haproxy';
 import { haproxyConfig, HaproxyConfigOptions } from '../../drill/haproxy-config';
@@ -408,13 +408,13 @@ const describeDrill = missing.length === 0 ? describe : process.env.CI
     describe.skip(name, fn);
   };
 
-describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, instance loss)', () => {
+describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, instance loss, the releases)', () => {
   let result: DrillResult;
   const log: string[] = [];
 
   beforeAll(async () => {
     result = await runDrill({ short: true, log: (line) => log.push(line) });
-  }, 240_000);
+  }, 600_000);
 
   const scenario = (kind: ScenarioKind) => {
     const s = result.presets[0].scenarios.find((x) => x.kind === kind);
@@ -426,7 +426,7 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
 
   test('runs the fast preset only, with every scenario', () => {
     expect(result.presets.map((p) => p.preset)).toEqual(['fast']);
-    expect(result.presets[0].scenarios.map((s) => s.kind)).toEqual(['crash', 'deploy', 'scale-in', 'instance-loss']);
+    expect(result.presets[0].scenarios.map((s) => s.kind)).toEqual(['crash', 'deploy', 'scale-in', 'instance-loss', ...RELEASE_KINDS]);
   });
 
   test('HAProxy accepts the config generated from the template (haproxy -c)', () => {
@@ -529,17 +529,100 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
     expect(s.requests.servedBy.c).toBeGreaterThan(0);
   });
 
-  test.each<ScenarioKind>(['crash', 'deploy', 'scale-in', 'instance-loss'])('%s: the Redis counter rose by exactly the number of 200 answers', (kind) => {
+  test.each<ScenarioKind>(SHORT_SCENARIOS)('%s: the Redis counter rose by exactly the number of 200 answers', (kind) => {
     const s = scenario(kind);
     expect(s.redis.inFlightAtKill).toBe(0);
     expect(s.redis.counterDelta).toBe(s.requests.succeeded);
   });
 
-  test.each<ScenarioKind>(['crash', 'deploy', 'scale-in', 'instance-loss'])('%s: every process the scenario started is gone afterwards', (kind) => {
+  test.each<ScenarioKind>(SHORT_SCENARIOS)('%s: every process the scenario started is gone afterwards', (kind) => {
     const s = scenario(kind);
     expect(s.processes.started.length).toBeGreaterThanOrEqual(5);
     expect(s.processes.leftover).toEqual([]);
     expect(s.processes.started.filter(alive)).toEqual([]);
+  });
+
+  /** A release scenario's summary. */
+  const release = (kind: ReleaseKind) => scenario(kind).release!;
+  /** Median response time, in seconds, of the 200s a server gave. */
+  const medianOf = (kind: ReleaseKind, servers: string[]) => {
+    const xs = scenario(kind).requestLog.filter(([, , outcome, name]) => outcome === 200 && servers.includes(name))
+      .map(([sent, done]) => done - sent).sort((x, y) => x - y);
+    return xs[Math.floor(xs.length / 2)];
+  };
+
+  test('the release scenarios run the minutes of their policy 30 times faster, and say so', () => {
+    for (const kind of RELEASE_KINDS) expect(release(kind).timeScale).toBe(SHORT_TIME_SCALE);
+    expect(release('release').scaledPolicy.bakeTimeSeconds).toBeCloseTo(release('release').policy.bakeTimeSeconds / 30, 3);
+    expect(log.join('\n')).toMatch(/release scenarios: .* scaled by 1\/30/);
+  });
+
+  test('release: the good version replaces every server with no failed request and never fewer in rotation than before', () => {
+    const r = release('release');
+    expect(r.status).toBe('Successful');
+    expect(scenario('release').requests.failed).toBe(0);
+    expect(r.minInRotation).toBeGreaterThanOrEqual(r.capacityBefore);
+    expect([r.endNewInRotation, r.endPreviousInRotation]).toEqual([r.capacityBefore, 0]);
+    // The rollout's duration, printed: at least the checkpoint delay and the bake.
+    expect(r.refreshSeconds).toBeGreaterThanOrEqual(r.scaledPolicy.checkpointDelaySeconds + r.scaledPolicy.bakeTimeSeconds);
+    expect(log.join('\n')).toMatch(/\[fast release .*instance refresh: successful after \d+\.\d s/);
+  });
+
+  test('bad release: a 5XX gate alarm rolls it back; the old servers the canary did not replace never leave rotation; nothing fails after', () => {
+    const r = release('bad-release');
+    expect(r.status).toBe('RolledBack');
+    expect(r.reason).toMatch(/^alarm .* in ALARM$/);
+    const fired = r.gate.filter((g) => r.reason!.includes(g.alarm));
+    expect(fired.length).toBeGreaterThan(0);
+    expect(fired.every((g) => /5XX/.test(g.watches))).toBe(true);
+    expect(r.minPreviousInRotation).toBeGreaterThanOrEqual(r.capacityBefore - r.canaryBatch);
+    expect(r.minInRotation).toBeGreaterThanOrEqual(r.capacityBefore);
+    expect(r.failedAfterRollback).toBe(0);
+    expect([r.endNewInRotation, r.endPreviousInRotation]).toEqual([0, r.capacityBefore]);
+  });
+
+  test('bad release: its 500s are at most rate x canary share x detection time, and the JSON records all three and the bound', () => {
+    const s = scenario('bad-release');
+    const c = s.release!.canary!;
+    expect(s.requests.failed).toBeGreaterThan(0);
+    expect(Object.keys(s.requests.failedBy)).toEqual(['500']);
+    expect(s.requests.failed).toBeLessThanOrEqual(c.failedBound);
+    expect(c.failedBound).toBe(Math.ceil(c.ratePerSecond * c.share * c.exposureSeconds) + 1);
+    expect(c.share).toBeGreaterThan(0);
+    expect(c.share).toBeLessThanOrEqual(0.5);
+    // A period's datapoint exists once the period is over: the alarm fires at a period's end, within DatapointsToAlarm + 1 periods.
+    const fired = s.release!.scaledPolicy.alarms.find((a) => s.release!.reason!.includes(a.logicalId))!;
+    expect(c.detectionSeconds!).toBeLessThanOrEqual((fired.datapointsToAlarm + 1) * fired.periodSeconds + 0.5);
+    const toAlarm = s.release!.alarmTransitions.find((t) => t.alarm === fired.logicalId && t.to === 'ALARM')!;
+    const sinceLoad = toAlarm.t % fired.periodSeconds;
+    expect(Math.min(sinceLoad, fired.periodSeconds - sinceLoad)).toBeLessThan(0.3);
+  });
+
+  test('slow release: the new version answers about ten times slower, and the latency gate rolls it back', () => {
+    const r = release('slow-release');
+    expect(r.status).toBe('RolledBack');
+    const latency = r.gate.filter((g) => g.watches.startsWith('TargetResponseTime')).map((g) => g.alarm);
+    expect(latency.some((id) => r.reason!.includes(id))).toBe(true);
+    const newServers = scenario('slow-release').instances.filter((i) => i.role === 'new').map((i) => i.name);
+    expect(medianOf('slow-release', newServers)).toBeGreaterThan(5 * medianOf('slow-release', ['a', 'b']));
+    expect(scenario('slow-release').requests.failed).toBe(0);
+  });
+
+  test('never healthy: the new server never gets traffic, the refresh fails and rolls back with no failed request', () => {
+    const r = release('never-healthy');
+    expect(r.status).toBe('RolledBack');
+    expect(r.canary).toBeNull();
+    expect(scenario('never-healthy').requests.failed).toBe(0);
+    expect(r.minPreviousInRotation).toBe(r.capacityBefore);
+  });
+
+  test('scaled out to 4: the release keeps at least 4 in rotation and ends at 4, all new', () => {
+    const r = release('scaled-out');
+    expect(r.capacityBefore).toBe(4);
+    expect(r.status).toBe('Successful');
+    expect(r.minInRotation).toBeGreaterThanOrEqual(4);
+    expect([r.endNewInRotation, r.endPreviousInRotation]).toEqual([4, 0]);
+    expect(scenario('scaled-out').requests.failed).toBe(0);
   });
 
   test('no scenario missed a zero-downtime target', () => {
@@ -607,7 +690,7 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
       const files = writeResults(result, dir);
       expect(files.map((f) => path.basename(f))).toEqual([expect.stringMatching(/^drill-fast-.*\.json$/), expect.stringMatching(/^drill-fast-.*\.svg$/)]);
       const json = JSON.parse(fs.readFileSync(files[0], 'utf8'));
-      expect(json.scenarios.map((s: { kind: string }) => s.kind)).toEqual(['crash', 'deploy', 'scale-in', 'instance-loss']);
+      expect(json.scenarios.map((s: { kind: string }) => s.kind)).toEqual(SHORT_SCENARIOS);
       const svg = fs.readFileSync(files[1], 'utf8');
       for (const kind of SHORT_SCENARIOS) expect(svg).toContain(escapeXml(SCENARIO_TITLES[kind]));
     } finally {
