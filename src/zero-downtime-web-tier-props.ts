@@ -217,7 +217,8 @@ export interface ZeroDowntimeWebTierProps {
    * How long a release waits after a new web server is in service before it counts: at least
    * `healthCheck.healthyThreshold x healthCheck.interval`, up to 48 hours.
    *
-   * @default - `healthCheck.healthyThreshold x healthCheck.interval`
+   * @default - `healthCheck.healthyThreshold x healthCheck.interval` plus the release gate's 4 minutes, so that a bad canary is
+   * caught before it replaces an old server
    */
   readonly webInstanceWarmup?: Duration;
 

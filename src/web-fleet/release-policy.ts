@@ -87,7 +87,7 @@ export function resolveReleaseSettings(settings: ReleaseSettings, names: Release
     throw invalidProp('releaseAlarms', `${userAlarms.length} alarms`, `an instance refresh watches at most ${MAX_RELEASE_ALARMS} alarms ` +
       `(AWS's limit) and the release gate has ${settings.gateAlarms.length}: give at most ${MAX_RELEASE_ALARMS - settings.gateAlarms.length}`);
   }
-  const instanceWarmup = settings.instanceWarmup ?? settings.healthyAfter ?? Duration.seconds(0);
+  const instanceWarmup = settings.instanceWarmup ?? defaultWarmup(settings.healthyAfter);
   checkSecondsInRange(names.instanceWarmup, instanceWarmup, 0, MAX_REFRESH_SECONDS);
   const healthyAfter = settings.healthyAfter;
   if (healthyAfter && !healthyAfter.isUnresolved() && !instanceWarmup.isUnresolved() && instanceWarmup.toSeconds() < healthyAfter.toSeconds()) {
@@ -97,9 +97,27 @@ export function resolveReleaseSettings(settings: ReleaseSettings, names: Release
   return { bakeTime, checkpoints, alarms, instanceWarmup };
 }
 
+/**
+ * How long a new server waits before it counts: the time the load balancer needs to report it healthy, plus the time the
+ * gate needs to judge the traffic it then serves. A canary that counts replaces an old server; waiting this long,
+ * a bad canary is caught while every server of the previous version still serves, so the rollback only removes it.
+ */
+function defaultWarmup(healthyAfter: Duration | undefined): Duration {
+  if (healthyAfter === undefined || healthyAfter.isUnresolved()) {
+    return healthyAfter ?? Duration.seconds(0);
+  }
+  return Duration.seconds(healthyAfter.toSeconds() + GATE_DETECTION_MINUTES * 60);
+}
+
 /** The release's instance refresh, its settings checked; `scope` takes the warnings. */
 export function releaseUpdatePolicy(scope: IConstruct, settings: ReleaseSettings): autoscaling.UpdatePolicy {
   const { bakeTime, checkpoints, alarms, instanceWarmup } = resolveReleaseSettings(settings);
+  const judged = settings.healthyAfter && settings.gateAlarms.length > 0 ? defaultWarmup(settings.healthyAfter) : undefined;
+  if (judged && !judged.isUnresolved() && !instanceWarmup.isUnresolved() && instanceWarmup.toSeconds() < judged.toSeconds()) {
+    warn(scope, 'instanceWarmupShorterThanGate', `instanceWarmup is ${instanceWarmup.toHumanString()}: a new server counts (and an old one ` +
+      `stops) before the release gate can judge its traffic (${judged.toSeconds()} s: the health checks and ${GATE_DETECTION_MINUTES} minutes), ` +
+      'so a bad canary leaves the previous version one server short until the rollback');
+  }
   if (!bakeTime.isUnresolved() && bakeTime.toSeconds() < GATE_DETECTION_MINUTES * 60) {
     warn(scope, 'releaseBakeTimeShorterThanGate',
       `releaseBakeTime is ${bakeTime.toHumanString()}: shorter than the ${GATE_DETECTION_MINUTES} minutes the release gate's alarms need to see ` +

@@ -67,7 +67,8 @@ export interface WebFleetProps {
    * How long a release waits after a new server is in service before it counts and the next one is replaced: at least
    * the time the target group needs to report it healthy (`healthyThreshold x interval`), up to 48 hours.
    *
-   * @default - `healthyThreshold x interval` of the target group's health check; 0 without a target group
+   * @default - `healthyThreshold x interval` of the target group's health check plus the release gate's 4 minutes, so that a bad
+   * canary is caught before it replaces an old server; 0 without a target group
    */
   readonly instanceWarmup?: Duration;
 

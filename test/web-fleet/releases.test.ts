@@ -68,17 +68,23 @@ describe('releases of the web fleet', () => {
       Annotations.fromStack(tierWith().stack).hasNoWarning('*', Match.anyValue());
     });
 
-    test('with no props, a new server counts only after the target group can have reported it healthy (2 x 30 s)', () => {
-      expect(preferences.InstanceWarmup).toBe(60);
-      expect(preferences.InstanceWarmup).toBeGreaterThanOrEqual(tier.webLoadBalancer.healthyAfter.toSeconds());
+    test('with no props, a new server counts only after the target group reported it healthy (2 x 30 s) and the gate judged it (4 min)', () => {
+      expect(preferences.InstanceWarmup).toBe(60 + 240);
+      expect(preferences.InstanceWarmup).toBe(tier.webLoadBalancer.healthyAfter.toSeconds() + gate.detectionTime.toSeconds());
     });
 
-    test('with the fast health check, the warmup follows it (2 x 5 s)', () => {
-      expect(tierWith({ healthCheck: WebHealthCheckPresets.fast() }).preferences.InstanceWarmup).toBe(10);
+    test('with the fast health check, the warmup follows it (2 x 5 s + 4 min)', () => {
+      expect(tierWith({ healthCheck: WebHealthCheckPresets.fast() }).preferences.InstanceWarmup).toBe(10 + 240);
     });
 
-    test('with webInstanceWarmup 3 minutes, the warmup is 180 s', () => {
-      expect(tierWith({ webInstanceWarmup: Duration.minutes(3) }).preferences.InstanceWarmup).toBe(180);
+    test('with webInstanceWarmup 5 minutes, the warmup is 300 s', () => {
+      expect(tierWith({ webInstanceWarmup: Duration.minutes(5) }).preferences.InstanceWarmup).toBe(300);
+    });
+
+    test('warns with webInstanceWarmup 2 minutes: a canary would count before the gate can judge it', () => {
+      const custom = tierWith({ webInstanceWarmup: Duration.minutes(2) });
+      expect(custom.preferences.InstanceWarmup).toBe(120);
+      Annotations.fromStack(custom.stack).hasWarning('*', Match.stringLikeRegexp('instanceWarmup is 2 minutes: a new server counts'));
     });
 
     test('with releaseBakeTime 10 minutes and releaseCheckpoints [20, 50, 100], each step bakes 10 minutes', () => {
