@@ -3,6 +3,7 @@ import { RawScenario } from '../../drill/analysis';
 import {
   AlarmState, breaches, CloudWatchAlarms, datapoint, evaluate, expressionValue, GateAlarm, statistic, trainAnomalyModel,
 } from '../../drill/cloudwatch-alarm';
+import { SCALED_OUT_FLEET } from '../../drill/drill';
 import { synthesizeExample } from '../../drill/example-template';
 import { nextBatchSize, reachedCheckpoint, RefreshFleet, RefreshInstance, RefreshOptions, runInstanceRefresh } from '../../drill/instance-refresh';
 import { RequestRecord } from '../../drill/load-generator';
@@ -114,7 +115,7 @@ describe('the release policy the drill runs', () => {
 
   test('the drill releases with the synthesized example\'s policy: its warmup, checkpoints, bake and the construct\'s gate alarms', () => {
     // WHEN: the example with a fleet that can scale from 2 to 4
-    const example = synthesizeExample('fast', { webMinCapacity: 2, webMaxCapacity: 4 });
+    const example = synthesizeExample('fast', SCALED_OUT_FLEET);
 
     // THEN
     const p = example.release;
