@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 
 /**
  * A load-balanced web tier that keeps serving when a web server dies: a VPC over three AZs with a NAT gateway
- * in each, an internet-facing ALB in front of two web servers running the web app of `webapp/`, a bastion and
+ * in each, an internet-facing ALB in front of three web servers (one per AZ) running the web app of `webapp/`, a bastion and
  * ElastiCache Redis.
  */
 export class WebTierStack extends Stack {

@@ -22,10 +22,10 @@ describe('WebTierStack', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
   });
 
-  test('has two Auto Scaling groups: two web servers behind the load balancer, and the bastion', () => {
+  test('has two Auto Scaling groups: three web servers behind the load balancer (two survive an AZ), and the bastion', () => {
     template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 2);
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      MinSize: '2',
+      MinSize: '3',
       TargetGroupARNs: Match.anyValue(),
     });
   });
