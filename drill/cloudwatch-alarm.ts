@@ -56,7 +56,9 @@ export interface HostSample {
  * the drill takes the mean and the standard deviation of the datapoints it observed from the old version before
  * the release, a flat band without seasonality. A few seconds of loopback history know nothing of the noise two
  * weeks hold (a busy neighbour, a slow minute), and a band drawn from them alone is narrower than any CloudWatch
- * would draw: the drill's standard deviation is at least `MIN_RELATIVE_STD_DEV` of the expected value.
+ * would draw: the drill's standard deviation is at least `MIN_RELATIVE_STD_DEV` of the expected value, and at
+ * least `MIN_STD_DEV_SECONDS` for a metric in seconds (a p90 of 3 ms on loopback moves by tens of milliseconds
+ * whenever a busy 2-core machine boots a server: noise two weeks of history would have put inside the band).
  */
 export interface AnomalyModel {
   readonly expected: number;
@@ -122,13 +124,21 @@ export function expressionValue(e: GateExpression, records: RequestRecord[], sam
 /** The least standard deviation of the drill's band, as a share of the expected value (see `AnomalyModel`). */
 export const MIN_RELATIVE_STD_DEV = 0.5;
 
+/**
+ * The least standard deviation of the drill's band for `TargetResponseTime` (seconds; see `AnomalyModel`). The slow
+ * version the drill releases answers at least `10 x MIN_STD_DEV_SECONDS` later (`release-scenarios.ts`), well above
+ * a 3-sigma band drawn with this floor.
+ */
+export const MIN_STD_DEV_SECONDS = 0.01;
+
 /** The flat band from the datapoints observed before the release (see `AnomalyModel`). */
-export function trainAnomalyModel(values: Array<number | undefined>, minRelativeStdDev = MIN_RELATIVE_STD_DEV): AnomalyModel {
+export function trainAnomalyModel(values: Array<number | undefined>, minRelativeStdDev = MIN_RELATIVE_STD_DEV,
+  minStdDev = 0): AnomalyModel {
   const xs = values.filter((v): v is number => v !== undefined);
   if (xs.length < 2) throw new Error(`an anomaly detection band needs at least 2 datapoints of history, got ${xs.length}`);
   const mean = xs.reduce((s, v) => s + v, 0) / xs.length;
   const variance = xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (xs.length - 1);
-  return { expected: mean, stdDev: Math.max(Math.sqrt(variance), minRelativeStdDev * Math.abs(mean)), trainedOn: xs.length };
+  return { expected: mean, stdDev: Math.max(Math.sqrt(variance), minRelativeStdDev * Math.abs(mean), minStdDev), trainedOn: xs.length };
 }
 
 /** Whether one datapoint breaches the alarm's threshold or band. */
@@ -207,7 +217,8 @@ export class CloudWatchAlarms {
       const p = a.periodSeconds * 1000;
       const complete = Math.floor((untilMs - this.originMs) / p);
       const values = Array.from({ length: Math.max(0, complete - 1) }, (_, i) => this.value(a, i + 1));
-      this.models.set(a.logicalId, trainAnomalyModel(values));
+      const inSeconds = a.expression.kind === 'metric' && a.expression.metric.metricName === 'TargetResponseTime';
+      this.models.set(a.logicalId, trainAnomalyModel(values, MIN_RELATIVE_STD_DEV, inSeconds ? MIN_STD_DEV_SECONDS : 0));
       // Evaluation starts with the periods after the history.
       this.next.set(a.logicalId, Math.max(this.next.get(a.logicalId)!, complete));
     }

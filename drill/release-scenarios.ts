@@ -3,7 +3,7 @@
  * stand-in ALB with a new version while the gate alarms (`cloudwatch-alarm.ts`) watch what the load generator sees.
  */
 import { DrillInstance, inRotation, ReleaseKind } from './analysis';
-import { CloudWatchAlarms, HostSample, statistic } from './cloudwatch-alarm';
+import { CloudWatchAlarms, HostSample, MIN_STD_DEV_SECONDS, statistic } from './cloudwatch-alarm';
 import { RefreshFleet, RefreshInstance, ReleaseVersion, runInstanceRefresh } from './instance-refresh';
 import { FleetSample, ReleaseRecord } from './release-analysis';
 import { scaleReleasePolicy } from './release-policy';
@@ -22,13 +22,31 @@ export const RELEASE_VERSIONS: Record<ReleaseKind, WebVersion> = {
 /** How many times slower the `slow` version answers than the old one. */
 export const SLOW_FACTOR = 10;
 
-/** HAProxy's results of a health check that failed (https://docs.haproxy.org/2.6/management.html, check_status). */
-const FAILED_CHECK = /^(L4CON|L4TOUT|L6RSP|L6TOUT|L7RSP|L7STS|L7TOUT|SOCKERR|L4|L6|L7)/;
+/**
+ * What the `slow` version adds to each answer: `SLOW_FACTOR` times the old version's median, and at least ten times
+ * the band's least standard deviation (a loopback median of 3 ms times 10 would still sit inside that band).
+ */
+export function slowExtraSecondsFor(baselineSeconds: number): number {
+  return Math.max((SLOW_FACTOR - 1) * baselineSeconds, 10 * MIN_STD_DEV_SECONDS);
+}
+
+/**
+ * HAProxy's results of a health check that failed (https://docs.haproxy.org/2.6/management.html, check_status);
+ * `show stat` prefixes "* " while a check runs. Passed checks (L4OK, L6OK, L7OK, L7OKC) and INI are not failures.
+ */
+const FAILED_CHECK = /^(\* )?(L4TOUT|L4CON|L6TOUT|L6RSP|L7TOUT|L7RSP|L7STS|SOCKERR)$/;
+
+/** Whether HAProxy's check result is a failed check. */
+export function failedCheck(checkStatus: string): boolean {
+  return FAILED_CHECK.test(checkStatus);
+}
 
 /** The target group's view of the drill's servers: healthy, initial (new, not yet judged) or unhealthy, as on the ALB. */
 class TargetGroupHealth {
   private readonly registeredAt = new Map<string, number>();
   private readonly everHealthy = new Set<string>();
+  /** Since when the server's last check result has been a failure, without a passed check in between. */
+  private readonly failingSince = new Map<string, number>();
 
   constructor(private readonly ctx: ScenarioContext, running: string[]) {
     for (const name of running) {
@@ -42,11 +60,19 @@ class TargetGroupHealth {
   public names(): string[] { return [...this.registeredAt.keys()]; }
 
   /**
-   * ALB: a new target is `initial` until it passes HealthyThresholdCount checks (healthy) or fails
+   * ALB: a new target is `initial` until it passes HealthyThresholdCount checks in a row (healthy) or fails
    * UnhealthyThresholdCount in a row (unhealthy) (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html).
-   * APPROXIMATION: a new target counts as unhealthy once it has been registered that many intervals and its last check failed.
+   * APPROXIMATION: HAProxy shows the last result only, not how many failed in a row. The drill counts a new target
+   * unhealthy once its last result has stayed a failure for (UnhealthyThresholdCount - 1) intervals plus one
+   * timeout: by then that many checks in a row have failed, as no passed check replaced the result. A single
+   * failed check of a busy machine, followed by a pass, leaves the target `initial`, as on the ALB.
+   * Called every 100 ms (the release's sampling), which is the precision of "in a row".
    */
   public health(name: string): 'healthy' | 'initial' | 'unhealthy' {
+    const now = this.ctx.now();
+    const failed = failedCheck(this.ctx.watcher.checkStatus(name));
+    if (!failed) this.failingSince.delete(name);
+    else if (!this.failingSince.has(name)) this.failingSince.set(name, now);
     const status = this.ctx.watcher.status(name);
     if (inRotation(status)) {
       this.everHealthy.add(name);
@@ -54,8 +80,10 @@ class TargetGroupHealth {
     }
     if (this.everHealthy.has(name)) return 'unhealthy';
     const hc = this.ctx.o.example.healthCheck;
-    const since = this.ctx.now() - (this.registeredAt.get(name) ?? this.ctx.now());
-    return since >= hc.unhealthyThreshold * hc.intervalSeconds * 1000 && FAILED_CHECK.test(this.ctx.watcher.checkStatus(name)) ? 'unhealthy' : 'initial';
+    const since = now - (this.registeredAt.get(name) ?? now);
+    const failing = failed ? now - this.failingSince.get(name)! : 0;
+    const inARow = ((hc.unhealthyThreshold - 1) * hc.intervalSeconds + hc.timeoutSeconds) * 1000;
+    return since >= hc.unhealthyThreshold * hc.intervalSeconds * 1000 && failing >= inARow ? 'unhealthy' : 'initial';
   }
 }
 
@@ -120,7 +148,7 @@ export async function runRelease(ctx: ScenarioContext, kind: ReleaseKind): Promi
     alarms.train(ctx.now());
     for (const [id, m] of alarms.models) ctx.log(`anomaly band of ${id}: expected ${(m.expected * 1000).toFixed(1)} ms, sigma ${(m.stdDev * 1000).toFixed(1)} ms (${m.trainedOn} datapoints)`);
     const baseline = medianLatency(ctx, origin);
-    const slowExtraSeconds = version === 'slow' ? (SLOW_FACTOR - 1) * baseline : 0;
+    const slowExtraSeconds = version === 'slow' ? slowExtraSecondsFor(baseline) : 0;
     const fleet = drillFleet(ctx, kind, slowExtraSeconds, tg, versions);
     const hc = ctx.o.example.healthCheck;
     const refresh = await runInstanceRefresh({

@@ -1,7 +1,8 @@
 import { releaseFixtureTemplate } from './release-fixture';
 import { RawScenario } from '../../drill/analysis';
 import {
-  AlarmState, breaches, CloudWatchAlarms, datapoint, evaluate, expressionValue, GateAlarm, statistic, trainAnomalyModel,
+  AlarmState, breaches, CloudWatchAlarms, datapoint, evaluate, expressionValue, GateAlarm, MIN_STD_DEV_SECONDS, statistic,
+  trainAnomalyModel,
 } from '../../drill/cloudwatch-alarm';
 import { SCALED_OUT_FLEET } from '../../drill/drill';
 import { synthesizeExample } from '../../drill/example-template';
@@ -9,6 +10,7 @@ import { nextBatchSize, reachedCheckpoint, RefreshFleet, RefreshInstance, Refres
 import { RequestRecord } from '../../drill/load-generator';
 import { releaseSummary } from '../../drill/release-analysis';
 import { readReleasePolicy, ReleasePolicy, scaleReleasePolicy } from '../../drill/release-policy';
+import { failedCheck, slowExtraSecondsFor, SLOW_FACTOR } from '../../drill/release-scenarios';
 import { missedReleaseTargets } from '../../drill/report';
 
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, any> }> };
@@ -197,6 +199,40 @@ describe('CloudWatch alarm evaluation', () => {
 
   test('a history of a few seconds draws a band no narrower than half the expected value on each side of it, per sigma', () => {
     expect(trainAnomalyModel([9, 10, 11])).toEqual({ expected: 10, stdDev: 5, trainedOn: 3 });
+  });
+
+  test('a latency band is at least MIN_STD_DEV_SECONDS wide per sigma: a loaded machine\'s jitter of a few ms stays inside it', () => {
+    // GIVEN: a loopback history of 3 ms +- 0.1 ms
+    const records = Array.from({ length: 80 }, (_, i) => req(i * 100, 200, 3 + (i % 2) / 10));
+    const band = alarm({
+      expression: { kind: 'metric', metric: { metricName: 'TargetResponseTime', stat: 'p90' } },
+      stdDevs: 3,
+      threshold: undefined,
+      comparison: 'GreaterThanUpperThreshold',
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+    });
+    const alarms = new CloudWatchAlarms([band], () => records, () => [], 0);
+
+    // WHEN
+    alarms.train(8000);
+
+    // THEN: sigma is the floor, not the history's 0.05 ms
+    expect(alarms.models.get('A')!.stdDev).toBe(MIN_STD_DEV_SECONDS);
+    const model = alarms.models.get('A')!;
+    expect([breaches(band, 0.025, model), breaches(band, 0.04, model)]).toEqual([false, true]);
+  });
+
+  test('the slow version adds ten times the median, and never less than ten band sigmas', () => {
+    expect(slowExtraSecondsFor(0.003)).toBeCloseTo(10 * MIN_STD_DEV_SECONDS);
+    expect(slowExtraSecondsFor(0.05)).toBeCloseTo((SLOW_FACTOR - 1) * 0.05);
+  });
+
+  test.each([
+    ['L7OK', false], ['* L7OK', false], ['L7OKC', false], ['L4OK', false], ['INI', false], ['', false],
+    ['L7STS', true], ['* L7STS', true], ['L4CON', true], ['L7TOUT', true], ['L4TOUT', true], ['SOCKERR', true],
+  ])('HAProxy\'s check result %j is a failed check: %s', (status, failed) => {
+    expect(failedCheck(status)).toBe(failed);
   });
 
   test('a rate alarm goes to ALARM only once the first bad period is over: detection takes a full period', () => {
