@@ -6,12 +6,23 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledge } from '../acknowledgements';
 
+/** The principal of each environment-agnostic stack, made once: its conditions belong to the first tier. */
+const agnosticPrincipals = new WeakMap<Stack, string>();
+
 /**
  * `arn:<partition>:iam::<elb account>:root` of the stack's region when it has a regional ELB account,
  * else this account's root (which may write to its own bucket anyway).
+ *
+ * One set of conditions per stack, under the first tier that asks: a second tier in the same stack reuses them
+ * rather than writing thirty equal conditions again (CloudFormation validation's W9053, and a synthesis that took
+ * a minute and a half instead of seconds).
  */
 function regionalElbAccountPrincipal(scope: Construct): string {
   const stack = Stack.of(scope);
+  const made = agnosticPrincipals.get(stack);
+  if (made !== undefined) {
+    return made;
+  }
   // Flat, not nested: one Fn::If per region inside a Fn::Join, exactly one of which yields a value.
   // (Thirty nested Fn::If make template tooling crawl; a mapping would fail on any region it lacks.)
   const parts: string[] = [];
@@ -34,7 +45,9 @@ function regionalElbAccountPrincipal(scope: Construct): string {
     expression: groups.length === 1 ? groups[0] : Fn.conditionOr(...groups),
   });
   parts.push(Token.asString(Fn.conditionIf(inLegacyRegion.logicalId, '', `arn:${stack.partition}:iam::${stack.account}:root`)));
-  return Fn.join('', parts);
+  const principal = Fn.join('', parts);
+  agnosticPrincipals.set(stack, principal);
+  return principal;
 }
 
 export function addAccessLogs(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer, retention: Duration): s3.Bucket {

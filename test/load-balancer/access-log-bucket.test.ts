@@ -50,3 +50,28 @@ describe('access-log bucket policy', () => {
     expect(JSON.stringify(allowed)).not.toContain('delivery.logs.amazonaws.com');
   });
 });
+
+describe('two tiers in one environment-agnostic stack', () => {
+  // GIVEN / WHEN
+  const stack = new Stack(new App(), 'Stack');
+  new ZeroDowntimeWebTier(stack, 'One');
+  new ZeroDowntimeWebTier(stack, 'Two', { natGatewayPerAz: false });
+  const template = Template.fromStack(stack).toJSON();
+
+  test('share one set of region conditions, the first tier\'s (no two equal conditions)', () => {
+    const conditions = Object.keys(template.Conditions).filter(c => c.includes('AccessLogsIn'));
+    const single = new Stack(new App(), 'Single');
+    new ZeroDowntimeWebTier(single, 'One');
+    expect(conditions).toEqual(Object.keys(Template.fromStack(single).toJSON().Conditions).filter(c => c.includes('AccessLogsIn')));
+    expect(conditions.every(c => c.startsWith('OneLoadBalancerAccessLogsIn'))).toBe(true);
+  });
+
+  test('each bucket policy picks its log writer with them', () => {
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy'));
+    expect(policies).toHaveLength(2);
+    const [one, two] = policies.map(p => JSON.stringify(p.Properties.PolicyDocument.Statement
+      .filter((s: any) => s.Effect === 'Allow' && s.Principal.AWS).map((s: any) => s.Principal)));
+    expect(two).toEqual(one);
+    expect(two).toContain('"Fn::If":["OneLoadBalancerAccessLogsInuseast1');
+  });
+});
