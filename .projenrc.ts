@@ -78,11 +78,27 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     jestConfig: {
       testTimeout: 120_000,
+      // CDK_VALIDATION=false: see test/setup-env.ts.
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
       // Runtime tests start real servers on loopback; run files one at a time to keep ports and CPU calm.
       maxWorkers: 1,
     },
   },
 });
+
+// The tests in two runs. Synthesis is CPU-bound and shares nothing: it runs on both cores. The files that start real
+// servers on 127.0.0.1 (web servers, Redis, HAProxy, the drill, the rehearsal, npm installs) run one at a time after
+// it, alone on the machine, so that their timings are not squeezed by a synthesis beside them. One file:
+// `npx jest test/<path>`.
+const SERVER_TESTS = ['test/runtime/', 'test/drill/', 'test/rehearse/', 'test/e2e/'];
+project.testTask.reset();
+project.testTask.exec(`jest --passWithNoTests --updateSnapshot --maxWorkers=2 --testPathIgnorePatterns /node_modules/ ${SERVER_TESTS.map((d) => `/${d}`).join(' ')}`, {
+  name: 'synthesis tests, on every core',
+});
+project.testTask.exec(`JEST_JUNIT_OUTPUT_NAME=junit-servers.xml jest --passWithNoTests --maxWorkers=1 --coverageDirectory=coverage/servers ${SERVER_TESTS.join(' ')}`, {
+  name: 'tests that start servers, one file at a time',
+});
+project.testTask.spawn(project.tasks.tryFind('eslint')!);
 
 project.addTask('example', {
   description: 'Synthesize the example app into cdk.out/ and print a summary of what would be deployed',

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources } from './acknowledgements';
 import { checkUserDataSize } from './instance-files';
 import { resolveMachineImage } from './machine-image';
+import { acknowledgeNamedZones } from './network/availability-zones';
 
 /** An instance role and the instance profile that carries it. */
 export interface InstanceRole {
@@ -160,7 +161,9 @@ export function instanceGroup(scope: Construct, options: InstanceGroupOptions): 
  * (Control Tower CT.AUTOSCALING.PR.1) see that it spans several.
  */
 function declareAvailabilityZones(group: autoscaling.AutoScalingGroup, vpc: ec2.IVpc, subnets: ec2.SubnetSelection): void {
-  (group.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = vpc.selectSubnets(subnets).availabilityZones;
+  const zones = vpc.selectSubnets(subnets).availabilityZones;
+  (group.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = zones;
+  acknowledgeNamedZones(group, zones);
 }
 
 /** The reason the tier's groups use one instance type (Control Tower CT.AUTOSCALING.PR.6). */

@@ -1,5 +1,6 @@
 import { Fn, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { acknowledge } from '../acknowledgements';
 import { checkList, invalidProp } from '../validation';
 
 /** A zone name: its region (group 1), then a letter, or a Local Zone suffix ("us-east-1-bos-1a"). */
@@ -68,4 +69,17 @@ function checkAvailabilityZones(zones: string[], count: number, region: string |
       throw invalidProp(prop, zone, `repeats availabilityZones[${first}]: the zones must be distinct, one per CIDR of each subnet group`);
     }
   });
+}
+
+/**
+ * Acknowledges CloudFormation validation's W3010 ("avoid hardcoding availability zones") on `scope` when `zones`
+ * are names rather than `Fn::GetAZs`: an environment-aware stack names its zones by design.
+ */
+export function acknowledgeNamedZones(scope: IConstruct, zones: string[]): void {
+  if (zones.some(zone => !Token.isUnresolved(zone))) {
+    acknowledge(scope, 'CloudFormation-Validate::W3010',
+      'An environment-aware stack names its Availability Zones: they are the ones the account\'s look-up returned ' +
+      '(kept in cdk.context.json, so every synth names the same) or the ones availabilityZones names. An ' +
+      'environment-agnostic stack selects them with Fn::GetAZs instead.');
+  }
 }

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { resolveAvailabilityZones } from './availability-zones';
+import { acknowledgeNamedZones, resolveAvailabilityZones } from './availability-zones';
 import { checkElasticIpQuota } from './elastic-ip-quota';
 import { FixedSubnetCidrs } from './fixed-subnet-cidrs';
 import { addS3GatewayEndpoint } from './s3-gateway-endpoint';
@@ -140,6 +140,7 @@ export class WebTierNetwork extends Construct {
       // The default security group admits nothing: every part of the tier has its own.
       restrictDefaultSecurityGroup: true,
     });
+    acknowledgeNamedZones(this.vpc, this.availabilityZones);
     // CDK removes the default group's rules with a stack-wide custom resource; it is created with this VPC.
     const restrictProvider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
     const restrictHandler = restrictProvider?.node.tryFindChild('Handler');
