@@ -90,6 +90,22 @@ const RESERVED_PREFIXES = ['REDIS_', 'WEBTIER_'];
 /** The `healthCheckPath` each application was given, when it was given (`healthCheckPath` itself holds the default). */
 const GIVEN_HEALTH_CHECK_PATHS = new WeakMap<WebApplication, string>();
 
+/** The asset each application was bound to, for the rehearsal's record of the fleet (`applicationAsset`). */
+const BOUND_ASSETS = new WeakMap<WebApplication, s3assets.Asset>();
+
+/** The hello counters made by `helloCounter()`: their page is `/cgi-bin/hello.py`, not `/`. */
+const HELLO_COUNTERS = new WeakSet<WebApplication>();
+
+/** The page a visitor asks of `application` (for the rehearsal's clients). */
+export function applicationMainPage(application: WebApplication): string {
+  return HELLO_COUNTERS.has(application) ? '/cgi-bin/hello.py' : '/';
+}
+
+/** The S3 asset of `application` once a fleet has bound it. */
+export function applicationAsset(application: WebApplication): s3assets.Asset | undefined {
+  return BOUND_ASSETS.get(application);
+}
+
 /** The `healthCheckPath` the application's options gave, or `undefined` when they left it to the default. */
 export function givenHealthCheckPath(application: WebApplication): string | undefined {
   return GIVEN_HEALTH_CHECK_PATHS.get(application);
@@ -116,6 +132,7 @@ export abstract class WebApplication {
     }, ['*.sh', '*.service', '*.socket', '__pycache__', '*.pyc']);
     // Its page is a default, not a choice: a `healthCheck.path` of the tier's applies to the boot as well.
     GIVEN_HEALTH_CHECK_PATHS.delete(hello);
+    HELLO_COUNTERS.add(hello);
     return hello;
   }
 
@@ -209,6 +226,7 @@ class DirectoryApplication extends WebApplication {
   public bind(scope: Construct): WebApplicationBundle {
     checkApplicationFolder(scope, 'directory', this.directory);
     const asset = new s3assets.Asset(scope, 'Application', { path: this.directory, exclude: this.exclude });
+    BOUND_ASSETS.set(this, asset);
     return { bucketName: asset.s3BucketName, objectKey: asset.s3ObjectKey };
   }
 }
@@ -219,6 +237,7 @@ class AssetApplication extends WebApplication {
   }
 
   public bind(_scope: Construct): WebApplicationBundle {
+    BOUND_ASSETS.set(this, this.asset);
     return { bucketName: this.asset.s3BucketName, objectKey: this.asset.s3ObjectKey };
   }
 }

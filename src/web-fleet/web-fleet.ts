@@ -13,11 +13,12 @@ import { checkDeployTimeout, resolveWebFleetSettings, WEB_FLEET_NAMES } from './
 import { addWebUserData, S3Location, WEB_BOOT_FILES } from './web-user-data';
 import { applyZonalResilience, zonalCapacity } from './zonal-resilience';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
-import { WebApplication } from '../application/web-application';
+import { applicationAsset, applicationMainPage, WebApplication } from '../application/web-application';
 import { fleetApplication } from '../application/web-application-fleet';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
+import { recordFleetForRehearsal } from '../rehearse/fleet-record';
 import { checkRequired, checkSecondsInRange, invalidProp, warn } from '../validation';
 
 /** Throws unless the application's own port, when it names one, is the fleet's `webPort`. */
@@ -220,6 +221,19 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       targetGroupArn: props.targetGroup?.targetGroupArn,
       readyTimeoutSeconds: deployTimeout.toSeconds(),
       lifecycleHookName: LAUNCH_HOOK_NAME,
+    });
+    recordFleetForRehearsal(this, {
+      asset: applicationAsset(this.application),
+      mainPage: applicationMainPage(this.application),
+      startCommand: this.application.startCommand,
+      port: this.webPort,
+      healthCheckPath: application.healthCheckPath,
+      socketActivation: this.application.socketActivation,
+      environment: this.application.environment,
+      secretNames: Object.keys(application.secrets),
+      installCommands: this.application.installCommands,
+      readinessBudgetSeconds: deployTimeout.isUnresolved() ? NaN : deployTimeout.toSeconds(),
+      autoScalingGroupLogicalId: logicalId,
     });
     // CDK grants cloudformation:SignalResource on this stack to the role, inline, for the signals above.
     const signalPolicy = this.role.node.tryFindChild('DefaultPolicy');

@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+/**
+ * `npx cdk-zero-downtime-web-tier rehearse`: the application of each tier, rehearsed on this machine before it
+ * ships. Exit 0 clean, 1 a scenario missed its target or a finding is an error, 2 it could not run.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AssemblyFleet, fleetsInCloudAssembly } from './cloud-assembly';
+import { commandExists } from './local-redis';
+import { rehearse, RehearsalReport, ScenarioName, SCENARIOS } from './rehearsal';
+import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from './rehearsal-target';
+import { formatReport } from './report';
+
+const USAGE = `usage:
+  cdk-zero-downtime-web-tier rehearse [--app cdk.out]            every tier of the synthesized app
+  cdk-zero-downtime-web-tier rehearse --dir ./app --start "node server.js" [--health /healthz] [--port 8000] [--socket-activation]
+options: --page PATH (repeatable; default /)  --scenarios ${SCENARIOS.join(',')}  --json FILE`;
+
+/** A usage or prerequisite problem: one line, exit 2. */
+class CannotRun extends Error {}
+
+interface Args {
+  readonly [key: string]: string | string[] | boolean | undefined;
+}
+
+function parse(argv: string[]): Args {
+  const args: Record<string, string | string[] | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      throw new CannotRun(`unexpected argument ${JSON.stringify(arg)}\n${USAGE}`);
+    }
+    const key = arg.slice(2);
+    if (key === 'socket-activation' || key === 'help') {
+      args[key] = true;
+    } else if (i + 1 >= argv.length) {
+      throw new CannotRun(`${arg} needs a value\n${USAGE}`);
+    } else if (key === 'page') {
+      args.page = [...((args.page as string[] | undefined) ?? []), argv[++i]];
+    } else if (['app', 'dir', 'start', 'health', 'port', 'scenarios', 'json'].includes(key)) {
+      args[key] = argv[++i];
+    } else {
+      throw new CannotRun(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  return args;
+}
+
+/** The targets the arguments name: one `--dir` application, or every fleet of the cloud assembly. */
+function targets(args: Args, unpackDir: string): RehearsalTarget[] {
+  if (args.dir !== undefined) {
+    const dir = path.resolve(String(args.dir));
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      throw new CannotRun(`--dir ${dir} is not a folder`);
+    }
+    if (typeof args.start !== 'string' || args.start.trim() === '') {
+      throw new CannotRun(`--dir needs --start, the command that starts the application (the tier's startCommand)\n${USAGE}`);
+    }
+    const port = args.port === undefined ? 8000 : Number(args.port);
+    if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+      throw new CannotRun(`--port ${args.port}: must be a whole number from 1024 to 65535 (the tier's webPort)`);
+    }
+    return [{
+      application: {
+        name: dir,
+        directory: dir,
+        startCommand: args.start,
+        port,
+        healthCheckPath: String(args.health ?? '/'),
+        socketActivation: args['socket-activation'] === true,
+        environment: {},
+        secretNames: [],
+        installCommands: [],
+      },
+      settings: TIER_DEFAULT_SETTINGS,
+    }];
+  }
+  let fleets: AssemblyFleet[];
+  try {
+    fleets = fleetsInCloudAssembly(path.resolve(String(args.app ?? 'cdk.out')));
+  } catch (error) {
+    throw new CannotRun((error as Error).message);
+  }
+  return fleets.map((fleet, i) => fleet.asset.zip
+    ? { ...fleet, application: { ...fleet.application, directory: unzip(fleet.asset.path, path.join(unpackDir, String(i))) } }
+    : fleet);
+}
+
+/** Unpacks a zip asset as the boot does (`unzip`), or with Python's zipfile where there is no unzip. */
+function unzip(file: string, dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const r = commandExists('unzip', ['-v'])
+    ? spawnSync('unzip', ['-q', '-o', file, '-d', dir], { encoding: 'utf8' })
+    : commandExists('python3')
+      ? spawnSync('python3', ['-m', 'zipfile', '-e', file, dir], { encoding: 'utf8' })
+      : undefined;
+  if (r === undefined) {
+    throw new CannotRun(`${file} is a zip: install unzip (Debian/Ubuntu: apt-get install unzip) to rehearse it`);
+  }
+  if (r.status !== 0) {
+    throw new CannotRun(`cannot unpack ${file}: ${r.stderr}`);
+  }
+  return dir;
+}
+
+function scenariosOf(args: Args): ScenarioName[] | undefined {
+  if (args.scenarios === undefined) {
+    return undefined;
+  }
+  const names = String(args.scenarios).split(',').map(s => s.trim());
+  const unknown = names.filter(n => !(SCENARIOS as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new CannotRun(`--scenarios: unknown ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+  }
+  return names as ScenarioName[];
+}
+
+/** Runs the command; resolves with its exit code. */
+export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+  const unpackDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtier-rehearse-assets-'));
+  try {
+    if (argv[0] !== 'rehearse') {
+      throw new CannotRun(USAGE);
+    }
+    const args = parse(argv.slice(1));
+    if (args.help) {
+      out(USAGE);
+      return 0;
+    }
+    for (const [command, install] of [['redis-server', 'redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)'], ['bash', 'bash']]) {
+      if (!commandExists(command, ['--version'])) {
+        throw new CannotRun(`${command} is missing: install ${install}`);
+      }
+    }
+    const scenarios = scenariosOf(args);
+    const pages = (args.page as string[] | undefined) ?? undefined;
+    const reports: RehearsalReport[] = [];
+    for (const target of targets(args, unpackDir)) {
+      fs.chmodSync(unpackDir, 0o755);
+      const skipped = target.application.installCommands.length;
+      if (skipped > 0) {
+        out(`${target.application.name}: its ${skipped} installCommands are not run here (they install packages on the instance, as root)`);
+      }
+      const report = await rehearse(target, { scenarios, pages, log: line => out(`  ${line}`) });
+      reports.push(report);
+      out(formatReport(report, target.settings));
+      out('');
+    }
+    if (typeof args.json === 'string') {
+      fs.writeFileSync(args.json, JSON.stringify({ reports }, null, 2));
+    }
+    return reports.some(r => r.exitCode !== 0) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof CannotRun) {
+      err(`rehearse: ${error.message}`);
+      return 2;
+    }
+    err(`rehearse: could not run: ${(error as Error).message}`);
+    return 2;
+  } finally {
+    fs.rmSync(unpackDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then(code => process.exit(code));
+}

@@ -1,0 +1,111 @@
+/**
+ * What a rehearsal can find wrong with an application, each with its fix in one line. `error`: the application
+ * breaks the tier's zero-downtime promise (the rehearsal exits 1); `warning`: it costs requests where AWS or the
+ * settings allow it, or is worth a look.
+ */
+export interface Finding {
+  readonly id: FindingId;
+  readonly severity: 'error' | 'warning';
+  /** What was seen, with the numbers. */
+  readonly message: string;
+  /** The change that removes it. */
+  readonly fix: string;
+}
+
+export type FindingId =
+  | 'keep-alive-shorter-than-load-balancer'
+  | 'sigterm-drops-requests'
+  | 'stop-needs-sigkill'
+  | 'health-page-hides-failures'
+  | 'port-ignored'
+  | 'loopback-only'
+  | 'writes-own-folder'
+  | 'boot-slower-than-budget'
+  | 'never-healthy'
+  | 'restart-refuses-connections'
+  | 'requests-failed';
+
+/** Every finding's id. */
+export const FINDING_IDS: readonly FindingId[] = [
+  'keep-alive-shorter-than-load-balancer', 'sigterm-drops-requests', 'stop-needs-sigkill', 'health-page-hides-failures',
+  'port-ignored', 'loopback-only', 'writes-own-folder', 'boot-slower-than-budget', 'never-healthy',
+  'restart-refuses-connections', 'requests-failed',
+];
+
+/** Each finding the rehearsal knows, built from what it measured. */
+export const FINDINGS = {
+  keepAlive: (closedAfter: number, idle: number): Finding => ({
+    id: 'keep-alive-shorter-than-load-balancer',
+    severity: 'error',
+    message: `closes an idle keep-alive connection after ${closedAfter} s; the load balancer keeps its connections to targets ` +
+      `${idle} s and reuses them, so a request can land on a connection as the application closes it: a 502 for the user`,
+    fix: `keep idle connections open longer than ${idle} s; for Node.js: server.keepAliveTimeout = ${(idle + 5) * 1000}; ` +
+      `server.headersTimeout = ${(idle + 6) * 1000};`,
+  }),
+  sigterm: (failure: string): Finding => ({
+    id: 'sigterm-drops-requests',
+    severity: 'error',
+    message: `drops a request in flight when SIGTERM lands (the end of every release and scale-in): ${failure}`,
+    fix: 'on SIGTERM stop accepting and finish what is in flight; for Node.js: process.on(\'SIGTERM\', () => server.close(() => process.exit(0)));',
+  }),
+  stopNeedsSigkill: (seconds: number): Finding => ({
+    id: 'stop-needs-sigkill',
+    severity: 'warning',
+    message: `did not exit within ${seconds} s of SIGTERM (TimeoutStopSec): systemd kills it, and whatever it had in flight`,
+    fix: 'exit once the requests in flight are done; for Node.js: server.close(() => process.exit(0)) and server.closeIdleConnections()',
+  }),
+  healthHidesFailures: (healthPath: string, pages: string, statuses: string): Finding => ({
+    id: 'health-page-hides-failures',
+    severity: 'error',
+    message: `the health page ${healthPath} answers healthy while ${pages} answered ${statuses}: the load balancer keeps ` +
+      'sending users to a server that fails them, and a bad release passes its health check',
+    fix: `make ${healthPath} check what the pages need (settings, Redis), or fix ${pages}`,
+  }),
+  portIgnored: (port: number): Finding => ({
+    id: 'port-ignored',
+    severity: 'error',
+    message: `nothing listens on PORT (${port}) after the start: the load balancer sends requests and health checks to PORT`,
+    fix: 'listen on the port the environment names; for Node.js: server.listen(Number(process.env.PORT))',
+  }),
+  loopbackOnly: (port: number, address: string): Finding => ({
+    id: 'loopback-only',
+    severity: 'error',
+    message: `answers on 127.0.0.1:${port} but not on ${address}:${port}: the load balancer connects to the server's own address`,
+    fix: 'listen on every address (0.0.0.0), not 127.0.0.1; for Node.js: server.listen(Number(process.env.PORT), \'0.0.0.0\')',
+  }),
+  writesOwnFolder: (files: string[]): Finding => ({
+    id: 'writes-own-folder',
+    severity: 'error',
+    message: `wrote into its own folder (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', ...' : ''}): on the instance the ` +
+      'folder is read-only to the application (ProtectSystem=strict), so this fails there',
+    fix: 'write temporary files to /tmp (private to the service) and state to Redis or another store, never to the application\'s folder',
+  }),
+  bootSlow: (seconds: number, budget: number): Finding => ({
+    id: 'boot-slower-than-budget',
+    severity: 'error',
+    message: `took ${seconds} s to answer its health page; a deploy waits ${budget} s for a new server (deployTimeout) and then rolls back`,
+    fix: 'start faster (no migrations or downloads in the start command), or raise deployTimeout',
+  }),
+  neverHealthy: (healthPath: string, seconds: number, log: string, socketActivation: boolean): Finding => ({
+    id: 'never-healthy',
+    severity: 'error',
+    message: `never answered its health page ${healthPath} healthy within ${seconds} s${log ? `; its output ends: ${log}` : ''}`,
+    fix: socketActivation
+      ? 'with socketActivation, serve fd 3 when LISTEN_FDS is 1, and start with exec (startCommand: \'exec node server.js\'): ' +
+        'LISTEN_PID is the pid of the start command\'s shell, and the port itself is held by the unit\'s socket'
+      : 'start it by hand with the same environment (PORT, REDIS_*) and make the health page answer 200',
+  }),
+  restartRefuses: (failed: number): Finding => ({
+    id: 'restart-refuses-connections',
+    severity: 'warning',
+    message: `${failed} request(s) failed while it restarted after a crash: without socket activation, nothing listens until it is back`,
+    fix: 'socketActivation: true in the application\'s options, and serve the socket systemd passes: for Node.js ' +
+      'server.listen(process.env.LISTEN_FDS === \'1\' ? { fd: 3 } : Number(process.env.PORT))',
+  }),
+  requestsFailed: (scenario: string, failed: number, causes: string): Finding => ({
+    id: 'requests-failed',
+    severity: 'error',
+    message: `${failed} request(s) failed in "${scenario}", where the tier promises none: ${causes}`,
+    fix: 'see the causes; the other findings name the usual ones',
+  }),
+};

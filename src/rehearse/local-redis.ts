@@ -1,0 +1,90 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { freePort, waitUntil } from './local-process';
+
+/** The stand-in for the tier's ElastiCache: a real `redis-server` on 127.0.0.1 with AUTH, and TLS where it can. */
+export interface LocalRedis {
+  readonly port: number;
+  readonly authToken: string;
+  /** The CA that signed its certificate, when it serves TLS. */
+  readonly tlsCaFile?: string;
+  /** "TLS and AUTH", or why only AUTH. */
+  readonly description: string;
+  stop(): void;
+}
+
+/** Whether `command` runs here. */
+export function commandExists(command: string, args: string[] = ['--version']): boolean {
+  const r = spawnSync(command, args, { stdio: 'ignore', timeout: 10_000 });
+  return r.error === undefined && r.status === 0;
+}
+
+/** Whether this `redis-server` was built with TLS (a build without it refuses tls-* directives as "Bad directive"). */
+function redisHasTls(): boolean {
+  const r = spawnSync('redis-server', ['--port', '0', '--tls-port', '1', '--tls-cert-file', '/nonexistent', '--tls-key-file', '/nonexistent'],
+    { encoding: 'utf8', timeout: 10_000 });
+  return !/Bad directive|wrong number of arguments/i.test(`${r.stdout}${r.stderr}`);
+}
+
+/** A throwaway CA and a certificate for 127.0.0.1, written into `dir`. */
+function makeCertificates(dir: string): { caFile: string; certFile: string; keyFile: string } {
+  const f = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    if (r.status !== 0) {
+      throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+    }
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl('req', '-x509', ...ec, '-days', '1', '-subj', '/CN=rehearsal CA', '-keyout', f('ca.key'), '-out', f('ca.crt'),
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl('req', ...ec, '-subj', '/CN=rehearsal redis', '-keyout', f('redis.key'), '-out', f('redis.csr'));
+  fs.writeFileSync(f('redis.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  openssl('x509', '-req', '-in', f('redis.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1',
+    '-extfile', f('redis.ext'), '-out', f('redis.crt'));
+  return { caFile: f('ca.crt'), certFile: f('redis.crt'), keyFile: f('redis.key') };
+}
+
+/** Starts `redis-server` in `dir` (which it may write to), with AUTH and, when this machine can, TLS as the tier's Redis. */
+export async function startLocalRedis(dir: string): Promise<LocalRedis> {
+  const port = await freePort();
+  const authToken = crypto.randomBytes(24).toString('hex');
+  const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--requirepass', authToken];
+  let tlsCaFile: string | undefined;
+  let description = 'TLS and AUTH, as the tier\'s ElastiCache';
+  if (!commandExists('openssl', ['version'])) {
+    description = 'AUTH only: TLS needs openssl on this machine';
+  } else if (!redisHasTls()) {
+    description = 'AUTH only: this redis-server was built without TLS';
+  } else {
+    const files = makeCertificates(dir);
+    tlsCaFile = files.caFile;
+    args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', files.certFile, '--tls-key-file', files.keyFile,
+      '--tls-ca-cert-file', files.caFile, '--tls-auth-clients', 'no');
+  }
+  if (tlsCaFile === undefined) {
+    args.push('--port', String(port));
+  }
+  const proc: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout!.on('data', (d: Buffer) => output = (output + d.toString()).slice(-4000));
+  proc.stderr!.on('data', (d: Buffer) => output = (output + d.toString()).slice(-4000));
+  await waitUntil(`redis-server on 127.0.0.1:${port}`, 10_000, async () => {
+    if (proc.exitCode !== null) {
+      throw new Error(`redis-server exited: ${output}`);
+    }
+    return canConnect(port);
+  });
+  return { port, authToken, tlsCaFile, description, stop: () => proc.kill('SIGKILL') };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}

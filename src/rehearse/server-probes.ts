@@ -1,0 +1,153 @@
+import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
+import { healthCheck } from './load-balancer-stand-in';
+import { sleep } from './local-process';
+
+/** Seconds from the start until the health page first answered with a healthy code, or undefined within `budgetMs`. */
+export async function bootSeconds(port: number, path: string, codes: string, startedAt: number, budgetMs: number): Promise<number | undefined> {
+  const deadline = startedAt + budgetMs;
+  while (Date.now() < deadline) {
+    if (await healthCheck(port, path, 2_000, codes)) {
+      return (Date.now() - startedAt) / 1000;
+    }
+    await sleep(200);
+  }
+  return undefined;
+}
+
+/** What the keep-alive probe saw on one connection left idle. */
+export interface IdleConnectionResult {
+  /** Seconds after its answer at which the application closed the idle connection, if it did before `idleSeconds`. */
+  readonly closedAfterSeconds?: number;
+  /** The status of the second request, sent on the same connection after `idleSeconds - 1` s, if it was sent. */
+  readonly secondStatus?: number;
+  /** Why the second request failed, if it did. */
+  readonly failure?: string;
+}
+
+/**
+ * One connection as the load balancer keeps it: a request, then nothing for up to the load balancer's idle timeout
+ * (`idleSeconds`), then a second request on the same connection one second before the load balancer itself would
+ * close it. When the application closes it first, the load balancer may send the next request on it just as it
+ * closes: AWS answers that request 502. The probe reports that outcome for such an application (the instant is
+ * chance on AWS; here it is the worst case), and sends the second request for real otherwise.
+ */
+export async function idleConnection(port: number, path: string, idleSeconds: number): Promise<IdleConnectionResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    let socket: net.Socket | undefined;
+    let answeredAt = 0;
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path, agent }, res => {
+        socket = res.socket;
+        res.resume();
+        res.on('end', () => { answeredAt = Date.now(); resolve(); });
+      });
+      req.on('error', reject);
+    });
+    let closedAt: number | undefined;
+    socket?.once('close', () => closedAt = Date.now());
+    const until = answeredAt + (idleSeconds - 1) * 1000;
+    while (Date.now() < until && closedAt === undefined) {
+      await sleep(100);
+    }
+    if (closedAt !== undefined) {
+      const after = Math.round((closedAt - answeredAt) / 100) / 10;
+      return {
+        closedAfterSeconds: after,
+        secondStatus: 502,
+        failure: `the application closed the idle connection after ${after} s; the load balancer keeps it ${idleSeconds} s and ` +
+          'may send the next request on it as it closes (502)',
+      };
+    }
+    const second = await new Promise<{ status?: number; error?: string }>(resolve => {
+      const req = http.get({ host: '127.0.0.1', port, path, agent, timeout: 10_000 }, res => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode }));
+      });
+      req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
+      req.on('error', error => resolve({ error: error.message }));
+    });
+    return second.error ? { secondStatus: 502, failure: second.error } : { secondStatus: second.status };
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** What the SIGTERM probe saw. */
+export interface SigtermResult {
+  /** The status of the request in flight when SIGTERM landed, if it was answered. */
+  readonly status?: number;
+  /** Why it was not answered. */
+  readonly failure?: string;
+}
+
+/**
+ * A request whose body is still arriving when SIGTERM lands: its headers and half its body, then `sigterm()`, then
+ * the rest of the body a second later. An application that stops gracefully answers it (any status below 500);
+ * one that exits at once resets it.
+ */
+export async function requestThroughSigterm(port: number, path: string, sigterm: () => void): Promise<SigtermResult> {
+  const body = 'rehearsal=in-flight-through-sigterm';
+  const half = Math.floor(body.length / 2);
+  return new Promise(resolve => {
+    const socket = net.connect(port, '127.0.0.1');
+    let answer = '';
+    let settled = false;
+    const settle = (result: SigtermResult) => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(result);
+      }
+    };
+    const timer = setTimeout(() => settle(answer ? statusOf(answer) : { failure: 'no answer within 15 s' }), 15_000);
+    socket.on('data', (d: Buffer) => {
+      answer += d.toString('latin1');
+      if (/\r\n\r\n/.test(answer)) {
+        settle(statusOf(answer));
+      }
+    });
+    socket.on('error', error => settle(answer ? statusOf(answer) : { failure: `the connection failed: ${error.message}` }));
+    socket.on('close', () => settle(answer ? statusOf(answer) : { failure: 'the application closed the connection without an answer' }));
+    socket.on('connect', async () => {
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+        `Content-Length: ${body.length}\r\n\r\n${body.slice(0, half)}`);
+      await sleep(300);
+      sigterm();
+      await sleep(1_000);
+      if (!socket.destroyed) {
+        socket.write(body.slice(half));
+      }
+    });
+  });
+}
+
+function statusOf(answer: string): SigtermResult {
+  const match = /^HTTP\/1\.[01] (\d{3})/.exec(answer);
+  return match ? { status: Number(match[1]) } : { failure: `not an HTTP answer: ${JSON.stringify(answer.slice(0, 40))}` };
+}
+
+/** This machine's first IPv4 address that is not loopback, if it has one. */
+export function nonLoopbackAddress(): string | undefined {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.family === 'IPv4' && !address.internal) {
+        return address.address;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether something accepts TCP connections on `host:port` within 2 s. */
+export function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = net.connect({ host, port, timeout: 2_000 });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('error', () => resolve(false));
+  });
+}

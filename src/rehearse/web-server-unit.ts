@@ -1,0 +1,265 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { waitUntil } from './local-process';
+import { LocalRedis } from './local-redis';
+import { RehearsedApplication } from './rehearsal-target';
+import { UnitHolderConfig } from './unit-holder';
+
+/**
+ * The stand-in for one web server's `webtier.service` (and `webtier.socket` with socket activation), as
+ * `assets/web/webtier.service` and `bootstrap-web.sh` set them up:
+ * - the environment file the boot writes (PORT, INSTANCE_ID, AVAILABILITY_ZONE, REDIS_*, the application's own
+ *   `environment`, its `secrets` as placeholders), mode 0600;
+ * - `ExecStart=/bin/bash start-app` (the startCommand) in the application's folder;
+ * - `Restart=always`, `RestartSec=1`; on stop SIGTERM to every process of the unit (`KillMode=control-group`),
+ *   SIGKILL after `TimeoutStopSec=30`;
+ * - with socket activation, the unit's socket (backlog 1024) held here and passed as fd 3 (`LISTEN_FDS=1`,
+ *   `LISTEN_PID` the pid of bash, as systemd sets it);
+ * - the sandbox, where this process can impose it (root on Linux): the application runs as an unprivileged user
+ *   (`nobody`) in a copy of its folder it cannot write to (`ProtectSystem=strict`). Elsewhere the copy is writable
+ *   and the rehearsal reports what the application wrote into it.
+ */
+export class WebServerUnit {
+  /** `RestartSec=` of the unit. */
+  public static readonly RESTART_SECONDS = 1;
+  /** `TimeoutStopSec=` of the unit. */
+  public static readonly STOP_TIMEOUT_SECONDS = 30;
+
+  /** Each exit of the application, with when (Date.now()) and how. */
+  public readonly exits: Array<{ at: number; code: number | null; signal: string | null }> = [];
+  /** How long the last stop took, in milliseconds, and whether it needed SIGKILL. */
+  public lastStop?: { ms: number; killed: boolean };
+  private holder?: ChildProcess;
+  private startedAt = 0;
+  private alive = false;
+  private readonly files: { env: string; startApp: string; pid: string; log: string; stop: string };
+
+  constructor(
+    private readonly app: RehearsedApplication,
+    /** The application's copy of its folder (see `prepareApplicationFolder`). */
+    private readonly folder: string,
+    public readonly instanceId: string,
+    public readonly zone: string,
+    /** The port this server listens on (each local server has its own: on AWS each has its own address). */
+    public readonly port: number,
+    private readonly redis: LocalRedis,
+    workDir: string,
+  ) {
+    const f = (suffix: string) => path.join(workDir, `${instanceId}.${suffix}`);
+    this.files = { env: f('env'), startApp: f('start-app'), pid: f('pid'), log: f('log'), stop: f('stopping') };
+  }
+
+  /** When the unit last started its process (Date.now()). */
+  public get startTime(): number {
+    return this.startedAt;
+  }
+
+  /** Whether the application's process is running now. */
+  public get running(): boolean {
+    return this.alive;
+  }
+
+  /** The end of the application's output. */
+  public get log(): string {
+    try {
+      return fs.readFileSync(this.files.log, 'utf8').slice(-8000);
+    } catch {
+      return '';
+    }
+  }
+
+  /** Starts the unit (and its socket, with socket activation); resolves once the holder runs the application. */
+  public async start(): Promise<void> {
+    const sandboxed = canSandbox();
+    const env = this.environment();
+    fs.writeFileSync(this.files.env, Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(''), { mode: 0o600 });
+    fs.writeFileSync(this.files.startApp, `#!/usr/bin/env bash\n${this.app.startCommand}\n`, { mode: 0o755 });
+    for (const file of [this.files.pid, this.files.log]) {
+      fs.writeFileSync(file, '', { mode: 0o600 });
+    }
+    fs.rmSync(this.files.stop, { force: true });
+    if (sandboxed) {
+      for (const file of [this.files.env, this.files.pid, this.files.log]) {
+        fs.chownSync(file, NOBODY, NOBODY);
+      }
+    }
+    // systemd sets LISTEN_PID to the pid of the unit's main process (bash): `.` runs the script in that very bash.
+    const listen = this.app.socketActivation ? 'export LISTEN_FDS=1 LISTEN_PID=$$; ' : '';
+    const config: UnitHolderConfig = {
+      socket: this.app.socketActivation,
+      port: this.port,
+      cwd: this.folder,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.folder, LANG: process.env.LANG ?? 'C.UTF-8', ...env },
+      uid: sandboxed ? NOBODY : undefined,
+      gid: sandboxed ? NOBODY : undefined,
+      script: `echo $$ > ${JSON.stringify(this.files.pid)}; ${listen}. "$0"`,
+      startApp: this.files.startApp,
+      logFile: this.files.log,
+      stopFile: this.files.stop,
+      restartSeconds: WebServerUnit.RESTART_SECONDS,
+    };
+    const holder = spawn(process.execPath, [...unitHolderCommand(), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.holder = holder;
+    let buffered = '';
+    let holderError = '';
+    holder.stderr!.on('data', (d: Buffer) => holderError = (holderError + d.toString()).slice(-2000));
+    const started = new Promise<void>((resolve, reject) => {
+      holder.once('exit', code => reject(new Error(`the unit of ${this.instanceId} stopped (exit ${code}): ${holderError}`)));
+      holder.stdout!.on('data', (d: Buffer) => {
+        buffered += d.toString();
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const event = JSON.parse(buffered.slice(0, nl));
+          buffered = buffered.slice(nl + 1);
+          if (event.event === 'starting') {
+            this.startedAt = event.at;
+            this.alive = true;
+            resolve();
+          } else if (event.event === 'exited') {
+            this.alive = false;
+            this.exits.push({ at: event.at, code: event.code, signal: event.signal });
+          } else if (event.event === 'error') {
+            reject(new Error(`the socket of ${this.instanceId} on port ${this.port}: ${event.message}`));
+          }
+        }
+      });
+    });
+    await started;
+  }
+
+  /** The process dies at once (a crash: SIGKILL); the unit starts it again after `RestartSec`. */
+  public async crash(): Promise<void> {
+    const exits = this.exits.length;
+    await this.signalApplication('SIGKILL');
+    await waitUntil(`${this.instanceId} to exit`, 10_000, () => this.exits.length > exits);
+  }
+
+  /** `systemctl stop`: SIGTERM, SIGKILL after `TimeoutStopSec`; no restart. Resolves once the unit is gone. */
+  public async stop(timeoutSeconds = WebServerUnit.STOP_TIMEOUT_SECONDS): Promise<void> {
+    const holder = this.holder;
+    if (!holder || holder.exitCode !== null) {
+      return;
+    }
+    fs.writeFileSync(this.files.stop, '');
+    const started = Date.now();
+    const gone = new Promise<void>(resolve => holder.once('exit', () => resolve()));
+    const exits = this.exits.length;
+    await this.signalApplication('SIGTERM');
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      void this.signalApplication('SIGKILL');
+    }, timeoutSeconds * 1000);
+    await waitUntil(`${this.instanceId} to stop`, (timeoutSeconds + 10) * 1000, () => this.exits.length > exits || !this.alive);
+    clearTimeout(timer);
+    this.lastStop = { ms: Date.now() - started, killed };
+    // Children the application left behind go with the unit (its control group).
+    await this.signalApplication('SIGKILL');
+    await gone;
+  }
+
+  /** Signals every process of the application (its process group), once its bash has written its pid. */
+  private async signalApplication(signal: NodeJS.Signals): Promise<void> {
+    let pid = NaN;
+    await waitUntil(`the pid of ${this.instanceId}`, 5_000, () => {
+      pid = Number(fs.readFileSync(this.files.pid, 'utf8').trim());
+      return pid > 0 || !this.alive;
+    }).catch(() => undefined);
+    if (pid > 0) {
+      for (const target of [-pid, pid]) {
+        try {
+          // The group where setsid made one; the process alone where it did not.
+          process.kill(target, signal);
+          break;
+        } catch {
+          // Not a group, or already gone.
+        }
+      }
+    }
+  }
+
+  /** The environment file `bootstrap-web.sh` writes, with this machine's Redis. */
+  private environment(): Record<string, string> {
+    return {
+      PORT: String(this.port),
+      INSTANCE_ID: this.instanceId,
+      AVAILABILITY_ZONE: this.zone,
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: String(this.redis.port),
+      REDIS_TLS: this.redis.tlsCaFile ? 'true' : 'false',
+      REDIS_AUTH_TOKEN: this.redis.authToken,
+      // The rehearsal's Redis has a certificate of its own CA: trusted as ElastiCache's public one is on AWS.
+      ...(this.redis.tlsCaFile ? { REDIS_TLS_CA_FILE: this.redis.tlsCaFile, NODE_EXTRA_CA_CERTS: this.redis.tlsCaFile } : {}),
+      WEBTIER_ENV_FILE: this.files.env,
+      WEB_BIND: '0.0.0.0',
+      WEB_PORT: String(this.port),
+      COUNTER_KEY: 'webtier:hello:counter',
+      ...this.app.environment,
+      ...Object.fromEntries(this.app.secretNames.map(name => [name, `rehearsal-placeholder-for-${name}`])),
+    };
+  }
+}
+
+/** How to run `unit-holder`: the compiled file of the package, or (in this repository's tests) its TypeScript. */
+function unitHolderCommand(): string[] {
+  const js = path.join(__dirname, 'unit-holder.js');
+  return fs.existsSync(js) ? [js] : ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'unit-holder.ts')];
+}
+
+/** The uid and gid of `nobody` on Linux. */
+const NOBODY = 65534;
+
+/** Whether the unit's user and read-only folder can be imposed here (root on Linux). */
+export function canSandbox(): boolean {
+  return os.platform() === 'linux' && typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * Copies the application's folder to `target` as the boot unpacks it: readable by everyone, writable by no one
+ * but root (`chmod -R a+rX,go-w`, as `bootstrap-web.sh` does). Returns `target`.
+ */
+export function prepareApplicationFolder(source: string, target: string): string {
+  fs.cpSync(source, target, { recursive: true, dereference: false, filter: src => !/(^|\/)(\.git|cdk\.out)$/.test(src) });
+  const r = spawnSync('chmod', ['-R', 'a+rX,go-w', target], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`cannot make ${target} read-only: ${r.stderr}`);
+  }
+  return target;
+}
+
+/** The files of `folder` (relative path, size and modification time), to tell what the application wrote. */
+export function folderSnapshot(folder: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      const stat = fs.lstatSync(full);
+      files.set(path.relative(folder, full), entry.isDirectory() ? 'dir' : `${stat.size}:${stat.mtimeMs}`);
+      if (entry.isDirectory()) {
+        walk(full);
+      }
+    }
+  };
+  walk(folder);
+  return files;
+}
+
+/** What changed between two snapshots of a folder: paths added, removed or modified. */
+export function folderChanges(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changed = new Set<string>();
+  for (const [file, sig] of after) {
+    if (before.get(file) !== sig && sig !== 'dir') {
+      changed.add(file);
+    } else if (!before.has(file)) {
+      changed.add(file);
+    }
+  }
+  for (const file of before.keys()) {
+    if (!after.has(file)) {
+      changed.add(file);
+    }
+  }
+  return [...changed].sort();
+}

@@ -1,0 +1,159 @@
+// `rehearse` for real: the hello counter and the starter web app from synthesized cloud assemblies (the settings a
+// user deploys), and one small app per flaw (test/rehearse/fixtures), all against real redis-server processes on
+// 127.0.0.1. Every rehearsal runs at once in beforeAll (each mostly waits on health checks and the 59 s idle
+// connection), then each test reads its report.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { WebApplication, ZeroDowntimeWebTier } from '../../src';
+import { main } from '../../src/rehearse/cli';
+import { FINDING_IDS, FindingId } from '../../src/rehearse/findings';
+import { rehearse, RehearsalReport, ScenarioName } from '../../src/rehearse/rehearsal';
+import { LoadBalancerSettings, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
+import { describeWith } from '../runtime/harness';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const STARTER = path.join(__dirname, '..', '..', 'packages', 'cdk-zero-downtime-web-tier-app', 'templates', 'app', 'webapp');
+
+/** The tier's fast health-check preset (`WebHealthCheckPresets.fast()`: every 5 s, 4 s timeout), for the flawed apps. */
+const FAST: LoadBalancerSettings = { ...TIER_DEFAULT_SETTINGS, healthCheckIntervalSeconds: 5, healthCheckTimeoutSeconds: 4 };
+
+/** Each flawed app, the scenarios that show its flaw, and what must be found. */
+interface FlawedApp {
+  readonly name: string;
+  readonly scenarios: ScenarioName[];
+  readonly finding: FindingId;
+  readonly settings?: Partial<LoadBalancerSettings>;
+  readonly socketActivation?: boolean;
+  readonly dir?: string;
+}
+const FLAWED: FlawedApp[] = [
+  { name: 'keep-alive-default', scenarios: ['idle-connection'], finding: 'keep-alive-shorter-than-load-balancer' },
+  { name: 'sigterm-abrupt', scenarios: ['sigterm'], finding: 'sigterm-drops-requests' },
+  { name: 'health-lies', scenarios: ['steady'], finding: 'health-page-hides-failures' },
+  { name: 'port-ignored', scenarios: ['steady'], finding: 'port-ignored', settings: { readinessBudgetSeconds: 1 } },
+  { name: 'loopback-only', scenarios: ['steady'], finding: 'loopback-only' },
+  { name: 'writes-own-folder', scenarios: ['steady'], finding: 'writes-own-folder' },
+  { name: 'slow-boot', scenarios: ['steady'], finding: 'boot-slower-than-budget', settings: { readinessBudgetSeconds: 2 } },
+  // The starter itself, without socket activation: a crash refuses connections until the restart (a warning).
+  { name: 'starter-without-socket-activation', scenarios: ['crash'], finding: 'restart-refuses-connections', dir: STARTER },
+];
+
+describeWith(['redis-server', 'openssl'])('rehearse', () => {
+  const reports = new Map<string, RehearsalReport>();
+  const cli = new Map<string, { code: number; output: string; json: any }>();
+  let workDir: string;
+
+  beforeAll(async () => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-'));
+    const synth = (name: string, application?: WebApplication) => {
+      const outdir = path.join(workDir, name);
+      const app = new App({ outdir });
+      new ZeroDowntimeWebTier(new Stack(app, 'Shop'), 'Web', { application });
+      app.synth();
+      return outdir;
+    };
+    const assemblies = {
+      hello: synth('hello'),
+      starter: synth('starter', WebApplication.fromDirectory(STARTER, { startCommand: 'exec node server.js', healthCheckPath: '/healthz', socketActivation: true })),
+    };
+    await Promise.all([
+      ...Object.entries(assemblies).map(async ([name, outdir]) => {
+        const lines: string[] = [];
+        const json = path.join(workDir, `${name}.json`);
+        const code = await main(['rehearse', '--app', outdir, '--json', json], l => lines.push(l), l => lines.push(l));
+        cli.set(name, { code, output: lines.join('\n'), json: fs.existsSync(json) ? JSON.parse(fs.readFileSync(json, 'utf8')) : undefined });
+      }),
+      ...FLAWED.map(async flawed => {
+        const report = await rehearse({
+          application: {
+            name: flawed.name,
+            directory: flawed.dir ?? path.join(FIXTURES, flawed.name),
+            startCommand: 'exec node server.js',
+            port: 8000,
+            healthCheckPath: '/healthz',
+            socketActivation: flawed.socketActivation ?? false,
+            environment: {},
+            secretNames: [],
+            installCommands: [],
+          },
+          settings: { ...FAST, ...flawed.settings },
+        }, { scenarios: flawed.scenarios });
+        reports.set(flawed.name, report);
+      }),
+    ]);
+  }, 300_000);
+
+  afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+  test.each(['hello', 'starter'])('the %s app from its cloud assembly: every scenario with 0 failed, no finding, exit 0', (name) => {
+    const { code, output, json } = cli.get(name)!;
+    expect(output).toContain('No findings');
+    expect(code).toBe(0);
+    const [report] = json.reports as RehearsalReport[];
+    expect(report.findings).toEqual([]);
+    expect(report.scenarios.map(s => s.name).sort()).toEqual(['crash', 'idle-connection', 'release', 'scale-in', 'sigterm', 'steady']);
+    for (const scenario of report.scenarios) {
+      expect({ scenario: scenario.name, failed: scenario.failed }).toEqual({ scenario: scenario.name, failed: 0 });
+      expect(scenario.requests).toBeGreaterThan(0);
+    }
+    // The clients asked the app's own page, and it answered (the hello counter's is /cgi-bin/hello.py, not /)
+    expect(Object.keys(report.scenarios.find(s => s.name === 'steady')!.statuses)).toEqual(['200']);
+  });
+
+  test('the cloud assembly\'s settings are the ones rehearsed: the one-liner\'s health check and deregistration delay, the ALB idle timeout', () => {
+    expect(cli.get('starter')!.output).toContain('idle timeout 60 s, health check every 30 s (timeout 3 s, healthy after 2, unhealthy after 2), deregistration delay 30 s');
+  });
+
+  test.each(FLAWED.map(f => [f.name, f.finding] as const))('%s: reported as %s, with a fix', (name, finding) => {
+    const report = reports.get(name)!;
+    const found = report.findings.find(f => f.id === finding);
+    expect(found).toBeDefined();
+    expect(found!.fix.length).toBeGreaterThan(10);
+    const severity = found!.severity;
+    expect(report.exitCode).toBe(severity === 'error' ? 1 : 0);
+  });
+
+  test('a clean run of the flawed apps reports only their own flaw', () => {
+    for (const flawed of FLAWED.filter(f => f.finding !== 'port-ignored')) {
+      const ids = reports.get(flawed.name)!.findings.map(f => f.id);
+      expect({ app: flawed.name, ids }).toEqual({ app: flawed.name, ids: [flawed.finding] });
+    }
+  });
+
+  test('the keep-alive finding names the time the app closed its connection and the Node.js fix', () => {
+    const found = reports.get('keep-alive-default')!.findings[0];
+    // Node.js 20's default is 5 s; its timer closes the connection within the next second.
+    expect(found.message).toMatch(/after [56](\.\d)? s/);
+    expect(found.fix).toContain('server.keepAliveTimeout = 65000');
+  });
+});
+
+describe('rehearse could not run', () => {
+  test.each([
+    [['rehearse', '--app', '/nonexistent/cdk.out'], /not a cloud assembly/],
+    [['rehearse', '--dir', __dirname], /--dir needs --start/],
+    [['rehearse', '--dir', __dirname, '--start', 'node x.js', '--port', '80'], /--port 80: must be a whole number from 1024 to 65535/],
+    [['rehearse', '--scenarios', 'steady,flood'], /unknown flood/],
+    [['deploy'], /usage:/],
+  ])('%j: one line, exit 2', async (argv, message) => {
+    const errors: string[] = [];
+    expect(await main(argv as string[], () => undefined, l => errors.push(l))).toBe(2);
+    expect(errors.join('\n')).toMatch(message);
+  });
+});
+
+describe('the README\'s table of findings', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('### Rehearse your application'), readme.indexOf('### Start a new app from the template'));
+  const listed = [...table.matchAll(/^\| `([a-z-]+)`(?:, `([a-z-]+)`)? \|/gm)].flatMap(m => [m[1], m[2]]).filter(Boolean);
+
+  test('names only findings the rehearsal has, and every one a fixture proves', () => {
+    expect(listed.length).toBeGreaterThan(5);
+    for (const id of listed) {
+      expect(FINDING_IDS).toContain(id);
+    }
+    expect(listed.sort()).toEqual([...new Set(FLAWED.map(f => f.finding))].sort());
+  });
+});
