@@ -143,6 +143,12 @@ describe('installed into a minimal CDK app', () => {
       'AWS::ElastiCache::ReplicationGroup': 1,
     });
 
+    // THEN its command runs from the installed package (compiled JavaScript, no ts-node): the shipped hello counter
+    // answers a request through SIGTERM
+    const rehearsal = await run('npx', ['--no-install', LIBRARY, 'rehearse', '--scenarios', 'sigterm'], appDir);
+    expect(rehearsal.stdout).toMatch(/^sigterm +1 +0 .*0 failed: met$/m);
+    expect(rehearsal.stdout).toContain('Result: clean (exit 0).');
+
     // THEN a TypeScript app type-checks against the declarations, without skipLibCheck and without projen
     fs.writeFileSync(path.join(appDir, 'app.ts'), [
       "import { App, Stack } from 'aws-cdk-lib';",
