@@ -11,12 +11,13 @@ import { AssemblyFleet, fleetsInCloudAssembly } from './cloud-assembly';
 import { commandExists } from './local-redis';
 import { rehearse, RehearsalReport, ScenarioName, SCENARIOS } from './rehearsal';
 import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from './rehearsal-target';
-import { formatReport } from './report';
+import { formatRepeats, formatReport } from './report';
 
 const USAGE = `usage:
   cdk-zero-downtime-web-tier rehearse [--app cdk.out]            every tier of the synthesized app
   cdk-zero-downtime-web-tier rehearse --dir ./app --start "node server.js" [--health /healthz] [--port 8000] [--socket-activation]
-options: --page PATH (repeatable; default /)  --scenarios ${SCENARIOS.join(',')}  --json FILE`;
+options: --page PATH (repeatable; default /)  --scenarios ${SCENARIOS.join(',')}  --json FILE
+         --repeat N (a benchmark: every scenario N times, with the failed requests of each run)`;
 
 /** A usage or prerequisite problem: one line, exit 2. */
 class CannotRun extends Error {}
@@ -39,7 +40,7 @@ function parse(argv: string[]): Args {
       throw new CannotRun(`${arg} needs a value\n${USAGE}`);
     } else if (key === 'page') {
       args.page = [...((args.page as string[] | undefined) ?? []), argv[++i]];
-    } else if (['app', 'dir', 'start', 'health', 'port', 'scenarios', 'json'].includes(key)) {
+    } else if (['app', 'dir', 'start', 'health', 'port', 'scenarios', 'json', 'repeat'].includes(key)) {
       args[key] = argv[++i];
     } else {
       throw new CannotRun(`unknown option ${arg}\n${USAGE}`);
@@ -135,6 +136,10 @@ export async function main(argv: string[], out: (line: string) => void = console
       }
     }
     const scenarios = scenariosOf(args);
+    const repeat = args.repeat === undefined ? 1 : Number(args.repeat);
+    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
+      throw new CannotRun(`--repeat ${args.repeat}: must be a whole number from 1 to 100`);
+    }
     const pages = (args.page as string[] | undefined) ?? undefined;
     const reports: RehearsalReport[] = [];
     for (const target of targets(args, unpackDir)) {
@@ -143,10 +148,18 @@ export async function main(argv: string[], out: (line: string) => void = console
       if (skipped > 0) {
         out(`${target.application.name}: its ${skipped} installCommands are not run here (they install packages on the instance, as root)`);
       }
-      const report = await rehearse(target, { scenarios, pages, log: line => out(`  ${line}`) });
-      reports.push(report);
-      out(formatReport(report, target.settings));
-      out('');
+      const runs: RehearsalReport[] = [];
+      for (let run = 1; run <= repeat; run++) {
+        const report = await rehearse(target, { scenarios, pages, log: line => out(`  ${repeat > 1 ? `run ${run}/${repeat}: ` : ''}${line}`) });
+        runs.push(report);
+        out(formatReport(report, target.settings));
+        out('');
+      }
+      reports.push(...runs);
+      if (repeat > 1) {
+        out(formatRepeats(target.application.name, runs));
+        out('');
+      }
     }
     if (typeof args.json === 'string') {
       fs.writeFileSync(args.json, JSON.stringify({ reports }, null, 2));

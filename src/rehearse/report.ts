@@ -33,3 +33,19 @@ export function formatReport(report: RehearsalReport, settings: LoadBalancerSett
   lines.push('', report.exitCode === 0 ? 'Result: clean (exit 0).' : 'Result: not clean (exit 1).');
   return lines.join('\n');
 }
+
+/**
+ * A benchmark's summary: for each scenario, the failed requests of every run, so that a zero that holds only on a
+ * good run shows.
+ */
+export function formatRepeats(application: string, runs: RehearsalReport[]): string {
+  const names = [...new Set(runs.flatMap(r => r.scenarios.map(s => s.name)))];
+  const lines = [`${application}: ${runs.length} runs, failed requests of each run`];
+  for (const name of names) {
+    const failed = runs.map(r => r.scenarios.find(s => s.name === name)?.failed ?? NaN);
+    const total = failed.reduce((a, b) => a + (Number.isNaN(b) ? 0 : b), 0);
+    lines.push(`${name.padEnd(16)} ${failed.map(f => (Number.isNaN(f) ? '-' : String(f))).join(' ')}  (${total} in all)`);
+  }
+  lines.push(`runs not clean: ${runs.filter(r => r.exitCode !== 0).length} of ${runs.length}`);
+  return lines.join('\n');
+}

@@ -130,6 +130,30 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
   });
 });
 
+describeWith(['redis-server'])('rehearse --repeat (a benchmark)', () => {
+  async function repeated(dir: string, runs: number): Promise<{ code: number; output: string }> {
+    const lines: string[] = [];
+    const code = await main(['rehearse', '--dir', dir, '--start', 'exec node server.js', '--health', '/healthz',
+      '--scenarios', 'sigterm', '--repeat', String(runs)], l => lines.push(l), l => lines.push(l));
+    return { code, output: lines.join('\n') };
+  }
+
+  test('reports the failed requests of every run: 0 in each for the starter', async () => {
+    const { code, output } = await repeated(STARTER, 3);
+    expect(output).toContain(': 3 runs, failed requests of each run');
+    expect(output).toMatch(/^sigterm +0 0 0 {2}\(0 in all\)$/m);
+    expect(output).toContain('runs not clean: 0 of 3');
+    expect(code).toBe(0);
+  }, 120_000);
+
+  test('and 1 in each for an app that dies on SIGTERM, every run not clean', async () => {
+    const { code, output } = await repeated(path.join(FIXTURES, 'sigterm-abrupt'), 2);
+    expect(output).toMatch(/^sigterm +1 1 {2}\(2 in all\)$/m);
+    expect(output).toContain('runs not clean: 2 of 2');
+    expect(code).toBe(1);
+  }, 120_000);
+});
+
 describe('rehearse could not run', () => {
   test.each([
     [['rehearse', '--app', '/nonexistent/cdk.out'], /not a cloud assembly/],
@@ -137,6 +161,7 @@ describe('rehearse could not run', () => {
     [['rehearse', '--dir', __dirname, '--start', 'node x.js', '--port', '80'], /--port 80: must be a whole number from 1024 to 65535/],
     [['rehearse', '--scenarios', 'steady,flood'], /unknown flood/],
     [['deploy'], /usage:/],
+    [['rehearse', '--dir', __dirname, '--start', 'node x.js', '--repeat', '0'], /--repeat 0: must be a whole number from 1 to 100/],
   ])('%j: one line, exit 2', async (argv, message) => {
     const errors: string[] = [];
     expect(await main(argv as string[], () => undefined, l => errors.push(l))).toBe(2);
