@@ -15,6 +15,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as tls from 'tls';
+import { CertificateFiles, commandExists, makeCertificates, redisHasTls } from '../src/rehearse/local-redis';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 export const ASSETS_DIR = path.join(REPO_ROOT, 'assets');
@@ -101,16 +102,8 @@ export async function freePort(): Promise<number> {
 
 export type Prerequisite = 'redis-server' | 'redis-tls' | 'shellcheck' | 'openssl' | 'curl';
 
-function runs(cmd: string, args: string[]): boolean {
-  return spawnSync(cmd, args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
-}
-
-function redisHasTls(): boolean {
-  // A build without TLS rejects tls-* directives as "Bad directive"; a TLS build fails on the missing files instead.
-  const r = spawnSync('redis-server', ['--port', '0', '--tls-port', '1', '--tls-cert-file', '/nonexistent', '--tls-key-file', '/nonexistent'],
-    { encoding: 'utf8', timeout: 10_000 });
-  return r.error === undefined && !/Bad directive/.test(`${r.stdout}${r.stderr}`);
-}
+// The checks and the certificates are the rehearsal's own (src/rehearse/local-redis.ts): one copy for both.
+const runs = commandExists;
 
 const CHECKS: Record<Prerequisite, () => boolean> = {
   'redis-server': () => runs('redis-server', ['--version']),
@@ -240,11 +233,7 @@ export interface RedisEndpoint {
   readonly tlsServerName?: string;
 }
 
-export interface TlsFiles {
-  readonly caFile: string;
-  readonly certFile: string;
-  readonly keyFile: string;
-}
+export type TlsFiles = CertificateFiles;
 
 export interface RedisOptions {
   /** Reuse a port, e.g. to restart Redis where the web servers expect it. */
@@ -372,24 +361,7 @@ export async function readCounter(endpoint: RedisEndpoint, key = DEFAULT_COUNTER
  * A throwaway CA and a server certificate, written into `dir`. The certificate names `subjectAltName`
  * (default: 127.0.0.1 and localhost, the names tests connect to).
  */
-export function makeTlsFiles(dir: string, subjectAltName = 'IP:127.0.0.1,DNS:localhost'): TlsFiles {
-  const f = (name: string) => path.join(dir, name);
-  const openssl = (...args: string[]) => {
-    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
-  };
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-days', '2', '-subj', '/CN=webtier test CA', '-keyout', f('ca.key'), '-out', f('ca.crt'),
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  openssl('req', ...ec, '-subj', '/CN=webtier test server', '-keyout', f('server.key'), '-out', f('server.csr'));
-  fs.writeFileSync(f('server.ext'), [
-    `subjectAltName=${subjectAltName}`, 'basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature',
-    'extendedKeyUsage=serverAuth', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid',
-  ].join('\n'));
-  openssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2',
-    '-extfile', f('server.ext'), '-out', f('server.crt'));
-  return { caFile: f('ca.crt'), certFile: f('server.crt'), keyFile: f('server.key') };
-}
+export const makeTlsFiles: (dir: string, subjectAltName?: string) => TlsFiles = makeCertificates;
 
 // ---------------------------------------------------------------------------------------------
 // Stand-in instance metadata service (IMDSv2 only)

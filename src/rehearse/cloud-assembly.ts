@@ -21,7 +21,7 @@ export function fleetsInCloudAssembly(dir: string): AssemblyFleet[] {
   }
   const fleets = readAssembly(dir);
   if (fleets.length === 0) {
-    throw new Error(`${dir} holds no ZeroDowntimeWebTier or WebFleet (of cdk-zero-downtime-web-tier 0.x with rehearsal records)`);
+    throw new Error(`${dir} holds no ZeroDowntimeWebTier or WebFleet: synthesize an app that has one, with this version of the library`);
   }
   return fleets;
 }

@@ -125,14 +125,12 @@ export class LoadBalancerStandIn {
       res.writeHead(answer.statusCode ?? 502, out);
       answer.pipe(res);
       answer.on('end', () => finish(answer.statusCode ?? 502));
-      answer.on('error', () => {
-        finish(502, 'the target closed the connection in the middle of its answer');
-        res.destroy();
-      });
-      answer.on('aborted', () => {
-        finish(502, 'the target closed the connection in the middle of its answer');
-        res.destroy();
-      });
+      for (const cut of ['error', 'aborted']) {
+        answer.on(cut, () => {
+          finish(502, 'the target closed the connection in the middle of its answer');
+          res.destroy();
+        });
+      }
     });
     upstream.on('timeout', () => {
       upstream.destroy(new Error('idle timeout'));

@@ -23,14 +23,24 @@ export function commandExists(command: string, args: string[] = ['--version']): 
 }
 
 /** Whether this `redis-server` was built with TLS (a build without it refuses tls-* directives as "Bad directive"). */
-function redisHasTls(): boolean {
+export function redisHasTls(): boolean {
   const r = spawnSync('redis-server', ['--port', '0', '--tls-port', '1', '--tls-cert-file', '/nonexistent', '--tls-key-file', '/nonexistent'],
     { encoding: 'utf8', timeout: 10_000 });
-  return !/Bad directive|wrong number of arguments/i.test(`${r.stdout}${r.stderr}`);
+  return r.error === undefined && !/Bad directive/.test(`${r.stdout}${r.stderr}`);
 }
 
-/** A throwaway CA and a certificate for 127.0.0.1, written into `dir`. */
-function makeCertificates(dir: string): { caFile: string; certFile: string; keyFile: string } {
+/** A CA and a server certificate it signed, as files. */
+export interface CertificateFiles {
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/**
+ * A throwaway CA and a server certificate, written into `dir` with openssl. The certificate names
+ * `subjectAltName` (default: 127.0.0.1 and localhost, the names local clients connect to).
+ */
+export function makeCertificates(dir: string, subjectAltName = 'IP:127.0.0.1,DNS:localhost'): CertificateFiles {
   const f = (name: string) => path.join(dir, name);
   const openssl = (...args: string[]) => {
     const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
@@ -39,13 +49,16 @@ function makeCertificates(dir: string): { caFile: string; certFile: string; keyF
     }
   };
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-days', '1', '-subj', '/CN=rehearsal CA', '-keyout', f('ca.key'), '-out', f('ca.crt'),
+  openssl('req', '-x509', ...ec, '-days', '2', '-subj', '/CN=webtier local CA', '-keyout', f('ca.key'), '-out', f('ca.crt'),
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  openssl('req', ...ec, '-subj', '/CN=rehearsal redis', '-keyout', f('redis.key'), '-out', f('redis.csr'));
-  fs.writeFileSync(f('redis.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  openssl('x509', '-req', '-in', f('redis.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1',
-    '-extfile', f('redis.ext'), '-out', f('redis.crt'));
-  return { caFile: f('ca.crt'), certFile: f('redis.crt'), keyFile: f('redis.key') };
+  openssl('req', ...ec, '-subj', '/CN=webtier local server', '-keyout', f('server.key'), '-out', f('server.csr'));
+  fs.writeFileSync(f('server.ext'), [
+    `subjectAltName=${subjectAltName}`, 'basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature',
+    'extendedKeyUsage=serverAuth', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid',
+  ].join('\n'));
+  openssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2',
+    '-extfile', f('server.ext'), '-out', f('server.crt'));
+  return { caFile: f('ca.crt'), certFile: f('server.crt'), keyFile: f('server.key') };
 }
 
 /** Starts `redis-server` in `dir` (which it may write to), with AUTH and, when this machine can, TLS as the tier's Redis. */

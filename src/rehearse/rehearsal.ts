@@ -253,12 +253,10 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
   }
 
   function finish(): RehearsalReport {
-    if (!findings.some(f => f.id === 'writes-own-folder')) {
-      const written = folder && before ? folderChanges(before, folderSnapshot(folder)) : [];
-      const refused = refusedWrites();
-      if (written.length > 0 || refused.length > 0) {
-        findings.push(FINDINGS.writesOwnFolder(written.length > 0 ? written : [refused[0].trim().slice(0, 200)]));
-      }
+    const written = folder && before ? folderChanges(before, folderSnapshot(folder)) : [];
+    const refused = refusedWrites();
+    if (written.length > 0 || refused.length > 0) {
+      findings.push(FINDINGS.writesOwnFolder(written.length > 0 ? written : [refused[0].trim().slice(0, 200)]));
     }
     const missed = scenarios.some(s => s.zeroTarget && s.failed > 0);
     const error = findings.some(f => f.severity === 'error');

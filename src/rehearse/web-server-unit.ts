@@ -250,9 +250,8 @@ export function folderSnapshot(folder: string): Map<string, string> {
 export function folderChanges(before: Map<string, string>, after: Map<string, string>): string[] {
   const changed = new Set<string>();
   for (const [file, sig] of after) {
-    if (before.get(file) !== sig && sig !== 'dir') {
-      changed.add(file);
-    } else if (!before.has(file)) {
+    // A folder counts when it is new; what changes inside an old one is counted by its files.
+    if (!before.has(file) || (sig !== 'dir' && before.get(file) !== sig)) {
       changed.add(file);
     }
   }

@@ -2,6 +2,7 @@
 // user deploys), and one small app per flaw (test/rehearse/fixtures), all against real redis-server processes on
 // 127.0.0.1. Every rehearsal runs at once in beforeAll (each mostly waits on health checks and the 59 s idle
 // connection), then each test reads its report.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,6 +12,7 @@ import { main } from '../../src/rehearse/cli';
 import { FINDING_IDS, FindingId } from '../../src/rehearse/findings';
 import { rehearse, RehearsalReport, ScenarioName } from '../../src/rehearse/rehearsal';
 import { LoadBalancerSettings, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
+import { folderChanges, folderSnapshot } from '../../src/rehearse/web-server-unit';
 import { describeWith } from '../runtime/harness';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -155,6 +157,16 @@ describeWith(['redis-server'])('rehearse --repeat (a benchmark)', () => {
 });
 
 describe('rehearse could not run', () => {
+  test('without redis-server on the PATH: one line naming what to install, exit 2', () => {
+    // In a process of its own: jest's process.env is not the one child_process reads.
+    const cli = path.join(__dirname, '..', '..', 'src', 'rehearse', 'cli.ts');
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, 'rehearse', '--dir', STARTER, '--start', 'node server.js'], {
+      encoding: 'utf8', timeout: 60_000, env: { PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'empty-path-')) },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^rehearse: redis-server is missing: install redis-server \(Debian\/Ubuntu: apt-get install redis-server/)]);
+  }, 60_000);
+
   test.each([
     [['rehearse', '--app', '/nonexistent/cdk.out'], /not a cloud assembly/],
     [['rehearse', '--dir', __dirname], /--dir needs --start/],
@@ -180,5 +192,22 @@ describe('the README\'s table of findings', () => {
       expect(FINDING_IDS).toContain(id);
     }
     expect(listed.sort()).toEqual([...new Set(FLAWED.map(f => f.finding))].sort());
+  });
+});
+
+describe('what an application wrote into its folder (where the sandbox cannot be imposed)', () => {
+  test('is every file added, changed or removed, and each new folder, but not an old folder whose files changed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'folder-changes-'));
+    fs.mkdirSync(path.join(dir, 'old'));
+    fs.writeFileSync(path.join(dir, 'old', 'kept.txt'), 'a');
+    fs.writeFileSync(path.join(dir, 'old', 'changed.txt'), 'a');
+    fs.writeFileSync(path.join(dir, 'removed.txt'), 'a');
+    const before = folderSnapshot(dir);
+    fs.writeFileSync(path.join(dir, 'old', 'changed.txt'), 'ab');
+    fs.rmSync(path.join(dir, 'removed.txt'));
+    fs.mkdirSync(path.join(dir, 'cache'));
+    fs.writeFileSync(path.join(dir, 'cache', 'new.json'), '{}');
+    expect(folderChanges(before, folderSnapshot(dir))).toEqual(['cache', 'cache/new.json', 'old/changed.txt', 'removed.txt']);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
