@@ -1,6 +1,25 @@
 import * as http from 'http';
 import * as net from 'net';
-import { LoadBalancerSettings, matchesHttpCodes } from './rehearsal-target';
+import { LoadBalancerSettings } from './rehearsal-target';
+import { HealthCheckRecord, RegisterOptions, Target, TargetGroupStandIn, TargetState, TargetTransition } from './target-group-stand-in';
+
+/** What the rehearsal and the drill add to the stand-in's defaults. */
+export interface LoadBalancerStandInOptions {
+  /**
+   * The clock of every recorded time (milliseconds).
+   *
+   * @default Date.now
+   */
+  readonly now?: () => number;
+  /**
+   * A request header naming the target (its id) the request must go to, whatever the rotation: the drill's way to
+   * keep a slow request in flight on a server it is about to drain. Not an ALB behaviour (its listener rules pick
+   * a target group, never a target): off unless set, and never sent by the rehearsal's clients.
+   *
+   * @default - none
+   */
+  readonly targetHeader?: string;
+}
 
 /**
  * The stand-in for the Application Load Balancer and its target group, in the ways that decide whether a request
@@ -12,25 +31,35 @@ import { LoadBalancerSettings, matchesHttpCodes } from './rehearsal-target';
  *   when the target resets or closes the connection with the request outstanding, or refuses the connection, the
  *   client gets a 502; when the target sends nothing for the idle timeout, a 504:
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#http-502-issues
- * - Health checks every `interval`, each failing after `timeout`; a target is healthy after `healthyThreshold`
- *   passes in a row and unhealthy after `unhealthyThreshold` failures; the first check runs at registration. With
- *   no healthy target, requests go to all the unhealthy ones (fail open); with none at all, 503:
+ * - With no healthy target, requests go to all the unhealthy ones (fail open); with none at all, 503:
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
- * - Deregistration: no new request goes to the target; it drains until its requests in flight are done or the
- *   deregistration delay has passed, then its connections are closed:
- *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
+ * - Its target group (health checks, states, draining) is `TargetGroupStandIn`.
  */
 export class LoadBalancerStandIn {
   /** Every request the clients sent, in order of arrival. */
   public readonly requests: ForwardedRequest[] = [];
-  private readonly targets = new Map<string, Target>();
+  /** The target group: its targets' states, transitions and health checks. */
+  public readonly targetGroup: TargetGroupStandIn;
   private readonly server: http.Server;
+  private readonly shifted = new Set<string>();
+  private readonly now: () => number;
   private next = 0;
-  private closed = false;
 
-  constructor(private readonly settings: LoadBalancerSettings, private readonly healthPath: string) {
+  constructor(private readonly settings: LoadBalancerSettings, healthPath: string, private readonly options: LoadBalancerStandInOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.targetGroup = new TargetGroupStandIn(settings, healthPath, this.now);
     this.server = http.createServer((req, res) => this.forward(req, res));
     this.server.keepAliveTimeout = settings.idleTimeoutSeconds * 1000;
+  }
+
+  /** Every transition of a target's state so far. */
+  public get transitions(): readonly TargetTransition[] {
+    return this.targetGroup.transitions;
+  }
+
+  /** Every health check result so far. */
+  public get healthChecks(): readonly HealthCheckRecord[] {
+    return this.targetGroup.healthChecks;
   }
 
   /** Listens for clients on 127.0.0.1; resolves with the port. */
@@ -38,59 +67,76 @@ export class LoadBalancerStandIn {
     return new Promise(resolve => this.server.listen(0, '127.0.0.1', () => resolve((this.server.address() as net.AddressInfo).port)));
   }
 
-  /** Registers a target (state `initial`) and starts its health checks. */
-  public register(id: string, port: number): void {
-    const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: this.settings.idleTimeoutSeconds * 1000 });
-    const target: Target = { id, port, agent, state: 'initial', inFlight: 0, passes: 0, failures: 0 };
-    this.targets.set(id, target);
-    void this.healthChecks(target);
+  /** Registers a target (state `initial`, or `healthy` with `options.healthy`) and starts its health checks. */
+  public register(id: string, port: number, options: RegisterOptions = {}): void {
+    this.targetGroup.register(id, port, options);
   }
 
   /** The target's state: `initial`, `healthy`, `unhealthy`, `draining` or `unused` (deregistered). */
   public state(id: string): TargetState {
-    return this.targets.get(id)?.state ?? 'unused';
+    return this.targetGroup.state(id);
   }
 
-  /** Deregisters a target; resolves once it has drained (requests done, or the deregistration delay passed). */
-  public async deregister(id: string): Promise<void> {
-    const target = this.targets.get(id);
-    if (!target) {
-      return;
-    }
-    target.state = 'draining';
-    const deadline = Date.now() + this.settings.deregistrationDelaySeconds * 1000;
-    while (target.inFlight > 0 && Date.now() < deadline) {
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
-    target.state = 'unused';
-    target.agent.destroy();
-    this.targets.delete(id);
+  /** The target's requests in flight now. */
+  public inFlight(id: string): number {
+    return this.targetGroup.inFlight(id);
+  }
+
+  /**
+   * Deregisters a target; resolves once it has drained (requests done, or the deregistration delay passed) with
+   * the requests it still had in flight then (0 when it drained).
+   */
+  public deregister(id: string): Promise<number> {
+    return this.targetGroup.deregister(id);
+  }
+
+  /**
+   * Starts a zonal shift away from `zone`: the load balancer sends no new request to the targets in that zone, at
+   * once and whatever their health; requests in flight finish. Their health checks go on.
+   * https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-shift.how-it-works.html
+   * https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-shift.resource-types.app-load-balancers.html
+   */
+  public shiftAway(zone: string): void {
+    this.shifted.add(zone);
+  }
+
+  /** Ends the zonal shift away from `zone`: its targets get requests again (the healthy ones). */
+  public endShift(zone: string): void {
+    this.shifted.delete(zone);
+  }
+
+  /** Whether the load balancer would send a new request to the target now. */
+  public routable(id: string): boolean {
+    return this.pool().some(t => t.id === id);
   }
 
   /** Stops everything: the listener, the health checks, every connection. */
   public async close(): Promise<void> {
-    this.closed = true;
-    for (const target of this.targets.values()) {
-      target.agent.destroy();
-    }
+    this.targetGroup.close();
     this.server.closeAllConnections();
     await new Promise(resolve => this.server.close(resolve));
   }
 
-  private route(): Target | undefined {
-    const registered = [...this.targets.values()].filter(t => t.state !== 'draining' && t.state !== 'unused');
+  /** The targets a new request may go to: healthy ones outside a shifted zone; with none, the unhealthy ones (fail open). */
+  private pool(): Target[] {
+    const registered = this.targetGroup.registered().filter(t => t.state !== 'draining' && !(t.zone !== undefined && this.shifted.has(t.zone)));
     const healthy = registered.filter(t => t.state === 'healthy');
-    const pool = healthy.length > 0 ? healthy : registered.filter(t => t.state === 'unhealthy');
-    if (pool.length === 0) {
-      return undefined;
+    return healthy.length > 0 ? healthy : registered.filter(t => t.state === 'unhealthy');
+  }
+
+  private route(req: http.IncomingMessage): Target | undefined {
+    const pinned = this.options.targetHeader ? req.headers[this.options.targetHeader.toLowerCase()] : undefined;
+    if (typeof pinned === 'string') {
+      return this.targetGroup.registered().find(t => t.id === pinned && t.state !== 'draining');
     }
-    return pool[this.next++ % pool.length];
+    const pool = this.pool();
+    return pool.length === 0 ? undefined : pool[this.next++ % pool.length];
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const record: ForwardedRequest = { at: Date.now(), path: req.url ?? '/', status: 0 };
+    const record: ForwardedRequest = { at: this.now(), path: req.url ?? '/', status: 0 };
     this.requests.push(record);
-    const target = this.route();
+    const target = this.route(req);
     if (!target) {
       record.status = 503;
       record.cause = 'no registered target';
@@ -98,17 +144,17 @@ export class LoadBalancerStandIn {
       return;
     }
     record.target = target.id;
-    target.inFlight++;
-    let done = false;
+    const done = this.targetGroup.startRequest(target);
+    let finished = false;
     const finish = (status: number, cause?: string) => {
-      if (done) {
+      if (finished) {
         return;
       }
-      done = true;
-      target.inFlight--;
+      finished = true;
+      done();
       record.status = status;
       record.cause = cause;
-      record.ms = Date.now() - record.at;
+      record.ms = this.now() - record.at;
     };
     const headers = { ...req.headers };
     for (const hop of ['connection', 'keep-alive', 'proxy-connection', 'upgrade']) {
@@ -148,45 +194,6 @@ export class LoadBalancerStandIn {
     });
     req.pipe(upstream);
   }
-
-  private async healthChecks(target: Target): Promise<void> {
-    const s = this.settings;
-    while (!this.closed && this.targets.get(target.id) === target) {
-      const started = Date.now();
-      const ok = await healthCheck(target.port, this.healthPath, s.healthCheckTimeoutSeconds * 1000, s.healthyHttpCodes);
-      if (this.state(target.id) === 'draining' || !this.targets.has(target.id)) {
-        return;
-      }
-      if (ok) {
-        target.passes++;
-        target.failures = 0;
-        if (target.passes >= s.healthyThreshold) {
-          target.state = 'healthy';
-        }
-      } else {
-        target.failures++;
-        target.passes = 0;
-        if (target.failures >= s.unhealthyThreshold) {
-          target.state = 'unhealthy';
-        }
-      }
-      await new Promise(resolve => setTimeout(resolve, Math.max(0, s.healthCheckIntervalSeconds * 1000 - (Date.now() - started))));
-    }
-  }
-
-}
-
-/** A target's state, as DescribeTargetHealth names them. */
-export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unused';
-
-interface Target {
-  readonly id: string;
-  readonly port: number;
-  readonly agent: http.Agent;
-  state: TargetState;
-  inFlight: number;
-  passes: number;
-  failures: number;
 }
 
 /** One request through the stand-in: the target it went to, the status the client got, and why when it failed. */
@@ -210,17 +217,4 @@ function upstreamCause(error: NodeJS.ErrnoException): string {
     case 'EPIPE': return 'the target had closed the connection the request was sent on';
     default: return `the connection to the target failed (${error.code ?? error.message})`;
   }
-}
-
-/** One health check: GET `path` on a new connection, passing when the status matches `codes` within `timeoutMs`. */
-export function healthCheck(port: number, path: string, timeoutMs: number, codes: string): Promise<boolean> {
-  return new Promise(resolve => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs, headers: { 'user-agent': 'ELB-HealthChecker/2.0' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(matchesHttpCodes(codes, res.statusCode ?? 0)));
-      res.on('error', () => resolve(false));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(false));
-  });
 }

@@ -1,8 +1,8 @@
 import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
-import { healthCheck } from './load-balancer-stand-in';
 import { sleep } from './local-process';
+import { healthCheck } from './target-group-stand-in';
 
 /** Seconds from the start until the health page first answered with a healthy code, or undefined within `budgetMs`. */
 export async function bootSeconds(port: number, path: string, codes: string, startedAt: number, budgetMs: number): Promise<number | undefined> {
