@@ -1,14 +1,15 @@
 /**
- * Turns what a scenario recorded (requests, HAProxy transitions, supervisor events) into the drill's measurements.
+ * Turns what a scenario recorded (requests, the target group's transitions, the instances' events) into the drill's measurements.
  *
  * Pure: no clock, no I/O. All times in the result are seconds since the load started.
  */
 import { RefreshMarkKind } from './instance-refresh';
 import { RequestRecord } from './load-generator';
 import { ReleaseRecord, ReleaseSummary, releaseSummary } from './release-analysis';
-import { ServerTransition } from './server-state-watcher';
 import { TargetGroupHealthCheck } from './target-group-health-check';
-import { SupervisorEvent } from './web-server-supervisor';
+import { InstanceEvent } from './web-instance';
+import { LoadBalancerSettings } from '../src/rehearse/rehearsal-target';
+import { TargetState } from '../src/rehearse/target-group-stand-in';
 
 export type ScenarioKind = 'crash' | 'instance-loss' | 'deploy' | 'scale-in' | 'redis-failover' | ReleaseKind;
 
@@ -26,13 +27,26 @@ export function isKill(kind: ScenarioKind): kind is 'crash' | 'instance-loss' {
   return kind === 'crash' || kind === 'instance-loss';
 }
 
-/** Whether HAProxy sends requests to a server in this state ("UP 1/2" still gets traffic while it fails checks). */
-export function inRotation(status: string | undefined): boolean {
-  return status !== undefined && status.startsWith('UP');
+/**
+ * Whether the load balancer sends requests to a target in this state: a healthy one (a target failing its checks
+ * stays healthy, and gets traffic, until it has failed UnhealthyThresholdCount in a row).
+ */
+export function inRotation(state: TargetState | undefined): boolean {
+  return state === 'healthy';
+}
+
+/** A change of a server's state in the target group (the stand-in's record, by the drill's server name). */
+export interface ServerTransition {
+  /** Milliseconds on the drill's clock. */
+  readonly at: number;
+  readonly server: string;
+  readonly from: TargetState;
+  readonly to: TargetState;
+  readonly reason: string;
 }
 
 export const SCENARIO_TITLES: Record<ScenarioKind, string> = {
-  'crash': 'process crash (kill -9; the socket stays, the supervisor restarts the server)',
+  'crash': 'process crash (kill -9; the socket stays, the unit restarts the server)',
   'instance-loss': 'instance loss (kill -9 of server and socket, replaced by a new instance)',
   'deploy': 'deploy (new servers ready, then the old ones drained and stopped)',
   'scale-in': 'scale-in (one of three servers drained and stopped)',
@@ -104,15 +118,15 @@ export interface RawScenario {
   readonly replacementRegisteredMs?: number;
   readonly records: RequestRecord[];
   readonly transitions: ServerTransition[];
-  readonly supervisorEvents: SupervisorEvent[];
+  readonly instanceEvents: InstanceEvent[];
   /** How much the Redis counter rose during the scenario. */
   readonly redisCounterDelta: number;
   /** Pids of every process the scenario started. */
   readonly pids: number[];
   /** Those still alive after the clean-up (should be none). */
   readonly leftoverPids: number[];
-  readonly statePollMs: number;
-  readonly haproxyConfig: string;
+  /** The settings the load balancer stand-in ran with, read from the synthesized cloud assembly. */
+  readonly loadBalancer: LoadBalancerSettings;
 }
 
 export interface TimelineMark {
@@ -151,10 +165,10 @@ export interface ScenarioResult {
     readonly failedAfterOutOfRotation: number;
   };
   readonly measured: {
-    /** Kill -> HAProxy stops routing to the killed server (DOWN, or MAINT once deregistered); null when it never did. */
+    /** Kill -> the load balancer stops routing to the killed server (unhealthy, or draining once deregistered); null when it never did. */
     readonly killToOutOfRotationSeconds: number | null;
     /**
-     * What took the killed server out: its failed health checks (DOWN), or its deregistration (MAINT) when the
+     * What took the killed server out: its failed health checks (unhealthy), or its deregistration (draining) when the
      * replacement came first (a replacement delay shorter than the detection); null when it stayed in rotation.
      */
     readonly outOfRotationBy: 'health-checks' | 'deregistration' | null;
@@ -164,11 +178,11 @@ export interface ScenarioResult {
     readonly killToFirstServedSeconds: number | null;
     /** Kill -> the last failed request was sent; null without failures. */
     readonly killToLastFailureSeconds: number | null;
-    /** Kill -> HAProxy marks the replacement (or the restarted server, if it had left) UP. */
+    /** Kill -> the target group reports the replacement (or the restarted server, if it had left) healthy. */
     readonly killToBackInRotationSeconds: number | null;
     /** Instance loss: kill -> replacement registered (it was started just before and answers its health page). */
     readonly killToReplacementRegisteredSeconds: number | null;
-    /** Instance loss: replacement registered -> HAProxy marks it UP. */
+    /** Instance loss: replacement registered -> the target group reports it healthy. */
     readonly registeredToBackInRotationSeconds: number | null;
     /** Instance loss: replacement registered -> its first 200 through the balancer. */
     readonly registeredToFirstServedSeconds: number | null;
@@ -179,8 +193,6 @@ export interface ScenarioResult {
      * the kill and fails, then `unhealthyThreshold - 1` more, one interval apart.
      */
     readonly expectedDetectionSeconds: number | null;
-    /** Precision of the HAProxy transition times (the admin-socket poll interval). */
-    readonly transitionPrecisionSeconds: number;
   };
   readonly predicted: {
     /** `tier.failoverWindow`: interval x unhealthyThreshold + timeout. */
@@ -225,12 +237,12 @@ export interface ScenarioResult {
   readonly processes: { readonly started: number[]; readonly leftover: number[] };
   readonly marks: TimelineMark[];
   readonly perSecond: SecondBucket[];
-  readonly transitions: Array<{ readonly t: number; readonly server: string; readonly from: string; readonly to: string; readonly check: string }>;
+  readonly transitions: Array<{ readonly t: number; readonly server: string; readonly from: string; readonly to: string; readonly reason: string }>;
   readonly events: Array<{ readonly t: number; readonly instance: string; readonly type: string; readonly pid?: number; readonly detail?: string }>;
   /** One row per request: [sent, answered, outcome, instance name or ""] in seconds since the load started. */
   readonly requestLog: Array<[number, number, string | number, string]>;
   readonly healthCheck: TargetGroupHealthCheck;
-  readonly haproxyConfig: string;
+  readonly loadBalancer: LoadBalancerSettings;
 }
 
 const round = (s: number) => Math.round(s * 1000) / 1000;
@@ -279,7 +291,6 @@ const NO_KILL: ScenarioResult['measured'] = {
   registeredToFirstServedSeconds: null,
   lastCheckBeforeKillSeconds: null,
   expectedDetectionSeconds: null,
-  transitionPrecisionSeconds: 0,
 };
 
 /** Crash and instance loss: detection, restart or replacement, measured from the kill. */
@@ -295,8 +306,8 @@ function killMeasurements(raw: RawScenario, ok: RequestRecord[], failed: Request
   const out = raw.transitions.find((t) => t.server === killed.name && t.at > killMs && !inRotation(t.to));
   const after = raw.replacementRegisteredMs ?? out?.at ?? killMs;
   const backIn = comeback && (raw.kind === 'instance-loss' || out)
-    ? raw.transitions.find((t) => t.server === comeback.name && t.at > after && t.to === 'UP') : undefined;
-  const listening = comeback && raw.supervisorEvents.find((e) => e.instance === comeback.name && e.type === 'listening' && e.at > killMs);
+    ? raw.transitions.find((t) => t.server === comeback.name && t.at > after && t.to === 'healthy') : undefined;
+  const listening = comeback && raw.instanceEvents.find((e) => e.instance === comeback.name && e.type === 'listening' && e.at > killMs);
   const firstServed = comeback && ok.filter((r) => r.instanceId === comeback.instanceId && r.sentAt > killMs).sort((x, y) => x.doneAt - y.doneAt)[0];
   const lastCheck = (raw.killedHealthChecks ?? []).filter((t) => t < killMs).pop();
   const sinceLastCheck = lastCheck === undefined ? null : round((killMs - lastCheck) / 1000);
@@ -315,7 +326,7 @@ function killMeasurements(raw: RawScenario, ok: RequestRecord[], failed: Request
   }
   const measured: ScenarioResult['measured'] = {
     killToOutOfRotationSeconds: since(out?.at),
-    outOfRotationBy: out ? (out.to === 'MAINT' ? 'deregistration' : 'health-checks') : null,
+    outOfRotationBy: out ? (out.to === 'draining' ? 'deregistration' : 'health-checks') : null,
     killToListeningSeconds: since(listening?.at),
     killToFirstServedSeconds: since(firstServed?.doneAt),
     killToLastFailureSeconds: lastFailureAfter(failed, killMs),
@@ -326,7 +337,6 @@ function killMeasurements(raw: RawScenario, ok: RequestRecord[], failed: Request
     lastCheckBeforeKillSeconds: sinceLastCheck,
     expectedDetectionSeconds: sinceLastCheck === null || sinceLastCheck > hc.intervalSeconds ? null
       : round(hc.intervalSeconds - sinceLastCheck + (hc.unhealthyThreshold - 1) * hc.intervalSeconds),
-    transitionPrecisionSeconds: raw.statePollMs / 1000,
   };
   return { marks, measured, failedAfterOutOfRotation: out ? failed.filter((r) => r.sentAt > out.at).length : 0 };
 }
@@ -383,7 +393,7 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
       servedBy,
       failedAfterOutOfRotation: kill?.failedAfterOutOfRotation ?? 0,
     },
-    measured: kill?.measured ?? { ...NO_KILL, transitionPrecisionSeconds: raw.statePollMs / 1000 },
+    measured: kill?.measured ?? NO_KILL,
     predicted: {
       failoverWindowSeconds: raw.failoverWindowSeconds,
       detectionLowerBoundSeconds: (hc.unhealthyThreshold - 1) * hc.intervalSeconds,
@@ -408,10 +418,10 @@ export function analyzeScenario(raw: RawScenario): ScenarioResult {
     marks: [...(kill?.marks ?? []), ...rolloutMarks, ...refreshMarks(raw)]
       .sort((x, y) => x.t - y.t),
     perSecond: perSecondBuckets(raw, records, byId),
-    transitions: raw.transitions.map((t) => ({ t: sec(t.at), server: t.server, from: t.from, to: t.to, check: t.checkStatus })),
-    events: raw.supervisorEvents.map((e) => ({ t: sec(e.at), instance: e.instance, type: e.type, pid: e.pid, detail: e.detail })),
+    transitions: raw.transitions.map((t) => ({ t: sec(t.at), server: t.server, from: t.from, to: t.to, reason: t.reason })),
+    events: raw.instanceEvents.map((e) => ({ t: sec(e.at), instance: e.instance, type: e.type, pid: e.pid, detail: e.detail })),
     requestLog: records.map((r) => [sec(r.sentAt), sec(r.doneAt), r.outcome, r.instanceId ? byId.get(r.instanceId) ?? r.instanceId : '']),
     healthCheck: hc,
-    haproxyConfig: raw.haproxyConfig,
+    loadBalancer: raw.loadBalancer,
   };
 }

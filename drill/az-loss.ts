@@ -7,21 +7,16 @@
  * fewest servers in rotation, the capacity in the healthy AZs once the group has replaced the lost servers, and every
  * AZ a replacement was tried in (none in the impaired AZ with the zonal-shift policy).
  */
-import * as path from 'path';
-import { performance } from 'perf_hooks';
+import * as crypto from 'crypto';
 import { inRotation } from './analysis';
 import { balancedSpread, placeLaunch, readWebGroupZonalSettings, replacesUnhealthy, WebGroupZonalSettings } from './auto-scaling-az-placement';
-import { promoteReplica, readRedisNodeAzs } from './elasticache-failover';
+import { DrillFleet } from './drill-fleet';
+import { promoteReplica, readRedisNodeAzs, redisWithReplica } from './elasticache-failover';
 import { SynthesizedExample } from './example-template';
-import { startHaproxy } from './haproxy';
-import { haproxyConfig } from './haproxy-config';
-import { alive, newInstanceId, sleep, until } from './scenario';
-import { ServerStateWatcher } from './server-state-watcher';
-import { WebServerSupervisor } from './web-server-supervisor';
-import { startZonalShift, zonalShiftEnabledOnLoadBalancer } from './zonal-shift';
-import {
-  Cleanup, freePort, httpGet, LOOPBACK, readCounter, redisCommand, startRedis, startTcpSwitch, tempDir, webConfig, writeConfig,
-} from '../tools/local-servers';
+import { alive, rememberProcess } from './process-identity';
+import { sleep, until } from './scenario';
+import { zonalShiftEnabledOnLoadBalancer } from './zonal-shift';
+import { Cleanup, httpGet, readCounter, startRedis } from '../tools/local-servers';
 
 /** The web servers' page when Redis is unavailable (assets/web/cgi-bin/hello.py, ERROR_PAGE). */
 const REDIS_UNAVAILABLE_PAGE = 'The counter is unavailable';
@@ -35,8 +30,8 @@ export interface AzLossRequest {
 }
 
 /**
- * Steady load through the stand-in ALB that keeps each answer's page (the shared load generator keeps only the
- * status, and the stand-in turns a server's 503 into the ALB's 502): a failure is the web tier's or Redis's.
+ * Steady load through the stand-in ALB that keeps whether a failure was the web server's own Redis-unavailable page
+ * (its 503, which the ALB passes on unchanged) or the load balancer's (502, 503, 504): the web tier's or Redis's.
  */
 class AzLossLoad {
   public readonly records: AzLossRequest[] = [];
@@ -65,7 +60,7 @@ class AzLossLoad {
     const sentAt = this.now();
     const p = httpGet(this.url, { timeoutMs: 15_000 }).then(
       (res) => {
-        const redisUnavailable = res.status !== 200 && res.body.includes(REDIS_UNAVAILABLE_PAGE);
+        const redisUnavailable = res.status === 503 && res.body.includes(REDIS_UNAVAILABLE_PAGE);
         this.records.push({ sentAt, doneAt: this.now(), outcome: res.status, redisUnavailable });
       },
       (e: Error) => { this.records.push({ sentAt, doneAt: this.now(), outcome: /timed out/.test(e.message) ? 'timeout' : 'error', redisUnavailable: false }); },
@@ -106,7 +101,7 @@ export interface AzLossResult {
   readonly serversPerAz: string[][];
   readonly impairedAz: number;
   readonly requests: { readonly sent: number; readonly succeeded: number; readonly failed: number; readonly failedBy: Record<string, number> };
-  /** Loss -> the last of the AZ's servers out of rotation (DOWN by health checks, or MAINT by the shift). */
+  /** Loss -> the last of the AZ's servers out of rotation (unhealthy by health checks, or shifted away from). */
   readonly lossToOutOfRotationSeconds: number | null;
   readonly outOfRotationBy: 'health-checks' | 'zonal-shift' | null;
   /** Loss -> the zonal shift started; null without one. */
@@ -131,7 +126,7 @@ export interface AzLossResult {
     /** Whether the primary was in the impaired AZ (and so was lost). */
     readonly primaryLost: boolean;
     readonly failoverSeconds: number;
-    /** Requests the web servers answered with their Redis-unavailable page (503, which the ALB passes on as 502). */
+    /** Requests the web servers answered with their Redis-unavailable page (503, which the ALB passes on). */
     readonly unavailable: number;
     /** Loss -> the last 503 was sent; null without one. */
     readonly lossToLastUnavailableSeconds: number | null;
@@ -143,7 +138,7 @@ export interface AzLossResult {
 
 const round = (s: number) => Math.round(s * 1000) / 1000;
 
-/** Runs both variants at once (each on its own Redis, HAProxy and servers), so the drill takes the time of one. */
+/** Runs both variants at once (each on its own Redis, load balancer and servers), so the drill takes the time of one. */
 export async function runAzLoss(o: AzLossOptions): Promise<AzLossResult[]> {
   return Promise.all((['health-checks', 'zonal-shift'] as const).map((variant) => runVariant(o, variant)));
 }
@@ -151,8 +146,8 @@ export async function runAzLoss(o: AzLossOptions): Promise<AzLossResult[]> {
 async function runVariant(o: AzLossOptions, variant: AzLossVariant): Promise<AzLossResult> {
   const registry = new Cleanup();
   o.registry.add(() => registry.run());
-  const origin = performance.now();
-  const now = () => performance.now() - origin;
+  const epoch = Date.now();
+  const now = () => Date.now() - epoch;
   const log = (msg: string) => o.log(`[${o.example.preset} az-loss ${variant} ${(now() / 1000).toFixed(1).padStart(6)}s] ${msg}`);
   const startedAt = new Date().toISOString();
   const settings = readWebGroupZonalSettings(o.example.template);
@@ -163,62 +158,33 @@ async function runVariant(o: AzLossOptions, variant: AzLossVariant): Promise<AzL
   const redisAzs = readRedisNodeAzs(o.example.template);
   const hc = o.example.healthCheck;
   try {
-    const dir = tempDir('drill-az', registry);
     // Redis: the primary in AZ 0 (the first of PreferredCacheClusterAZs), its replica in AZ 1, behind the endpoint's name.
-    const primary = await startRedis({ registry });
-    const replica = await startRedis({ registry });
-    await redisCommand(replica, ['REPLICAOF', primary.host, String(primary.port)]);
-    for (let i = 0; i < 100 && !/master_link_status:up/.test(String(await redisCommand(replica, ['INFO', 'replication']))); i++) await sleep(50);
-    const endpoint = await startTcpSwitch(primary.port, registry);
+    const password = crypto.randomBytes(16).toString('hex');
+    const primary = await startRedis({ registry, password });
+    const { replica, endpoint } = await redisWithReplica(primary, registry);
+    for (const r of [primary, replica]) if (r.proc.child.pid) rememberProcess(r.proc.child.pid);
 
     const spread = balancedSpread(settings.minSize, settings.azCount);
     const serversPerAz = spread.map((n, az) => Array.from({ length: n }, (_, i) => `${String.fromCharCode(97 + az)}${i + 1}`));
     const impairedAz = 0;
     const lost = serversPerAz[impairedAz];
     const spares = lost.map((_, i) => `r${i + 1}`);
-    const names = [...serversPerAz.flat(), ...spares];
-    const ports: Record<string, number> = {};
-    for (const name of [...names, 'frontend']) {
-      let port = await freePort();
-      for (let i = 0; i < 100 && Object.values(ports).includes(port); i++) port = await freePort();
-      ports[name] = port;
-    }
-    const servers = new Map<string, WebServerSupervisor>();
-    const boot = async (name: string) => {
-      const configFile = path.join(dir, `webtier-${name}.conf`);
-      const instanceId = newInstanceId();
-      writeConfig(configFile, webConfig(instanceId, ports[name], endpoint));
-      const s = new WebServerSupervisor({
-        name, instanceId, configFile, port: ports[name], registry, now, restartSeconds: o.restartSeconds, healthCheckPath: hc.path,
-      });
-      servers.set(name, s);
-      await s.start(10_000);
-      return s;
-    };
-    await Promise.all(serversPerAz.flat().map(boot));
-    const haproxy = await startHaproxy({
-      config: haproxyConfig({
-        healthCheck: hc,
-        frontend: { host: LOOPBACK, port: ports.frontend },
-        adminSocket: path.join(dir, 'admin.sock'),
-        targets: names.map((name) => ({ name, host: LOOPBACK, port: ports[name], standby: spares.includes(name) })),
-      }),
-      dir,
-      frontendPort: ports.frontend,
-      adminSocket: path.join(dir, 'admin.sock'),
-      backend: 'targets',
-      registry,
+    const zoneName = (az: number) => `az-${az}`;
+    const zones = new Map(serversPerAz.flatMap((group, az) => group.map((name) => [name, zoneName(az)] as const)));
+    const fleet = new DrillFleet({
+      example: o.example, redis: { port: endpoint.port, password }, zoneOf: (name) => zones.get(name)!, now, epoch, registry,
     });
-    for (const name of serversPerAz.flat()) await haproxy.markFullyHealthy(name);
+    const url = await fleet.listen();
+    await Promise.all(serversPerAz.flat().map((name) => fleet.boot(name)));
+    for (const name of serversPerAz.flat()) fleet.register(name, true);
+    const alb = fleet.alb;
     const afterLossSeconds = o.replacementDelaySeconds + o.example.healthyAfterSeconds + 2 * hc.intervalSeconds;
     const budgetMs = (o.warmupSeconds + afterLossSeconds + o.tailSeconds + 20) * 1000;
-    const watcher = new ServerStateWatcher({ haproxy, now, everyMs: 50, maxDurationMs: budgetMs + 10_000 });
-    await watcher.start();
-    registry.add(() => watcher.stop());
-    const load = new AzLossLoad(`${haproxy.url}/cgi-bin/hello.py`, o.ratePerSecond, Math.ceil(o.ratePerSecond * budgetMs / 1000), now);
+    const load = new AzLossLoad(`${url}${fleet.mainPage}`, o.ratePerSecond, Math.ceil(o.ratePerSecond * budgetMs / 1000), now);
     registry.add(() => load.stop());
     let minInRotation = Number.POSITIVE_INFINITY;
-    const sample = () => { minInRotation = Math.min(minInRotation, Object.values(watcher.snapshot()).filter(inRotation).length); };
+    const routable = (names: string[]) => names.filter((name) => alb.routable(name)).length;
+    const sample = () => { minInRotation = Math.min(minInRotation, routable([...zones.keys()])); };
     const sampler = setInterval(sample, 50);
     registry.add(async () => clearInterval(sampler));
 
@@ -229,7 +195,7 @@ async function runVariant(o: AzLossOptions, variant: AzLossVariant): Promise<AzL
     // The AZ goes dark: its servers, sockets and all, and the Redis primary.
     for (let i = 0; i < 200 && load.inFlight > 0; i++) await sleep(2, o.signal);
     const lossMs = now();
-    for (const name of lost) servers.get(name)!.loseInstance();
+    for (const name of lost) fleet.servers.get(name)!.loseInstance();
     const primaryLost = redisAzs !== undefined;
     const primaryStopped = primaryLost ? primary.stop() : Promise.resolve();
     log(`AZ ${impairedAz} dark: ${lost.join(', ')} gone${primaryLost ? ', Redis primary gone' : ''}`);
@@ -241,15 +207,15 @@ async function runVariant(o: AzLossOptions, variant: AzLossVariant): Promise<AzL
     let shiftMs: number | undefined;
     if (variant === 'zonal-shift') {
       await sleep(Math.max(0, lossMs + o.shiftAfterSeconds * 1000 - now()), o.signal);
-      await startZonalShift(haproxy, lost);
+      alb.shiftAway(zoneName(impairedAz));
       shiftMs = now();
       log(`zonal shift away from AZ ${impairedAz} started`);
     }
-    const outOfRotation = () => lost.every((name) => !inRotation(watcher.status(name)));
+    const outOfRotation = () => routable(lost) === 0;
     await until(outOfRotation, lossMs + (o.example.failoverWindowSeconds + 2) * 1000, now, o.signal);
-    const outMs = outOfRotation()
-      ? Math.max(...lost.map((name) => watcher.transitions.find((t) => t.server === name && t.at >= lossMs && !inRotation(t.to))?.at ?? lossMs))
-      : undefined;
+    const leftAt = (name: string) => Math.min(shiftMs ?? Infinity,
+      alb.transitions.find((t) => t.target === name && t.at >= lossMs && !inRotation(t.to))?.at ?? Infinity);
+    const outMs = outOfRotation() ? Math.max(...lost.map(leftAt)) : undefined;
     log(`AZ ${impairedAz} out of rotation: ${outMs === undefined ? 'never' : `${((outMs - lossMs) / 1000).toFixed(1)} s after the loss`}`);
 
     // The group replaces the lost servers once the target group reports them unhealthy.
@@ -259,31 +225,31 @@ async function runVariant(o: AzLossOptions, variant: AzLossVariant): Promise<AzL
     const attempts: number[] = [];
     const joined: string[] = [];
     for (const [i, name] of lost.entries()) {
-      await haproxy.deregister(name);
+      await alb.deregister(name);
       if (!replacesUnhealthy(settings, impairedAz, shiftedAz)) continue;
       const placement = placeLaunch({ settings, instancesPerAz: perAz, shiftedAz, darkAzs: [impairedAz] });
       attempts.push(...placement.attempts);
       if (placement.az === null) continue;
       perAz[placement.az]++;
-      await boot(spares[i]);
-      await haproxy.register(spares[i]);
+      zones.set(spares[i], zoneName(placement.az));
+      await fleet.boot(spares[i]);
+      fleet.register(spares[i]);
       joined.push(spares[i]);
       serversPerAz[placement.az].push(spares[i]);
       log(`ASG: ${name} replaced by ${spares[i]} in AZ ${placement.az} (tried AZ ${placement.attempts.join(', then AZ ')})`);
     }
-    await until(() => joined.every((name) => watcher.status(name) === 'UP'),
-      now() + (o.example.healthyAfterSeconds + hc.intervalSeconds + 10) * 1000, now, o.signal);
-    const replacedMs = joined.length && joined.every((name) => watcher.status(name) === 'UP')
-      ? Math.max(...joined.map((name) => watcher.transitions.find((t) => t.server === name && t.to === 'UP')?.at ?? now())) : undefined;
+    const allJoined = () => joined.every((name) => inRotation(alb.state(name)));
+    await until(allJoined, now() + (o.example.healthyAfterSeconds + hc.intervalSeconds + 10) * 1000, now, o.signal);
+    const replacedMs = joined.length && allJoined()
+      ? Math.max(...joined.map((name) => alb.transitions.find((t) => t.target === name && t.to === 'healthy')?.at ?? now())) : undefined;
     await Promise.all([failover, primaryStopped]);
     await sleep(o.tailSeconds * 1000, o.signal);
     await load.stop();
     clearInterval(sampler);
     sample();
-    await watcher.stop();
-    const inRotationPerAzAtEnd = serversPerAz.map((group) => group.filter((name) => inRotation(watcher.status(name))).length);
+    const inRotationPerAzAtEnd = serversPerAz.map(routable);
     const counterDelta = (await readCounter(replica)) - counterBefore;
-    const pids = [primary.proc.child.pid!, replica.proc.child.pid!, haproxy.proc.child.pid!, ...[...servers.values()].flatMap((s) => s.pids)];
+    const pids = [primary.proc.child.pid!, replica.proc.child.pid!, ...fleet.pids()];
     await registry.run();
     return summarize({
       variant,

@@ -56,7 +56,7 @@ export interface DrillOptions {
    */
   readonly tailSeconds?: number;
   /**
-   * The supervisor's restart delay.
+   * The unit's restart delay.
    *
    * @default - `RestartSec=` of assets/web/webtier.service
    */
@@ -105,6 +105,12 @@ export interface DrillOptions {
 /** Every scenario, in the order the drill runs them. */
 export const ALL_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'redis-failover', 'instance-loss', ...RELEASE_KINDS];
 
+/**
+ * The scenarios whose every run must fail no request (the README's zeros): all but instance loss (requests to the dead
+ * instance fail until the health checks take it out) and the bad release (its canary's 500s until the gate rolls it back).
+ */
+export const ZERO_TARGET_SCENARIOS: ScenarioKind[] = ALL_SCENARIOS.filter((k) => k !== 'instance-loss' && k !== 'bad-release');
+
 /** The short drill's scenarios. */
 export const SHORT_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'instance-loss', ...RELEASE_KINDS];
 
@@ -132,13 +138,13 @@ export interface DrillResult {
   readonly presets: PresetResult[];
 }
 
-/** `Restart=` and `RestartSec=` of the shipped unit: the supervisor behaves the same. */
+/** `Restart=` and `RestartSec=` of the shipped unit: the unit stand-in (`WebServerUnit`) behaves the same. */
 export function shippedRestartPolicy(unitFile = path.join(ASSETS_DIR, 'web', 'webtier.service')): { restart: string; restartSeconds: number } {
   const unit = fs.readFileSync(unitFile, 'utf8');
   const restart = /^Restart=(\S+)/m.exec(unit)?.[1];
   const sec = /^RestartSec=(\d+(?:\.\d+)?)s?$/m.exec(unit)?.[1];
   if (restart !== 'always' || sec === undefined) {
-    throw new Error(`${unitFile}: expected Restart=always and RestartSec=<seconds>, found Restart=${restart} RestartSec=${sec}; update the drill's supervisor`);
+    throw new Error(`${unitFile}: expected Restart=always and RestartSec=<seconds>, found Restart=${restart} RestartSec=${sec}; update WebServerUnit`);
   }
   return { restart, restartSeconds: Number(sec) };
 }

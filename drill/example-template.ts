@@ -5,6 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { WebHealthCheck, WebHealthCheckPresets, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
 import { readReleasePolicy, ReleasePolicy } from './release-policy';
 import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from './target-group-health-check';
+import { AssemblyFleet, fleetsInCloudAssembly } from '../src/rehearse/cloud-assembly';
 
 /** The health-check presets the drill knows, by their `WebHealthCheckPresets` method name. */
 export const PRESETS: Record<string, () => WebHealthCheck> = {
@@ -27,7 +28,18 @@ export interface SynthesizedExample {
   readonly release: ReleasePolicy;
   /** The full template, for the record. */
   readonly template: Record<string, unknown>;
+  /**
+   * The web fleet as the rehearsal reads it from the cloud assembly: the application's asset (a folder that lives
+   * until this process exits), its start command and settings, and the load balancer's and target group's settings.
+   */
+  readonly fleet: AssemblyFleet;
 }
+
+/** The cloud assemblies synthesized by this process: their assets are read until it exits. */
+const assemblies = new Set<string>();
+process.once('exit', () => {
+  for (const dir of assemblies) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /**
  * Synthesizes the tutorial example (`examples/tutorial-app.ts`: one `ZeroDowntimeWebTier` with its defaults),
@@ -40,6 +52,7 @@ export function synthesizeExample(preset: PresetName, props: Partial<ZeroDowntim
   const makePreset = PRESETS[preset];
   if (!makePreset) throw new Error(`unknown preset ${JSON.stringify(preset)}, expected one of ${Object.keys(PRESETS).join(', ')}`);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtier-drill-synth-'));
+  let keep = false;
   try {
     const app = new App({ outdir });
     const stack = new Stack(app, 'ZeroDowntimeWebTierExample', {
@@ -48,7 +61,11 @@ export function synthesizeExample(preset: PresetName, props: Partial<ZeroDowntim
     });
     const tier = new ZeroDowntimeWebTier(stack, 'WebTier', { ...props, healthCheck: makePreset() });
     const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
+    const fleets = fleetsInCloudAssembly(outdir);
+    if (fleets.length !== 1 || fleets[0].asset.zip) throw new Error(`${outdir}: expected one web fleet with a folder asset, found ${fleets.length}`);
+    keep = true;
     return {
+      fleet: fleets[0],
       release: readReleasePolicy(template),
       preset,
       healthCheck: readTargetGroupHealthCheck(template),
@@ -57,7 +74,8 @@ export function synthesizeExample(preset: PresetName, props: Partial<ZeroDowntim
       template,
     };
   } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    if (keep) assemblies.add(outdir);
+    else fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 

@@ -1,19 +1,19 @@
 /**
  * A new server's readiness as on AWS: the shipped `signal-ready.sh` asks `aws elbv2 describe-target-health` until the
  * target group reports the instance healthy, then signals CloudFormation. Here the `aws` it runs is a stand-in that
- * reads the target's state from HAProxy's admin socket, and records the signal.
+ * prints the target's state as the load balancer stand-in's target group has it, and records the signal.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { TargetState } from '../src/rehearse/target-group-stand-in';
 import { Cleanup, installAssets, runScript, startFakeImds, tempDir } from '../tools/local-servers';
 
 /** The ARN signal-ready.sh is given (the stand-in answers for the one target group there is). */
 const TARGET_GROUP_ARN = 'arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/drill/0123456789abcdef';
 
 export interface ReadinessOptions {
-  /** HAProxy's admin socket and backend: the target group. */
-  readonly adminSocket: string;
-  readonly backend: string;
+  /** The target group's state of a target, by the drill's server name. */
+  readonly targetState: (server: string) => TargetState;
   readonly registry: Cleanup;
 }
 
@@ -39,19 +39,30 @@ export class Readiness {
     installAssets('web', this.home);
     this.bin = path.join(this.home, 'stand-in-bin');
     fs.mkdirSync(this.bin);
-    fs.writeFileSync(path.join(this.bin, 'aws'), standInAws(opts.adminSocket, opts.backend, path.join(this.home, 'targets.json'),
-      path.join(this.home, 'signals.jsonl')), { mode: 0o755 });
+    fs.writeFileSync(path.join(this.bin, 'aws'), standInAws(this.statesFile, path.join(this.home, 'signals.jsonl')), { mode: 0o755 });
   }
 
-  /** Which HAProxy server stands for the instance. */
+  /** Which server of the target group stands for the instance. */
   public register(instanceId: string, server: string): void {
     this.servers[instanceId] = server;
-    fs.writeFileSync(path.join(this.home, 'targets.json'), JSON.stringify(this.servers));
+  }
+
+  private get statesFile(): string {
+    return path.join(this.home, 'target-states.json');
+  }
+
+  /** Writes each registered instance's state where the stand-in `aws` reads it (atomically: a rename). */
+  private writeStates(): void {
+    const states = Object.fromEntries(Object.entries(this.servers).map(([id, server]) => [id, this.opts.targetState(server)]));
+    fs.writeFileSync(`${this.statesFile}.new`, JSON.stringify(states));
+    fs.renameSync(`${this.statesFile}.new`, this.statesFile);
   }
 
   /** Runs signal-ready.sh for the instance until it signals (at most `timeoutSeconds`). */
   public async signalReady(instanceId: string, webPort: number, timeoutSeconds: number): Promise<ReadinessSignal> {
     const imds = await startFakeImds({ instanceId, registry: this.opts.registry });
+    this.writeStates();
+    const publisher = setInterval(() => this.writeStates(), 50);
     const result = await runScript(path.join(this.home, 'signal-ready.sh'), {
       WEBTIER_HOME: this.home,
       WEBTIER_IMDS_ENDPOINT: imds.url,
@@ -62,7 +73,7 @@ export class Readiness {
       WEBTIER_READY_TIMEOUT: String(timeoutSeconds),
       WEBTIER_READY_POLL_SECONDS: '0.5',
       PATH: `${this.bin}:${process.env.PATH}`,
-    }, (timeoutSeconds + 10) * 1000);
+    }, (timeoutSeconds + 10) * 1000).finally(() => clearInterval(publisher));
     const signals = fs.existsSync(path.join(this.home, 'signals.jsonl'))
       ? fs.readFileSync(path.join(this.home, 'signals.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]) : [];
     const mine = signals.filter((argv) => argv[argv.indexOf('--unique-id') + 1] === instanceId).pop();
@@ -71,13 +82,13 @@ export class Readiness {
 }
 
 /**
- * The stand-in `aws`: `elbv2 describe-target-health` prints the target's state from HAProxy (UP: healthy; anything
- * else: initial, as for a target still passing its first checks); `cloudformation signal-resource` records its argv.
+ * The stand-in `aws`: `elbv2 describe-target-health` prints the target's state (DescribeTargetHealth's names:
+ * initial, healthy, unhealthy, draining, unused) from the file the drill keeps current; `cloudformation
+ * signal-resource` records its argv.
  */
-function standInAws(adminSocket: string, backend: string, targetsFile: string, signalsFile: string): string {
+function standInAws(statesFile: string, signalsFile: string): string {
   return `#!${process.execPath}
 const fs = require('fs');
-const net = require('net');
 const args = process.argv.slice(2);
 if (args[0] === 'cloudformation') {
   fs.appendFileSync(${JSON.stringify(signalsFile)}, JSON.stringify(args) + '\\n');
@@ -85,19 +96,7 @@ if (args[0] === 'cloudformation') {
 }
 if (args[0] !== 'elbv2') { process.stderr.write('stand-in aws: unexpected ' + args.join(' ') + '\\n'); process.exit(255); }
 const id = /Id=([^,]+)/.exec(args[args.indexOf('--targets') + 1] || '');
-const server = id && JSON.parse(fs.readFileSync(${JSON.stringify(targetsFile)}, 'utf8'))[id[1]];
-const socket = net.connect(${JSON.stringify(adminSocket)});
-let out = '';
-socket.setTimeout(2000, () => socket.destroy());
-socket.on('connect', () => socket.write('show stat\\n'));
-socket.on('data', (c) => { out += c; });
-socket.on('error', () => process.exit(255));
-socket.on('close', () => {
-  const lines = out.split('\\n');
-  const header = (lines[0] || '').replace(/^# /, '').split(',');
-  const row = lines.map((l) => l.split(',')).find((f) => f[header.indexOf('pxname')] === ${JSON.stringify(backend)} && f[header.indexOf('svname')] === server);
-  const status = row ? row[header.indexOf('status')] : '';
-  process.stdout.write((status === 'UP' || status.startsWith('UP ') ? 'healthy' : 'initial') + '\\n');
-});
+const states = JSON.parse(fs.readFileSync(${JSON.stringify(statesFile)}, 'utf8'));
+process.stdout.write(((id && states[id[1]]) || 'unused') + '\\n');
 `;
 }

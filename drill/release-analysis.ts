@@ -3,11 +3,11 @@
  * rotation over time, and the bound on failed requests of a bad release. Pure: no clock, no I/O.
  */
 import type { RawScenario } from './analysis';
+import { WebVersion } from './application-versions';
 import { AlarmTransition, AnomalyModel, GateAlarm } from './cloudwatch-alarm';
 import { nextBatchSize, RefreshResult } from './instance-refresh';
 import { RequestRecord } from './load-generator';
 import { ReleasePolicy } from './release-policy';
-import { WebVersion } from './web-server-supervisor';
 
 /** The servers in rotation at one moment, by version. */
 export interface FleetSample {

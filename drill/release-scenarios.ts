@@ -3,12 +3,12 @@
  * stand-in ALB with a new version while the gate alarms (`cloudwatch-alarm.ts`) watch what the load generator sees.
  */
 import { DrillInstance, inRotation, ReleaseKind } from './analysis';
+import { WebVersion } from './application-versions';
 import { CloudWatchAlarms, HostSample, MIN_STD_DEV_SECONDS, statistic } from './cloudwatch-alarm';
 import { RefreshFleet, RefreshInstance, ReleaseVersion, runInstanceRefresh } from './instance-refresh';
 import { FleetSample, ReleaseRecord } from './release-analysis';
 import { scaleReleasePolicy } from './release-policy';
 import { layoutOf, RELEASE_HISTORY_PERIODS, ScenarioContext, ScenarioOutcome, sleep } from './scenario';
-import { WebVersion } from './web-server-supervisor';
 
 /** The version each release scenario deploys. */
 export const RELEASE_VERSIONS: Record<ReleaseKind, WebVersion> = {
@@ -31,59 +31,24 @@ export function slowExtraSecondsFor(baselineSeconds: number): number {
 }
 
 /**
- * HAProxy's results of a health check that failed (https://docs.haproxy.org/2.6/management.html, check_status);
- * `show stat` prefixes "* " while a check runs. Passed checks (L4OK, L6OK, L7OK, L7OKC) and INI are not failures.
+ * The target group's view of the drill's servers, as the refresh reads it (its group uses ELB health checks): the
+ * stand-in's state of each target, decided by its checks in a row (healthy, initial, unhealthy); a target no longer
+ * registered, or draining, counts as unhealthy.
  */
-const FAILED_CHECK = /^(\* )?(L4TOUT|L4CON|L6TOUT|L6RSP|L7TOUT|L7RSP|L7STS|SOCKERR)$/;
-
-/** Whether HAProxy's check result is a failed check. */
-export function failedCheck(checkStatus: string): boolean {
-  return FAILED_CHECK.test(checkStatus);
-}
-
-/** The target group's view of the drill's servers: healthy, initial (new, not yet judged) or unhealthy, as on the ALB. */
 class TargetGroupHealth {
-  private readonly registeredAt = new Map<string, number>();
-  private readonly everHealthy = new Set<string>();
-  /** Since when the server's last check result has been a failure, without a passed check in between. */
-  private readonly failingSince = new Map<string, number>();
+  private readonly registered: Set<string>;
 
   constructor(private readonly ctx: ScenarioContext, running: string[]) {
-    for (const name of running) {
-      this.registeredAt.set(name, -Infinity);
-      this.everHealthy.add(name);
-    }
+    this.registered = new Set(running);
   }
 
-  public registered(name: string): void { this.registeredAt.set(name, this.ctx.now()); }
-  public deregistered(name: string): void { this.registeredAt.delete(name); }
-  public names(): string[] { return [...this.registeredAt.keys()]; }
+  public added(name: string): void { this.registered.add(name); }
+  public removed(name: string): void { this.registered.delete(name); }
+  public names(): string[] { return [...this.registered]; }
 
-  /**
-   * ALB: a new target is `initial` until it passes HealthyThresholdCount checks in a row (healthy) or fails
-   * UnhealthyThresholdCount in a row (unhealthy) (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html).
-   * APPROXIMATION: HAProxy shows the last result only, not how many failed in a row. The drill counts a new target
-   * unhealthy once its last result has stayed a failure for (UnhealthyThresholdCount - 1) intervals plus one
-   * timeout: by then that many checks in a row have failed, as no passed check replaced the result. A single
-   * failed check of a busy machine, followed by a pass, leaves the target `initial`, as on the ALB.
-   * Called every 100 ms (the release's sampling), which is the precision of "in a row".
-   */
   public health(name: string): 'healthy' | 'initial' | 'unhealthy' {
-    const now = this.ctx.now();
-    const failed = failedCheck(this.ctx.watcher.checkStatus(name));
-    if (!failed) this.failingSince.delete(name);
-    else if (!this.failingSince.has(name)) this.failingSince.set(name, now);
-    const status = this.ctx.watcher.status(name);
-    if (inRotation(status)) {
-      this.everHealthy.add(name);
-      return 'healthy';
-    }
-    if (this.everHealthy.has(name)) return 'unhealthy';
-    const hc = this.ctx.o.example.healthCheck;
-    const since = now - (this.registeredAt.get(name) ?? now);
-    const failing = failed ? now - this.failingSince.get(name)! : 0;
-    const inARow = ((hc.unhealthyThreshold - 1) * hc.intervalSeconds + hc.timeoutSeconds) * 1000;
-    return since >= hc.unhealthyThreshold * hc.intervalSeconds * 1000 && failing >= inARow ? 'unhealthy' : 'initial';
+    const state = this.ctx.alb.state(name);
+    return state === 'healthy' || state === 'initial' ? state : 'unhealthy';
   }
 }
 
@@ -97,16 +62,15 @@ function drillFleet(ctx: ScenarioContext, kind: ReleaseKind, slowExtraSeconds: n
       if (!name) throw new Error('the drill has no standby slot left for another instance');
       const s = await ctx.boot(name, v === 'new' ? RELEASE_VERSIONS[kind] : 'good', slowExtraSeconds);
       versions.set(name, v);
-      await ctx.haproxy.register(name);
-      tg.registered(name);
+      ctx.register(name);
+      tg.added(name);
       return { name, instanceId: s.instanceId, version: v, inServiceAt: ctx.now() };
     },
     targetHealth: (i) => tg.health(i.name),
     terminate: async (instances) => {
-      const delay = ctx.o.example.healthCheck.deregistrationDelaySeconds;
       await Promise.all(instances.map(async (i) => {
-        tg.deregistered(i.name);
-        await ctx.haproxy.drain(i.name, delay);
+        tg.removed(i.name);
+        await ctx.alb.deregister(i.name);
         await ctx.servers.get(i.name)!.stop();
       }));
       ctx.log(`ASG: ${instances.map((i) => i.name).join(', ')} deregistered, drained and terminated`);
@@ -135,7 +99,7 @@ export async function runRelease(ctx: ScenarioContext, kind: ReleaseKind): Promi
     const at = ctx.now();
     const health = tg.names().map((n) => tg.health(n));
     hostSamples.push({ at, healthy: health.filter((h) => h === 'healthy').length, unhealthy: health.filter((h) => h === 'unhealthy').length });
-    const up = Object.entries(ctx.watcher.snapshot()).filter(([, st]) => inRotation(st)).map(([n]) => versions.get(n));
+    const up = Object.entries(ctx.states()).filter(([, st]) => inRotation(st)).map(([n]) => versions.get(n));
     fleetSamples.push({ at, inRotation: up.length, previousInRotation: up.filter((v) => v === 'previous').length, newInRotation: up.filter((v) => v === 'new').length });
     alarms.tick(at);
   };

@@ -58,7 +58,7 @@ const ROWS: Record<ScenarioKind, Row[]> = {
   'scaled-out': RELEASE_ROWS,
   'crash': [
     ...COMMON_HEAD,
-    ['kill -> out of rotation (DOWN)', (s) => seconds(s.measured.killToOutOfRotationSeconds, 'never (stayed UP)')],
+    ['kill -> out of rotation (unhealthy)', (s) => seconds(s.measured.killToOutOfRotationSeconds, 'never (stayed healthy)')],
     ['  failover window (construct)', (s) => `${s.predicted.failoverWindowSeconds} s`],
     ['  last check before the kill', (s) => seconds(s.measured.lastCheckBeforeKillSeconds, 'none seen')],
     ['kill -> restarted server listening', (s) => seconds(s.measured.killToListeningSeconds)],
@@ -89,14 +89,14 @@ const ROWS: Record<ScenarioKind, Row[]> = {
   ],
   'instance-loss': [
     ...COMMON_HEAD,
-    ['kill -> out of rotation (DOWN)', (s) => seconds(s.measured.killToOutOfRotationSeconds) +
-      (s.measured.outOfRotationBy === 'deregistration' ? ' (deregistered before DOWN)' : '')],
+    ['kill -> out of rotation (unhealthy)', (s) => seconds(s.measured.killToOutOfRotationSeconds) +
+      (s.measured.outOfRotationBy === 'deregistration' ? ' (deregistered before unhealthy)' : '')],
     ['  predicted (fall-1) x interval .. window', (s) => `${s.predicted.detectionLowerBoundSeconds} .. ${s.predicted.failoverWindowSeconds} s`],
     ['  last check before the kill', (s) => seconds(s.measured.lastCheckBeforeKillSeconds, 'none seen')],
     ['  expected from that check\'s phase', (s) => seconds(s.measured.expectedDetectionSeconds, '-')],
     ['failed after out of rotation', (s) => String(s.requests.failedAfterOutOfRotation)],
     ['kill -> replacement registered', (s) => seconds(s.measured.killToReplacementRegisteredSeconds)],
-    ['registered -> replacement in rotation (UP)', (s) => seconds(s.measured.registeredToBackInRotationSeconds)],
+    ['registered -> replacement in rotation (healthy)', (s) => seconds(s.measured.registeredToBackInRotationSeconds)],
     ['registered -> replacement served', (s) => seconds(s.measured.registeredToFirstServedSeconds)],
     ['  predicted (rise-1) x interval .. healthyAfter', (s) => `${s.predicted.joinLowerBoundSeconds} .. ${s.predicted.healthyAfterSeconds} s`],
     ['kill -> replacement served', (s) => seconds(s.measured.killToFirstServedSeconds)],

@@ -2,11 +2,12 @@
  * What each scenario does once the load runs: kill a process, lose an instance, deploy, scale in.
  */
 import { inRotation, isKill, RolloutMark, ScenarioKind } from './analysis';
+import { SLOW_REQUEST_SECONDS } from './application-versions';
+import { plannedFailover } from './elasticache-failover';
 import { Readiness } from './readiness';
 import { runRelease } from './release-scenarios';
 import { ScenarioContext, ScenarioOutcome, sleep, until } from './scenario';
-import { SLOW_REQUEST_SECONDS, WebServerSupervisor } from './web-server-supervisor';
-import { redisCommand } from '../tools/local-servers';
+import { WebInstance } from './web-instance';
 
 /**
  * Waits out the warm-up; before a kill, also a random phase of the health-check schedule (which knows nothing of the
@@ -34,17 +35,17 @@ async function killAtQuietInstant(ctx: ScenarioContext, kill: () => number) {
 export async function runCrash(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const [a, b] = [ctx.servers.get('a')!, ctx.servers.get('b')!];
   const { killedPid, killMs, inFlightAtKill } = await killAtQuietInstant(ctx, () => a.kill9());
-  ctx.log(`kill -9 ${killedPid} (a, ${a.instanceId}): the socket stays open, its supervisor restarts the server after ` +
+  ctx.log(`kill -9 ${killedPid} (a, ${a.instanceId}): the socket stays open, its unit restarts the server after ` +
     `${ctx.o.restartSeconds} s (Restart=always, RestartSec=${ctx.o.restartSeconds})`);
   // Watch for a full failover window (plus a second) whether the balancer takes a out; if it did, until a is back.
   const observeUntil = killMs + (ctx.o.example.failoverWindowSeconds + 1) * 1000;
-  await until(() => ctx.firstOk(a.instanceId, killMs) !== undefined && ctx.now() >= observeUntil && ctx.watcher.status('a') === 'UP',
+  await until(() => ctx.firstOk(a.instanceId, killMs) !== undefined && ctx.now() >= observeUntil && inRotation(ctx.alb.state('a')),
     ctx.budgetMs, ctx.now, ctx.o.signal);
   return {
     killMs,
     killedPid,
     inFlightAtKill,
-    killedHealthChecks: a.healthChecks,
+    killedHealthChecks: checksOf(ctx, 'a'),
     instances: [{ name: 'a', instanceId: a.instanceId, role: 'killed' }, { name: 'b', instanceId: b.instanceId, role: 'survivor' }],
   };
 }
@@ -55,23 +56,23 @@ export async function runInstanceLoss(ctx: ScenarioContext): Promise<ScenarioOut
   const { killedPid, killMs, inFlightAtKill } = await killAtQuietInstant(ctx, () => a.loseInstance());
   ctx.log(`kill -9 ${killedPid} and its socket (a, ${a.instanceId}): the instance is gone, nothing restarts it`);
   await sleep(ctx.o.replacementDelaySeconds * 1000, ctx.o.signal);
-  if (inRotation(ctx.watcher.status('a'))) ctx.log(`a is still in rotation ${ctx.o.replacementDelaySeconds} s after the kill`);
+  if (inRotation(ctx.alb.state('a'))) ctx.log(`a is still in rotation ${ctx.o.replacementDelaySeconds} s after the kill`);
   // The Auto Scaling group terminates the unhealthy instance (the target group deregisters it) and launches a new
   // one, which the target group gets as a new target: it receives traffic once it has passed HealthyThresholdCount
   // checks. It is registered once its web server answers, so that the time to join is the health checks' alone.
-  await ctx.haproxy.deregister('a');
+  await ctx.alb.deregister('a');
   const c = await ctx.boot('c');
-  await ctx.haproxy.register('c');
+  ctx.register('c');
   const replacementRegisteredMs = ctx.now();
   ctx.log(`ASG: a terminated and deregistered; replacement c (${c.instanceId}) launched, registered`);
   const hc = ctx.o.example.healthCheck;
-  await until(() => ctx.firstOk(c.instanceId, killMs) !== undefined && ctx.watcher.status('c') === 'UP',
+  await until(() => ctx.firstOk(c.instanceId, killMs) !== undefined && inRotation(ctx.alb.state('c')),
     replacementRegisteredMs + (ctx.o.example.healthyAfterSeconds + hc.intervalSeconds + 10) * 1000, ctx.now, ctx.o.signal);
   return {
     killMs,
     killedPid,
     inFlightAtKill,
-    killedHealthChecks: a.healthChecks,
+    killedHealthChecks: checksOf(ctx, 'a'),
     replacementRegisteredMs,
     instances: [{ name: 'a', instanceId: a.instanceId, role: 'killed' }, { name: 'b', instanceId: b.instanceId, role: 'survivor' },
       { name: 'c', instanceId: c.instanceId, role: 'replacement' }],
@@ -82,7 +83,7 @@ export async function runInstanceLoss(ctx: ScenarioContext): Promise<ScenarioOut
 function capacityProbe(ctx: ScenarioContext): { stop: () => number } {
   let min = Number.POSITIVE_INFINITY;
   const sample = () => {
-    min = Math.min(min, Object.values(ctx.watcher.snapshot()).filter(inRotation).length);
+    min = Math.min(min, Object.values(ctx.states()).filter(inRotation).length);
   };
   sample();
   const timer = setInterval(sample, 50);
@@ -94,14 +95,14 @@ function capacityProbe(ctx: ScenarioContext): { stop: () => number } {
  * a scale-in): no new requests, the ones in flight finish within the deregistration delay; then each instance
  * shuts down (SIGTERM to the server). A slow request to the first one is in flight all along.
  */
-async function drainAndStop(ctx: ScenarioContext, removed: WebServerSupervisor[], marks: RolloutMark[]) {
+async function drainAndStop(ctx: ScenarioContext, removed: WebInstance[], marks: RolloutMark[]) {
   const delay = ctx.o.example.healthCheck.deregistrationDelaySeconds;
   const slow = ctx.slowRequest(removed[0].name);
   await sleep(500, ctx.o.signal);
   marks.push({ atMs: ctx.now(), kind: 'deregister', label: `${removed.map((s) => s.name).join(', ')} deregistered` });
   ctx.log(`target group: deregistering ${removed.map((s) => s.name).join(', ')} (deregistration delay ${delay} s; ` +
     `a ${SLOW_REQUEST_SECONDS} s request to ${removed[0].name} in flight)`);
-  const inFlight = await Promise.all(removed.map((s) => ctx.haproxy.drain(s.name, delay)));
+  const inFlight = await Promise.all(removed.map((s) => ctx.alb.deregister(s.name)));
   marks.push({ atMs: ctx.now(), kind: 'drained', label: 'drained' });
   await Promise.all(removed.map((s) => s.stop()));
   marks.push({ atMs: ctx.now(), kind: 'stopped', label: `${removed.map((s) => s.name).join(', ')} stopped (SIGTERM)` });
@@ -111,20 +112,20 @@ async function drainAndStop(ctx: ScenarioContext, removed: WebServerSupervisor[]
 
 /**
  * Deploy: the replacing update builds new servers c and d from the shipped files beside a and b; each is registered
- * at launch, and the real signal-ready.sh signals once the target group (HAProxy) reports it healthy. Once both have
+ * at launch, and the real signal-ready.sh signals once the target group reports it healthy. Once both have
  * signalled, CloudFormation deletes the old group: a and b are deregistered, drained and stopped.
  */
 export async function runDeploy(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const [a, b] = [ctx.servers.get('a')!, ctx.servers.get('b')!];
   const marks: RolloutMark[] = [];
   const capacity = capacityProbe(ctx);
-  const readiness = new Readiness({ adminSocket: ctx.haproxy.adminSocket, backend: ctx.haproxy.backend, registry: ctx.registry });
+  const readiness = new Readiness({ targetState: (name) => ctx.alb.state(name), registry: ctx.registry });
   await warmUp(ctx);
   marks.push({ atMs: ctx.now(), kind: 'launch', label: 'c, d launched' });
   const fresh = await Promise.all(['c', 'd'].map(async (name) => {
     const s = await ctx.boot(name);
     readiness.register(s.instanceId, name);
-    await ctx.haproxy.register(name);
+    ctx.register(name);
     return s;
   }));
   ctx.log('ASG (new group): c and d launched and registered; signal-ready.sh waits for the target group to report them healthy');
@@ -159,19 +160,20 @@ export async function runScaleIn(ctx: ScenarioContext): Promise<ScenarioOutcome>
 }
 
 /**
- * Redis failover, as ElastiCache does it: the replica becomes primary, the primary endpoint's name moves to it, open
- * connections to the old primary are closed, the old primary is gone. The web servers reconnect on their own.
+ * Redis failover, as ElastiCache's planned failover does it (`plannedFailover`): writes held, the replica caught up
+ * and promoted, the primary endpoint's name moved to it, the old primary's connections closed, the old primary gone.
+ * The web servers reconnect on their own; each visit counted once (the counter equals the 200s).
  */
 export async function runRedisFailover(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const [a, b] = [ctx.servers.get('a')!, ctx.servers.get('b')!];
   const { replica, endpoint } = ctx.failover!;
   await warmUp(ctx);
-  await redisCommand(replica, ['REPLICAOF', 'NO', 'ONE']);
-  endpoint.switchTo(replica.port);
+  const { heldMs, offset } = await plannedFailover(ctx.redis, replica, endpoint);
   const failoverMs = ctx.now();
   ctx.primary = replica;
   await ctx.redis.stop();
-  ctx.log(`Redis failover: replica :${replica.port} promoted, endpoint switched to it, old primary :${ctx.redis.port} stopped`);
+  ctx.log(`Redis failover: writes held ${heldMs} ms until the replica :${replica.port} reached offset ${offset}; promoted, ` +
+    `endpoint moved to it, old primary :${ctx.redis.port} stopped`);
   // Until 5 s have passed and the last 10 requests succeeded.
   await until(() => {
     const last = ctx.load.records.slice(-10);
@@ -181,6 +183,11 @@ export async function runRedisFailover(ctx: ScenarioContext): Promise<ScenarioOu
     failoverMs,
     instances: [{ name: 'a', instanceId: a.instanceId, role: 'survivor' }, { name: 'b', instanceId: b.instanceId, role: 'survivor' }],
   };
+}
+
+/** When the target group's health checks of `name` passed (drill clock, ms): the checks the server answered. */
+function checksOf(ctx: ScenarioContext, name: string): number[] {
+  return ctx.alb.healthChecks.filter((c) => c.target === name && c.passed).map((c) => c.at);
 }
 
 export const SCENARIO_STEPS: Record<ScenarioKind, (ctx: ScenarioContext) => Promise<ScenarioOutcome>> = {

@@ -1,20 +1,20 @@
 /**
- * One scenario of the drill, on its own Redis, HAProxy and web servers, all on 127.0.0.1: the set-up and the
- * measurement every scenario shares. What each scenario does is in `scenario-kinds.ts`.
+ * One scenario of the drill, on its own Redis, load balancer stand-in and web instances, all on 127.0.0.1: the
+ * set-up and the measurement every scenario shares. What each scenario does is in `scenario-kinds.ts`.
  */
 import * as crypto from 'crypto';
-import * as path from 'path';
-import { performance } from 'perf_hooks';
 import { analyzeScenario, DrillInstance, RawScenario, RolloutRecord, ScenarioKind, ScenarioResult } from './analysis';
+import { SLOW_REQUEST_PATH, SLOW_REQUEST_SECONDS, WebVersion } from './application-versions';
+import { DrillFleet, TARGET_HEADER } from './drill-fleet';
+import { redisWithReplica } from './elasticache-failover';
 import { SynthesizedExample } from './example-template';
-import { Haproxy, startHaproxy } from './haproxy';
-import { haproxyConfig } from './haproxy-config';
 import { LoadGenerator, RequestRecord } from './load-generator';
-import { ServerStateWatcher } from './server-state-watcher';
-import { SLOW_REQUEST_PATH, SLOW_REQUEST_SECONDS, WebServerSupervisor, WebVersion } from './web-server-supervisor';
+import { alive, rememberProcess } from './process-identity';
+import { WebInstance } from './web-instance';
+import { LoadBalancerStandIn } from '../src/rehearse/load-balancer-stand-in';
+import { TargetState } from '../src/rehearse/target-group-stand-in';
 import {
-  Cleanup, freePort, httpGet, LOOPBACK, readCounter, redisCommand, RedisEndpoint, RedisServer, startRedis, startTcpSwitch, TcpSwitch, tempDir,
-  webConfig, writeConfig,
+  Cleanup, httpGet, readCounter, RedisServer, startRedis, TcpSwitch,
 } from '../tools/local-servers';
 
 export interface ScenarioOptions {
@@ -43,10 +43,7 @@ export interface ScenarioOptions {
   readonly registry: Cleanup;
 }
 
-/** How often the admin socket is polled, in milliseconds: the precision of the UP/DOWN times. */
-export const STATE_POLL_MS = 50;
-
-/** Which servers each scenario starts in rotation, and which wait as standby slots of the target group. */
+/** Which servers each scenario starts in rotation, and which it may launch later (the Auto Scaling group's next instances). */
 const LAYOUT: Record<ScenarioKind, { readonly running: string[]; readonly standby: string[] }> = {
   'crash': { running: ['a', 'b'], standby: [] },
   'instance-loss': { running: ['a', 'b'], standby: ['c'] },
@@ -87,26 +84,27 @@ export interface ScenarioContext {
   readonly failover?: { readonly replica: RedisServer; readonly endpoint: TcpSwitch };
   /** The Redis primary now (the promoted replica after a failover). */
   primary: RedisServer;
-  readonly haproxy: Haproxy;
-  readonly watcher: ServerStateWatcher;
+  /** The load balancer and its target group; each server is a target named by its drill name. */
+  readonly alb: LoadBalancerStandIn;
   readonly load: LoadGenerator;
-  readonly ports: Record<string, number>;
-  /** The supervisors started so far, by name. */
-  readonly servers: Map<string, WebServerSupervisor>;
+  /** The instances started so far, by name. */
+  readonly servers: Map<string, WebInstance>;
   /** Upper bound of the whole scenario, in milliseconds. */
   readonly budgetMs: number;
+  /** The target group's state of each server the scenario may run. */
+  states(): Record<string, TargetState>;
   /** Starts (boots) the server of a named slot, of `version` (default good), and waits until it answers. */
-  boot(name: string, version?: WebVersion, slowExtraSeconds?: number): Promise<WebServerSupervisor>;
+  boot(name: string, version?: WebVersion, slowExtraSeconds?: number): Promise<WebInstance>;
+  /** Registers a booted server in the target group as a new target (`initial` until its checks pass). */
+  register(name: string): void;
   /** The first 200 a server gave to a request sent after `afterMs`. */
   firstOk(instanceId: string, afterMs: number): RequestRecord | undefined;
   /** GET `/drill/slow` through the balancer, routed to `server`; resolves when answered. */
   slowRequest(server: string): Promise<NonNullable<RolloutRecord['slowRequest']>>;
 }
 
-/** An instance id shaped like EC2's (`i-` and 17 hex digits). */
-export function newInstanceId(): string {
-  return `i-0${crypto.randomBytes(8).toString('hex')}`;
-}
+/** The Availability Zones the drill spreads its servers over, in the order of their names. */
+const ZONES = ['eu-west-3a', 'eu-west-3b', 'eu-west-3c'];
 
 /**
  * A release's longest run, in seconds: the latency history, then per replacement (and as many again for a rollback)
@@ -146,18 +144,18 @@ function budgetSeconds(o: ScenarioOptions): number {
 export async function runScenario(o: ScenarioOptions, steps: (ctx: ScenarioContext) => Promise<ScenarioOutcome>): Promise<ScenarioResult> {
   const registry = new Cleanup();
   o.registry.add(() => registry.run());
-  const origin = performance.now();
-  const now = () => performance.now() - origin;
+  const epoch = Date.now();
+  const now = () => Date.now() - epoch;
   const startedAt = new Date().toISOString();
   let loadStart: number | undefined;
   const stamp = () => (loadStart === undefined ? '   setup' : `${((now() - loadStart) / 1000).toFixed(1).padStart(7)}s`);
   const log = (msg: string) => o.log(`[${o.example.preset} ${o.kind} ${stamp()}] ${msg}`);
   let progress: NodeJS.Timeout | undefined;
   try {
-    const ctx = await setUp(o, registry, now, log);
+    const ctx = await setUp(o, registry, now, epoch, log);
     loadStart = now();
     ctx.load.start();
-    log(`load: ${o.ratePerSecond} requests/s of GET /cgi-bin/hello.py through HAProxy`);
+    log(`load: ${o.ratePerSecond} requests/s of GET ${o.example.fleet.application.pages?.[0]} through the load balancer stand-in`);
     progress = setInterval(() => log(status(ctx)), o.progressEverySeconds * 1000);
     const counterBefore = await readCounter(ctx.redis);
     const outcome = await steps(ctx);
@@ -165,12 +163,10 @@ export async function runScenario(o: ScenarioOptions, steps: (ctx: ScenarioConte
     clearInterval(progress);
     await ctx.load.stop();
     const endMs = now();
-    await ctx.watcher.stop();
     log(status(ctx));
     const redisCounterDelta = (await readCounter(ctx.primary)) - counterBefore;
-    const config = ctx.haproxy.config;
     await registry.run();
-    const pids = [ctx.redis.proc.child.pid!, ...(ctx.failover ? [ctx.failover.replica.proc.child.pid!] : []), ctx.haproxy.proc.child.pid!,
+    const pids = [ctx.redis.proc.child.pid!, ...(ctx.failover ? [ctx.failover.replica.proc.child.pid!] : []),
       ...[...ctx.servers.values()].flatMap((s) => s.pids)];
     return analyzeScenario({
       kind: o.kind,
@@ -185,13 +181,12 @@ export async function runScenario(o: ScenarioOptions, steps: (ctx: ScenarioConte
       loadStartMs: loadStart,
       endMs,
       records: ctx.load.records,
-      transitions: ctx.watcher.transitions,
-      supervisorEvents: [...ctx.servers.values()].flatMap((s) => s.events),
+      transitions: ctx.alb.transitions.map((t) => ({ at: t.at, server: t.target, from: t.from, to: t.to, reason: t.reason })),
+      instanceEvents: [...ctx.servers.values()].flatMap((s) => s.events),
       redisCounterDelta,
       pids,
       leftoverPids: pids.filter(alive),
-      statePollMs: STATE_POLL_MS,
-      haproxyConfig: config,
+      loadBalancer: o.example.fleet.settings,
       ...outcome,
     });
   } finally {
@@ -200,65 +195,42 @@ export async function runScenario(o: ScenarioOptions, steps: (ctx: ScenarioConte
   }
 }
 
-/** Redis, the servers in rotation, HAProxy with every slot, the state watcher and the (not yet started) load. */
-async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, log: (msg: string) => void): Promise<ScenarioContext> {
-  const hc = o.example.healthCheck;
-  const dir = tempDir('drill', registry);
-  const redis = await startRedis({ registry });
+/**
+ * Redis (with AUTH, as the tier's), the servers in rotation registered healthy (a fleet that has run for a while)
+ * behind the load balancer stand-in with the synthesized target group's settings, and the (not yet started) load.
+ */
+async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, epoch: number, log: (msg: string) => void): Promise<ScenarioContext> {
+  const password = crypto.randomBytes(16).toString('hex');
+  const redis = await startRedis({ registry, password });
   const failover = o.kind === 'redis-failover' ? await redisWithReplica(redis, registry) : undefined;
-  const redisEndpoint: RedisEndpoint = failover?.endpoint ?? redis;
+  for (const r of [redis, failover?.replica]) if (r?.proc.child.pid) rememberProcess(r.proc.child.pid);
   const layout = LAYOUT[o.kind];
   const names = [...layout.running, ...layout.standby];
-  const ports = await distinctPorts([...names, 'frontend']);
-  const servers = new Map<string, WebServerSupervisor>();
-  const boot = async (name: string, version?: WebVersion, slowExtraSeconds?: number) => {
-    const instanceId = newInstanceId();
-    const configFile = path.join(dir, `webtier-${name}.conf`);
-    writeConfig(configFile, webConfig(instanceId, ports[name], redisEndpoint));
-    const s = new WebServerSupervisor({
-      name,
-      instanceId,
-      configFile,
-      port: ports[name],
-      registry,
-      now,
-      restartSeconds: o.restartSeconds,
-      healthCheckPath: hc.path,
-      version,
-      slowExtraSeconds,
-      onEvent: (e) => log(`${e.instance}: ${e.type}${e.pid ? ` (pid ${e.pid})` : ''}${e.detail ? ` ${e.detail}` : ''}`),
-    });
-    servers.set(name, s);
-    await s.start(10_000);
-    return s;
-  };
-  await Promise.all(layout.running.map((name) => boot(name)));
-
-  const haproxy = await standInAlb(o, ports, dir, registry);
+  const fleet = new DrillFleet({
+    example: o.example,
+    redis: { port: failover?.endpoint.port ?? redis.port, password },
+    zoneOf: (name) => ZONES[names.indexOf(name) % ZONES.length],
+    now,
+    epoch,
+    registry,
+    onEvent: (e) => log(`${e.instance}: ${e.type}${e.pid ? ` (pid ${e.pid})` : ''}${e.detail ? ` ${e.detail}` : ''}`),
+  });
+  const url = await fleet.listen();
+  await Promise.all(layout.running.map((name) => fleet.boot(name)));
+  for (const name of layout.running) fleet.register(name, true);
 
   const budgetMs = budgetSeconds(o) * 1000;
-  const watcher = new ServerStateWatcher({
-    haproxy,
-    now,
-    everyMs: STATE_POLL_MS,
-    maxDurationMs: budgetMs + 10_000,
-    onTransition: (t) => log(`HAProxy: ${t.server} ${t.from} -> ${t.to}${t.checkStatus ? ` (${t.checkStatus})` : ''}`),
-  });
-  await watcher.start();
-  registry.add(() => watcher.stop());
-  const notUp = layout.running.filter((name) => watcher.status(name) !== 'UP');
-  if (notUp.length) throw new Error(`targets not UP after start: ${JSON.stringify(watcher.snapshot())}`);
-
   const load = new LoadGenerator({
-    url: `${haproxy.url}/cgi-bin/hello.py`,
+    url: `${url}${fleet.mainPage}`,
     ratePerSecond: o.ratePerSecond,
     maxDurationMs: budgetMs,
     maxRequests: Math.ceil(o.ratePerSecond * budgetMs / 1000),
     now,
   });
   registry.add(() => load.stop());
-  log(`redis :${redis.port}, haproxy :${ports.frontend} (admin ${haproxy.adminSocket}), ` +
-    `${layout.running.map((n) => `${n} ${servers.get(n)!.instanceId} :${ports[n]}`).join(', ')}`);
+  const servers = fleet.servers;
+  log(`redis :${redis.port}, load balancer stand-in ${url}, ` +
+    `${layout.running.map((n) => `${n} ${servers.get(n)!.instanceId} :${servers.get(n)!.port}`).join(', ')}`);
   return {
     o,
     registry,
@@ -267,64 +239,26 @@ async function setUp(o: ScenarioOptions, registry: Cleanup, now: () => number, l
     redis,
     failover,
     primary: redis,
-    haproxy,
-    watcher,
+    alb: fleet.alb,
     load,
-    ports,
     servers,
     budgetMs,
-    boot,
+    states: () => fleet.states(names),
+    boot: (name, version, slowExtraSeconds) => fleet.boot(name, version, slowExtraSeconds),
+    register: (name) => fleet.register(name),
     firstOk: (instanceId, afterMs) => load.records.filter((r) => r.outcome === 200 && r.instanceId === instanceId && r.sentAt > afterMs)
       .sort((x, y) => x.doneAt - y.doneAt)[0],
-    slowRequest: (server) => slowRequest(haproxy, server, now, log),
+    slowRequest: (server) => slowRequest(url, server, now, log),
   };
 }
 
-/** A port for each name, free a moment ago and distinct from the others. */
-async function distinctPorts(names: string[]): Promise<Record<string, number>> {
-  const ports: Record<string, number> = {};
-  for (const name of names) {
-    let port = await freePort();
-    for (let i = 0; i < 100 && Object.values(ports).includes(port); i++) port = await freePort();
-    ports[name] = port;
-  }
-  return ports;
-}
-
-/** HAProxy with a slot per server of the layout; the servers in rotation start fully healthy. */
-async function standInAlb(o: ScenarioOptions, ports: Record<string, number>, dir: string, registry: Cleanup): Promise<Haproxy> {
-  const layout = LAYOUT[o.kind];
-  const adminSocket = path.join(dir, 'admin.sock');
-  const config = haproxyConfig({
-    healthCheck: o.example.healthCheck,
-    frontend: { host: LOOPBACK, port: ports.frontend },
-    adminSocket,
-    targets: [...layout.running, ...layout.standby]
-      .map((name) => ({ name, host: LOOPBACK, port: ports[name], standby: layout.standby.includes(name) })),
-  });
-  const haproxy = await startHaproxy({ config, dir, frontendPort: ports.frontend, adminSocket, backend: 'targets', registry });
-  // The targets in rotation have been healthy for a long time: a dead one needs UnhealthyThresholdCount failed checks.
-  for (const name of layout.running) await haproxy.markFullyHealthy(name);
-  return haproxy;
-}
-
 /** GET the slow page through the balancer, routed to `server`. */
-async function slowRequest(haproxy: Haproxy, server: string, now: () => number, log: (msg: string) => void) {
+async function slowRequest(url: string, server: string, now: () => number, log: (msg: string) => void) {
   const sentAt = now();
-  const outcome = await httpGet(`${haproxy.url}${SLOW_REQUEST_PATH}`, { timeoutMs: (SLOW_REQUEST_SECONDS + 30) * 1000, headers: { 'x-drill-server': server } })
+  const outcome = await httpGet(`${url}${SLOW_REQUEST_PATH}`, { timeoutMs: (SLOW_REQUEST_SECONDS + 30) * 1000, headers: { [TARGET_HEADER]: server } })
     .then((r) => r.status, (e: Error) => (/timed out/.test(e.message) ? 'timeout' : 'error'));
   log(`slow request to ${server}: ${outcome} after ${((now() - sentAt) / 1000).toFixed(1)} s`);
   return { sentAt, doneAt: now(), outcome, server };
-}
-
-/** A replica of `primary` in sync, and a stand-in for the primary endpoint's name in front of `primary`. */
-async function redisWithReplica(primary: RedisServer, registry: Cleanup): Promise<{ replica: RedisServer; endpoint: TcpSwitch }> {
-  const replica = await startRedis({ registry });
-  await redisCommand(replica, ['REPLICAOF', primary.host, String(primary.port)]);
-  for (let i = 0; i < 100 && !/master_link_status:up/.test(String(await redisCommand(replica, ['INFO', 'replication']))); i++) {
-    await sleep(50);
-  }
-  return { replica, endpoint: await startTcpSwitch(primary.port, registry) };
 }
 
 /** One progress line: requests so far and the servers' states. */
@@ -333,20 +267,12 @@ function status(ctx: ScenarioContext): string {
   const failed = done.filter((r) => r.outcome !== 200);
   const by = new Map<string, number>();
   for (const r of failed) by.set(String(r.outcome), (by.get(String(r.outcome)) ?? 0) + 1);
-  const states = Object.entries(ctx.watcher.snapshot()).map(([k, v]) => `${k} ${v}`).join(', ');
+  const states = Object.entries(ctx.states()).map(([k, v]) => `${k} ${v}`).join(', ');
   return `sent ${ctx.load.requestsSent}, ok ${done.length - failed.length}, failed ${failed.length}` +
     `${by.size ? ` (${[...by].map(([k, v]) => `${k} x${v}`).join(', ')})` : ''} | ${states}`;
 }
 
-/** Whether a process still exists. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { alive } from './process-identity';
 
 /** setTimeout as a promise that rejects when `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

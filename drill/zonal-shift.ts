@@ -7,10 +7,9 @@
  * https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-shift.resource-types.app-load-balancers.html
  * https://aws.amazon.com/blogs/networking-and-content-delivery/using-cross-zone-load-balancing-with-zonal-shift/
  *
- * The stand-in's single HAProxy plays every node at once: the shift puts the AZ's targets in maintenance (no new
- * requests, the ones in flight go on), as the target group's deregistration does.
+ * The load balancer stand-in plays every node at once: `LoadBalancerStandIn.shiftAway(zone)` sends the zone's targets
+ * no new request (the ones in flight go on), whatever their health.
  */
-import { Haproxy } from './haproxy';
 
 /** The ALB's `zonal_shift.config.enabled` attribute, read out of a synthesized template (AWS default: false). */
 export function zonalShiftEnabledOnLoadBalancer(template: unknown): boolean {
@@ -19,9 +18,4 @@ export function zonalShiftEnabledOnLoadBalancer(template: unknown): boolean {
   if (lbs.length !== 1) throw new Error(`expected exactly one load balancer in the template, found ${lbs.length}`);
   const attributes = (lbs[0].Properties?.LoadBalancerAttributes ?? []) as Array<{ Key?: string; Value?: unknown }>;
   return attributes.some((a) => a.Key === 'zonal_shift.config.enabled' && String(a.Value) === 'true');
-}
-
-/** Starts a zonal shift away from the AZ of `targets`: the load balancer sends them no new request. */
-export async function startZonalShift(haproxy: Haproxy, targets: string[]): Promise<void> {
-  for (const target of targets) await haproxy.deregister(target);
 }

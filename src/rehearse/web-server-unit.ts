@@ -29,6 +29,10 @@ export class WebServerUnit {
 
   /** Each exit of the application, with when (Date.now()) and how. */
   public readonly exits: Array<{ at: number; code: number | null; signal: string | null }> = [];
+  /** Each start of the application's process (Date.now()). */
+  public readonly starts: number[] = [];
+  /** Called on each start and exit of the application's process, with when (Date.now()). */
+  public onEvent?: (event: { type: 'started' | 'exited'; at: number; pid?: number }) => void;
   /** How long the last stop took, in milliseconds, and whether it needed SIGKILL. */
   public lastStop?: { ms: number; killed: boolean };
   private holder?: ChildProcess;
@@ -116,10 +120,13 @@ export class WebServerUnit {
           if (event.event === 'starting') {
             this.startedAt = event.at;
             this.alive = true;
+            this.starts.push(event.at);
+            this.onEvent?.({ type: 'started', at: event.at });
             resolve();
           } else if (event.event === 'exited') {
             this.alive = false;
             this.exits.push({ at: event.at, code: event.code, signal: event.signal });
+            this.onEvent?.({ type: 'exited', at: event.at });
           } else if (event.event === 'error') {
             reject(new Error(`the socket of ${this.instanceId} on port ${this.port}: ${event.message}`));
           }
@@ -127,6 +134,42 @@ export class WebServerUnit {
       });
     });
     await started;
+  }
+
+  /** The pid of the application's main process while it runs (written by its bash, which `exec` may replace). */
+  public get pid(): number | undefined {
+    try {
+      const pid = Number(fs.readFileSync(this.files.pid, 'utf8').trim());
+      return this.alive && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The pid of the unit's holder (the stand-in for systemd and its socket). */
+  public get holderPid(): number | undefined {
+    return this.holder?.pid;
+  }
+
+  /**
+   * The machine is gone: every process of the application and the unit's holder (with its socket) die at once
+   * (SIGKILL); nothing restarts. Returns the application's pid.
+   */
+  public lose(): number | undefined {
+    fs.writeFileSync(this.files.stop, '');
+    const pid = this.kill('SIGKILL');
+    this.holder?.kill('SIGKILL');
+    this.alive = false;
+    return pid;
+  }
+
+  /** Sends `signal` to every process of the application now; returns its main pid (undefined when it is not running). */
+  public kill(signal: NodeJS.Signals): number | undefined {
+    const pid = this.pid;
+    if (pid !== undefined) {
+      killGroup(pid, signal);
+    }
+    return pid;
   }
 
   /** The process dies at once (a crash: SIGKILL); the unit starts it again after `RestartSec`. */
@@ -139,7 +182,7 @@ export class WebServerUnit {
   /** `systemctl stop`: SIGTERM, SIGKILL after `TimeoutStopSec`; no restart. Resolves once the unit is gone. */
   public async stop(timeoutSeconds = WebServerUnit.STOP_TIMEOUT_SECONDS): Promise<void> {
     const holder = this.holder;
-    if (!holder || holder.exitCode !== null) {
+    if (!holder || holder.exitCode !== null || holder.signalCode !== null) {
       return;
     }
     fs.writeFileSync(this.files.stop, '');
@@ -168,15 +211,7 @@ export class WebServerUnit {
       return pid > 0 || !this.alive;
     }).catch(() => undefined);
     if (pid > 0) {
-      for (const target of [-pid, pid]) {
-        try {
-          // The group where setsid made one; the process alone where it did not.
-          process.kill(target, signal);
-          break;
-        } catch {
-          // Not a group, or already gone.
-        }
-      }
+      killGroup(pid, signal);
     }
   }
 
@@ -206,6 +241,18 @@ export class WebServerUnit {
 function unitHolderCommand(): string[] {
   const js = path.join(__dirname, 'unit-holder.js');
   return fs.existsSync(js) ? [js] : ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'unit-holder.ts')];
+}
+
+/** Signals the process group of `pid` (setsid made one), or the process alone where there is no group. */
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, signal);
+      return;
+    } catch {
+      // Not a group, or already gone.
+    }
+  }
 }
 
 /** The uid and gid of `nobody` on Linux. */

@@ -6,13 +6,13 @@ import { analyzeScenario, RawScenario, RELEASE_KINDS, ReleaseKind, SCENARIO_TITL
 import { AzLossVariant, missedAzLossTargets } from '../../drill/az-loss';
 import { DrillResult, runDrill, SHORT_SCENARIOS, SHORT_TIME_SCALE, shippedRestartPolicy } from '../../drill/drill';
 import { synthesizeExample } from '../../drill/example-template';
-import { checkHaproxyConfig, parseShowStat } from '../../drill/haproxy';
-import { haproxyConfig, HaproxyConfigOptions } from '../../drill/haproxy-config';
 import { missingDrillPrerequisites, prerequisiteHint } from '../../drill/prerequisites';
 import { formatTable, missedTargets, writeResults } from '../../drill/report';
 import { alive } from '../../drill/scenario';
 import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from '../../drill/target-group-health-check';
 import { escapeXml, timelineSvg } from '../../drill/timeline-svg';
+import { TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
+import { WebServerUnit } from '../../src/rehearse/web-server-unit';
 import { REPO_ROOT } from '../../tools/local-servers';
 
 const TG = 'AWS::ElasticLoadBalancingV2::TargetGroup';
@@ -34,23 +34,6 @@ const FAST: TargetGroupHealthCheck = {
   algorithm: 'round_robin',
   deregistrationDelaySeconds: 30,
 };
-
-function configOptions(overrides: Partial<HaproxyConfigOptions> = {}): HaproxyConfigOptions {
-  return {
-    healthCheck: FAST,
-    frontend: { host: '127.0.0.1', port: 18080 },
-    adminSocket: '/tmp/drill-test/admin.sock',
-    targets: [
-      { name: 'a', host: '127.0.0.1', port: 18001 },
-      { name: 'b', host: '127.0.0.1', port: 18002 },
-      { name: 'c', host: '127.0.0.1', port: 18003, standby: true },
-    ],
-    ...overrides,
-  };
-}
-
-/** The config without its comments. */
-const directives = (config: string) => config.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
 
 describe('readTargetGroupHealthCheck', () => {
   test('with the fast preset, the example\'s target group checks /cgi-bin/ping.py every 5 s with a 4 s timeout, 2 to join, 2 to leave', () => {
@@ -113,89 +96,34 @@ describe('readTargetGroupHealthCheck', () => {
   });
 });
 
-describe('haproxyConfig', () => {
-  test('with the fast preset\'s check, every server is checked every 5 s in every state, with a 4 s timeout, rise 2, fall 2', () => {
-    // WHEN
-    const config = directives(haproxyConfig(configOptions()));
-
-    // THEN
-    expect(config).toContain('  default-server check inter 5s fastinter 5s downinter 5s rise 2 fall 2');
-    expect(config).toContain('  timeout check 4s');
-    expect(config).toContain('  option httpchk');
-    expect(config).toContain('  http-check send meth GET uri /cgi-bin/ping.py ver HTTP/1.1 hdr Host 127.0.0.1 hdr User-Agent ELB-HealthChecker/2.0');
-    expect(config).toContain('  http-check expect status 200');
-    expect(config).toContain('  balance roundrobin');
-  });
-
-  test('with the tutorial preset\'s check read from the template, the intervals are 30 s and the timeout 3 s', () => {
-    const hc = synthesizeExample('tutorial').healthCheck;
-    const config = directives(haproxyConfig(configOptions({ healthCheck: hc })));
-    expect(config).toContain('  default-server check inter 30s fastinter 30s downinter 30s rise 2 fall 2');
-    expect(config).toContain('  timeout check 3s');
-  });
-
-  test('a failed request is never retried on another server, as on the ALB', () => {
-    const config = directives(haproxyConfig(configOptions()));
-    expect(config).toContain('  retries 0');
-    expect(config.filter((l) => /redispatch|retry-on|observe|on-error/.test(l))).toEqual([]);
-  });
-
-  test('a connection refused by the picked server answers 502 as the ALB does; no server at all stays 503', () => {
-    expect(directives(haproxyConfig(configOptions()))).toContain('  http-after-response set-status 502 if { status 503 } { srv_id -m found }');
-  });
-
-  test('with three targets, the standby one starts disabled and everything binds to 127.0.0.1', () => {
-    const config = directives(haproxyConfig(configOptions()));
-    expect(config.filter((l) => l.startsWith('  server '))).toEqual([
-      '  server a 127.0.0.1:18001', '  server b 127.0.0.1:18002', '  server c 127.0.0.1:18003 disabled',
-    ]);
-    expect(config).toContain('  bind 127.0.0.1:18080');
-    expect(config).toContain('  stats socket /tmp/drill-test/admin.sock mode 600 level admin');
-  });
-
-  test('with a matcher list and weighted random (anomalyMitigation), they are carried over', () => {
-    const config = directives(haproxyConfig(configOptions({ healthCheck: { ...FAST, httpCodes: '200-299,304', algorithm: 'weighted_random' } })));
-    expect(config).toContain('  http-check expect status 200-299,304');
-    expect(config).toContain('  balance random');
-  });
-
-  test('the drill\'s own slow request can be sent to a chosen target with the x-drill-server header', () => {
-    const config = directives(haproxyConfig(configOptions()));
-    expect(config).toContain('  use-server a if { req.hdr(x-drill-server) -m str a }');
-    expect(config).toContain('  use-server c if { req.hdr(x-drill-server) -m str c }');
-  });
-
-  const bad: Array<[string, Partial<HaproxyConfigOptions>, RegExp]> = [
-    ['a frontend on 0.0.0.0', { frontend: { host: '0.0.0.0', port: 80 } }, /127\.0\.0\.1 only/],
-    ['a target on another host', { targets: [{ name: 'a', host: '10.0.41.10', port: 8000 }] }, /127\.0\.0\.1 only/],
-    ['no target', { targets: [] }, /at least one target/],
-    ['two targets with one name', { targets: [{ name: 'a', host: '127.0.0.1', port: 1 }, { name: 'a', host: '127.0.0.1', port: 2 }] }, /used twice/],
-    ['port 0', { frontend: { host: '127.0.0.1', port: 0 } }, /expected a port/],
-    ['a relative admin socket', { adminSocket: 'admin.sock' }, /absolute path/],
-    ['an algorithm the construct never emits', { healthCheck: { ...FAST, algorithm: 'least_outstanding_requests' } }, /no HAProxy equivalent/],
-    ['a path with a space', { healthCheck: { ...FAST, path: '/a b' } }, /contains spaces/],
-  ];
-  test.each(bad)('fails with %s', (_, overrides, message) => {
-    expect(() => haproxyConfig(configOptions(overrides))).toThrow(message);
-  });
-});
-
 describe('drill pieces without processes', () => {
-  test('parseShowStat keeps the server lines of "show stat" with their status and last check', () => {
-    const csv = '# pxname,svname,scur,status,check_status\nalb,FRONTEND,,OPEN,\ntargets,a,0,UP 1/2,L4CON\ntargets,c,3,MAINT,\ntargets,BACKEND,0,UP,\n';
-    expect(parseShowStat(csv)).toEqual([
-      { backend: 'targets', server: 'a', status: 'UP 1/2', checkStatus: 'L4CON', sessions: 0 },
-      { backend: 'targets', server: 'c', status: 'MAINT', checkStatus: '', sessions: 3 },
-    ]);
-    expect(() => parseShowStat('Unknown command')).toThrow(/not a "show stat" answer/);
+  test('the unit stand-in restarts like the shipped unit: Restart=always, RestartSec=1', () => {
+    expect(shippedRestartPolicy()).toEqual({ restart: 'always', restartSeconds: WebServerUnit.RESTART_SECONDS });
+    expect(WebServerUnit.RESTART_SECONDS).toBe(1);
   });
 
-  test('the supervisor restarts like the shipped unit: Restart=always, RestartSec=1', () => {
-    expect(shippedRestartPolicy()).toEqual({ restart: 'always', restartSeconds: 1 });
+  test('the drill reads the example\'s application and settings from the synthesized cloud assembly, as the rehearsal does', () => {
+    const { fleet, healthCheck } = synthesizeExample('fast');
+    expect(fleet.application).toEqual(expect.objectContaining({
+      startCommand: 'exec python3 webtier_server.py --config "$WEBTIER_ENV_FILE"',
+      healthCheckPath: healthCheck.path,
+      pages: ['/cgi-bin/hello.py'],
+      socketActivation: true,
+    }));
+    expect(fs.existsSync(path.join(fleet.asset.path, 'webtier_server.py'))).toBe(true);
+    expect(fleet.settings).toEqual(expect.objectContaining({
+      healthCheckIntervalSeconds: healthCheck.intervalSeconds,
+      healthCheckTimeoutSeconds: healthCheck.timeoutSeconds,
+      healthyThreshold: healthCheck.healthyThreshold,
+      unhealthyThreshold: healthCheck.unhealthyThreshold,
+      healthyHttpCodes: healthCheck.httpCodes,
+      deregistrationDelaySeconds: healthCheck.deregistrationDelaySeconds,
+      idleTimeoutSeconds: 60,
+    }));
   });
 });
 
-/** A recorded instance loss: load from 1000 ms, kill at 4000, a DOWN at 11000, c registered at 20000, UP at 28000. */
+/** A recorded instance loss: load from 1000 ms, kill at 4000, a unhealthy at 11000, c registered at 20000, healthy at 28000. */
 function recordedInstanceLoss(): RawScenario {
   const records = [];
   for (let i = 0; i < 600; i++) {
@@ -226,18 +154,17 @@ function recordedInstanceLoss(): RawScenario {
     replacementRegisteredMs: 20000,
     records,
     transitions: [
-      { at: 6000, after: 5950, server: 'a', from: 'UP', to: 'UP 1/2', checkStatus: 'L4CON' },
-      { at: 11000, after: 10950, server: 'a', from: 'UP 1/2', to: 'DOWN', checkStatus: 'L4CON' },
-      { at: 20000, after: 19950, server: 'a', from: 'DOWN', to: 'MAINT', checkStatus: '' },
-      { at: 20000, after: 19950, server: 'c', from: 'MAINT', to: 'DOWN', checkStatus: 'INI' },
-      { at: 28000, after: 27950, server: 'c', from: 'DOWN 1/2', to: 'UP', checkStatus: 'L7OK' },
+      { at: 11000, server: 'a', from: 'healthy', to: 'unhealthy', reason: '2 health checks failed in a row (ECONNREFUSED)' },
+      { at: 20000, server: 'a', from: 'unhealthy', to: 'draining', reason: 'deregistered' },
+      { at: 20000, server: 'a', from: 'draining', to: 'unused', reason: 'drained' },
+      { at: 20000, server: 'c', from: 'unused', to: 'initial', reason: 'registered' },
+      { at: 28000, server: 'c', from: 'initial', to: 'healthy', reason: '2 health checks passed in a row' },
     ],
-    supervisorEvents: [{ at: 20200, instance: 'c', type: 'listening', pid: 3 }],
+    instanceEvents: [{ at: 20200, instance: 'c', type: 'listening', pid: 3 }],
     redisCounterDelta: records.filter((r) => r.outcome === 200).length,
     pids: [1, 2, 3],
     leftoverPids: [],
-    statePollMs: 50,
-    haproxyConfig: '',
+    loadBalancer: TIER_DEFAULT_SETTINGS,
   };
 }
 
@@ -253,8 +180,8 @@ function recordedScaleIn(): RawScenario {
     killedHealthChecks: undefined,
     replacementRegisteredMs: undefined,
     records,
-    transitions: [{ at: 5050, after: 5000, server: 'c', from: 'UP', to: 'MAINT', checkStatus: '' }],
-    supervisorEvents: [],
+    transitions: [{ at: 5050, server: 'c', from: 'healthy', to: 'draining', reason: 'deregistered' }],
+    instanceEvents: [],
     redisCounterDelta: 200,
     rollout: {
       marks: [{ atMs: 5000, kind: 'deregister', label: 'c deregistered' }, { atMs: 7000, kind: 'drained', label: 'drained' },
@@ -279,7 +206,7 @@ describe('analyzeScenario', () => {
     expect(analyzeScenario(recordedInstanceLoss()).requests.failedAfterOutOfRotation).toBe(0);
   });
 
-  test('with a recorded instance loss, detection is kill -> DOWN, taken out by its health checks', () => {
+  test('with a recorded instance loss, detection is kill -> unhealthy, taken out by its health checks', () => {
     const { measured } = analyzeScenario(recordedInstanceLoss());
     expect(measured.killToOutOfRotationSeconds).toBe(7);
     expect(measured.outOfRotationBy).toBe('health-checks');
@@ -389,7 +316,7 @@ describe('drill report', () => {
       presets: [{ preset: 'fast', healthCheck: FAST, failoverWindowSeconds: 14, healthyAfterSeconds: 10, scenarios: [instanceLoss, scaleIn] }],
     };
     const table = formatTable(drill);
-    expect(table).toMatch(/Scenario 1: instance loss[^\n]*\n(.*\n)*kill -> out of rotation \(DOWN\) +7\.0 s/);
+    expect(table).toMatch(/Scenario 1: instance loss[^\n]*\n(.*\n)*kill -> out of rotation \(unhealthy\) +7\.0 s/);
     expect(table).toMatch(/Scenario 2: scale-in[^\n]*\n(.*\n)*slow request during the drain +200 after 3\.0 s/);
   });
 });
@@ -429,15 +356,8 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
     expect(result.presets[0].scenarios.map((s) => s.kind)).toEqual(['crash', 'deploy', 'scale-in', 'instance-loss', ...RELEASE_KINDS]);
   });
 
-  test('HAProxy accepts the config generated from the template (haproxy -c)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtier-drill-test-'));
-    try {
-      const file = path.join(dir, 'haproxy.cfg');
-      fs.writeFileSync(file, scenario('crash').haproxyConfig);
-      expect(checkHaproxyConfig(file)).toEqual({ ok: true, output: expect.any(String) });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+  test('the load balancer stand-in ran with the synthesized load balancer\'s and target group\'s settings', () => {
+    expect(scenario('crash').loadBalancer).toEqual(synthesizeExample('fast').fleet.settings);
   });
 
   test('process crash: no request fails beyond the ones in flight at the kill (the socket outlives the process)', () => {
@@ -445,7 +365,7 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
     expect(s.requests.failed).toBeLessThanOrEqual(Math.max(1, s.redis.inFlightAtKill));
   });
 
-  test('process crash: the supervisor restarts the server after RestartSec, and it serves again', () => {
+  test('process crash: the unit restarts the server after RestartSec, and it serves again', () => {
     const s = scenario('crash');
     const listening = s.measured.killToListeningSeconds!;
     expect(listening).toBeGreaterThanOrEqual(s.predicted.restartSeconds);
@@ -453,7 +373,7 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
     expect(s.measured.killToFirstServedSeconds!).toBeLessThan(listening + 1);
   });
 
-  test('process crash: the balancer never marks the restarting server DOWN (its checks wait in the socket\'s queue)', () => {
+  test('process crash: the target group never reports the restarting server unhealthy (its checks wait in the socket\'s queue)', () => {
     expect(scenario('crash').measured.killToOutOfRotationSeconds).toBeNull();
   });
 
@@ -498,9 +418,9 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
     const s = scenario('instance-loss');
     const hc = s.healthCheck;
     const detected = s.measured.killToOutOfRotationSeconds;
-    // After the kill, the first check fails at some phase p in (0, interval]: DOWN comes at p + (fall - 1) x interval.
+    // After the kill, the first check fails at some phase p in (0, interval]: unhealthy comes at p + (fall - 1) x interval.
     // failoverWindow = fall x interval + timeout is the construct's worst case. Slack: 0.25 s below for timer and
-    // kill granularity; 1 s above for the admin-socket polling and event-loop and check-scheduling delays.
+    // kill granularity; 1 s above for event-loop and check-scheduling delays.
     expect(detected).not.toBeNull();
     expect(detected!).toBeGreaterThanOrEqual((hc.unhealthyThreshold - 1) * hc.intervalSeconds - 0.25);
     expect(detected!).toBeLessThanOrEqual(s.predicted.failoverWindowSeconds + 1);
@@ -640,7 +560,7 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
     }
   });
 
-  test('az-loss by health checks alone: requests fail until the AZ is DOWN, none after, within the failover window', () => {
+  test('az-loss by health checks alone: requests fail until the AZ is unhealthy, none after, within the failover window', () => {
     const r = azLoss('health-checks');
     expect(r.outOfRotationBy).toBe('health-checks');
     expect(r.lossToOutOfRotationSeconds!).toBeLessThanOrEqual(result.presets[0].failoverWindowSeconds + 1);

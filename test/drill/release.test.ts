@@ -10,8 +10,9 @@ import { nextBatchSize, reachedCheckpoint, RefreshFleet, RefreshInstance, Refres
 import { RequestRecord } from '../../drill/load-generator';
 import { releaseSummary } from '../../drill/release-analysis';
 import { readReleasePolicy, ReleasePolicy, scaleReleasePolicy } from '../../drill/release-policy';
-import { failedCheck, slowExtraSecondsFor, SLOW_FACTOR } from '../../drill/release-scenarios';
+import { slowExtraSecondsFor, SLOW_FACTOR } from '../../drill/release-scenarios';
 import { missedReleaseTargets } from '../../drill/report';
+import { TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
 
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, any> }> };
 
@@ -228,13 +229,6 @@ describe('CloudWatch alarm evaluation', () => {
     expect(slowExtraSecondsFor(0.05)).toBeCloseTo((SLOW_FACTOR - 1) * 0.05);
   });
 
-  test.each([
-    ['L7OK', false], ['* L7OK', false], ['L7OKC', false], ['L4OK', false], ['INI', false], ['', false],
-    ['L7STS', true], ['* L7STS', true], ['L4CON', true], ['L7TOUT', true], ['L4TOUT', true], ['SOCKERR', true],
-  ])('HAProxy\'s check result %j is a failed check: %s', (status, failed) => {
-    expect(failedCheck(status)).toBe(failed);
-  });
-
   test('a rate alarm goes to ALARM only once the first bad period is over: detection takes a full period', () => {
     // GIVEN: 10 requests/s, fine for 3 s, then every other one a 500
     const records = Array.from({ length: 60 }, (_, i) => req(i * 100, i >= 30 && i % 2 ? 500 : 200));
@@ -386,12 +380,11 @@ function badRelease(failed: number, previousDropsTo = 2): RawScenario {
     restartSeconds: 1,
     instances: [],
     transitions: [],
-    supervisorEvents: [],
+    instanceEvents: [],
     redisCounterDelta: 0,
     pids: [],
     leftoverPids: [],
-    statePollMs: 50,
-    haproxyConfig: '',
+    loadBalancer: TIER_DEFAULT_SETTINGS,
     release: {
       version: 'bad',
       timeScale: 1,
