@@ -90,7 +90,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 // The tests in two runs. Synthesis is CPU-bound and shares nothing: it runs on both cores. The files that start real
-// servers on 127.0.0.1 (web servers, Redis, HAProxy, the drill, npm installs) run one at a time after
+// servers on 127.0.0.1 (web servers, Redis, the drill, npm installs) run one at a time after
 // it, alone on the machine, so that their timings are not squeezed by a synthesis beside them. One file:
 // `npx jest test/<path>`.
 // The rehearsal's test (test/rehearse) runs with the synthesis tests on a third worker: it mostly waits (health
@@ -111,7 +111,7 @@ project.addTask('example', {
 });
 
 project.addTask('drill', {
-  description: 'Zero-downtime drill on this machine: Redis, web servers, HAProxy standing in for the ALB; crash, deploy, scale-in, instance loss (--short: fast preset only)',
+  description: 'Zero-downtime drill on this machine: Redis, web servers, the rehearsal\'s load balancer stand-in; crash, deploy, scale-in, instance loss, releases (--short: fast preset only; --repeat N: a benchmark)',
   exec: 'ts-node --project tsconfig.dev.json drill/main.ts',
   receiveArgs: true,
 });
