@@ -4,7 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyzeScenario, RawScenario, RELEASE_KINDS, ReleaseKind, SCENARIO_TITLES, ScenarioKind } from '../../drill/analysis';
 import { AzLossVariant, missedAzLossTargets } from '../../drill/az-loss';
-import { DrillResult, runDrill, SHORT_SCENARIOS, SHORT_TIME_SCALE, shippedRestartPolicy } from '../../drill/drill';
+import { DrillResult, runDrill, SHORT_SCENARIOS, SHORT_TIME_SCALE, shippedRestartPolicy, ZERO_TARGET_SCENARIOS } from '../../drill/drill';
+import { formatRepeat, parseArgs } from '../../drill/main';
+import { plannedFailover, redisWithReplica } from '../../drill/elasticache-failover';
 import { synthesizeExample } from '../../drill/example-template';
 import { missingDrillPrerequisites, prerequisiteHint } from '../../drill/prerequisites';
 import { formatTable, missedTargets, writeResults } from '../../drill/report';
@@ -13,7 +15,7 @@ import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from '../../drill/
 import { escapeXml, timelineSvg } from '../../drill/timeline-svg';
 import { TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
 import { WebServerUnit } from '../../src/rehearse/web-server-unit';
-import { REPO_ROOT } from '../../tools/local-servers';
+import { Cleanup, redisCommand, REPO_ROOT, startRedis } from '../../tools/local-servers';
 
 const TG = 'AWS::ElasticLoadBalancingV2::TargetGroup';
 
@@ -97,6 +99,19 @@ describe('readTargetGroupHealthCheck', () => {
 });
 
 describe('drill pieces without processes', () => {
+  test('--repeat takes a whole number from 1 to 100, and each scenario\'s line lists the failed requests of every run', () => {
+    expect(parseArgs(['--repeat', '20', '--scenario', 'crash']).repeat).toBe(20);
+    for (const bad of ['0', '101', '2.5', 'x']) expect(() => parseArgs(['--repeat', bad])).toThrow(/--repeat/);
+    const runs = new Map<ScenarioKind, Array<{ failed: number; missed: string[] }>>([
+      ['crash', [0, 0, 0].map((failed) => ({ failed, missed: [] }))],
+      ['redis-failover', [0, 1, 0].map((failed) => ({ failed, missed: failed ? ['x'] : [] }))],
+    ]);
+    expect(formatRepeat(runs)).toEqual(['crash:          0 0 0', 'redis-failover: 0 1 0   <- 1 of 3 runs failed']);
+    expect(ZERO_TARGET_SCENARIOS).not.toContain('instance-loss');
+    expect(ZERO_TARGET_SCENARIOS).not.toContain('bad-release');
+    expect(ZERO_TARGET_SCENARIOS).toEqual(expect.arrayContaining(['crash', 'deploy', 'scale-in', 'redis-failover', 'release']));
+  });
+
   test('the unit stand-in restarts like the shipped unit: Restart=always, RestartSec=1', () => {
     expect(shippedRestartPolicy()).toEqual({ restart: 'always', restartSeconds: WebServerUnit.RESTART_SECONDS });
     expect(WebServerUnit.RESTART_SECONDS).toBe(1);
@@ -615,6 +630,43 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
       for (const kind of SHORT_SCENARIOS) expect(svg).toContain(escapeXml(SCENARIO_TITLES[kind]));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describeDrill('plannedFailover (ElastiCache\'s planned failover, on two real redis-servers)', () => {
+  test('every INCR acknowledged through the endpoint during the failover is on the promoted replica, none twice', async () => {
+    // GIVEN: a primary with AUTH, its replica in sync, the endpoint in front of the primary
+    const registry = new Cleanup();
+    try {
+      const primary = await startRedis({ registry, password: 'drill-test' });
+      const { replica, endpoint } = await redisWithReplica(primary, registry);
+      const viaEndpoint = { host: endpoint.host, port: endpoint.port, password: 'drill-test' };
+      let acknowledged = 0;
+      let stop = false;
+      const writer = (async () => {
+        for (let i = 0; i < 2_000 && !stop; i++) {
+          const reply = await redisCommand(viaEndpoint, ['INCR', 'visits'], 3_000).catch(() => undefined);
+          if (typeof reply === 'number') acknowledged++;
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      // WHEN
+      const { heldMs } = await plannedFailover(primary, replica, endpoint);
+      await primary.stop();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      stop = true;
+      await writer;
+
+      // THEN
+      expect(heldMs).toBeLessThan(2_000);
+      expect(endpoint.upstreamPort).toBe(replica.port);
+      expect(String(await redisCommand(replica, ['INFO', 'replication']))).toMatch(/role:master/);
+      expect(acknowledged).toBeGreaterThan(10);
+      expect(Number(await redisCommand(replica, ['GET', 'visits']))).toBe(acknowledged);
+    } finally {
+      await registry.run();
     }
   });
 });
