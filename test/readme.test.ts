@@ -103,7 +103,7 @@ describe('README', () => {
     expect(claims).toContain('`SET <COUNTER_KEY>:visit:<id> 1 NX EX 30`');
     expect(hello).toMatch(/^MARKER_SECONDS = 30$/m);
     expect(hello).toContain("redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1])");
-    expect(claims).toContain('at most 1 s to connect and 1 s for its reply');
+    expect(claims).toContain('Each attempt gives up after 1 s without an answer');
     expect(hello).toMatch(/^TIMEOUT_SECONDS = 1\.0$/m);
     expect(README).not.toMatch(/never retries it|sent once and never retried/);
   });

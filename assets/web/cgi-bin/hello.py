@@ -8,8 +8,9 @@ if the marker was new, INCR COUNTER_KEY and show the new value, else (an earlier
 and its reply was lost) show the counter's current value without counting. When an attempt fails on a connection
 error or a timeout (e.g. a failover closed the connection to the old primary), the pool's idle connections are
 closed and the same visit, with the same id, is sent once more on a new connection. An error reply (READONLY,
-NOAUTH, WRONGPASS, ...) is not retried. Each attempt waits at most 1 s to connect and 1 s without an answer, so a
-visit takes two attempts at most; the page is 503 when both fail or on an error reply. What this guarantees:
+NOAUTH, WRONGPASS, ...) is not retried. Each attempt gives up after 1 s without an answer (to connect, then at each
+step: TLS handshake, AUTH, the reply); a visit makes two attempts at most, and the page is 503 when both fail or on
+an error reply. What this guarantees:
 - a visit is counted at most once: its attempts run the same script with the same marker, and the marker lives
   30 s, far longer than a visit's two attempts;
 - a visit answered 200 is counted exactly once (by this attempt or by an earlier one whose reply was lost);
