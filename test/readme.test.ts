@@ -82,6 +82,32 @@ describe('README', () => {
     expect(monitoring).toContain(`there are ${tier().tier.monitoring!.alarms.length} alarms`);
   });
 
+  test('with the Redis counter guarantees, each cites a test that exists, and the script and timeouts it states are hello.py\'s', () => {
+    const header = '**Redis counter = successful requests**';
+    const start = README.indexOf(header) + header.length;
+    expect(start).toBeGreaterThan(header.length);
+    const claims = README.slice(start, README.indexOf('\n### ', start));
+    // Each claim names a test by a part of its title (*...*), in the test file named last before it (`test/....test.ts`).
+    let file = '';
+    const cited: Array<{ file: string; title: string }> = [];
+    for (const m of claims.matchAll(/`(test\/[\w/.-]+\.test\.ts)`|\*([^*]+)\*/g)) {
+      if (m[1]) file = m[1];
+      else cited.push({ file, title: m[2].replace(/\s+/g, ' ') });
+    }
+    const titles = (f: string) => [...fs.readFileSync(path.join(__dirname, '..', f), 'utf8').matchAll(/\btest\('((?:[^'\\]|\\.)*)'/g)]
+      .map((m) => m[1].replace(/\\'/g, "'"));
+    expect(cited.length).toBe(7);
+    expect(cited.filter((c) => !titles(c.file).some((t) => t.includes(c.title)))).toEqual([]);
+
+    const hello = fs.readFileSync(path.join(__dirname, '..', 'assets', 'web', 'cgi-bin', 'hello.py'), 'utf8');
+    expect(claims).toContain('`SET <COUNTER_KEY>:visit:<id> 1 NX EX 30`');
+    expect(hello).toMatch(/^MARKER_SECONDS = 30$/m);
+    expect(hello).toContain("redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1])");
+    expect(claims).toContain('Each attempt gives up after 1 s without an answer');
+    expect(hello).toMatch(/^TIMEOUT_SECONDS = 1\.0$/m);
+    expect(README).not.toMatch(/never retries it|sent once and never retried/);
+  });
+
   test('with the failover windows it quotes, the construct agrees', () => {
     expect(README).toContain(`${tier().tier.failoverWindow.toSeconds()} s by default`);
     expect(README).toContain(`about ${tier({ healthCheck: WebHealthCheckPresets.fast() }).tier.failoverWindow.toSeconds()} s with \`WebHealthCheckPresets.fast()\``);

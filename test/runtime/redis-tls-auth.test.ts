@@ -5,7 +5,7 @@ import {
 
 // ElastiCache for Valkey (the default engine) and for Redis OSS speak the same protocol (RESP), with the same AUTH and
 // TLS: Valkey is a drop-in replacement for Redis OSS 7 (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/VersionManagement.HowTo.html).
-// The real redis-server here stands in for either engine; the hello counter uses only PING, AUTH, INCR and GET.
+// The real redis-server here stands in for either engine; the hello counter uses only AUTH, GET and EVAL (a Lua script of SET, INCR, GET).
 describeWith(['redis-server', 'redis-tls', 'openssl'])('webtier_server.py with Redis over TLS with AUTH (the protocol both cache engines, Valkey and Redis OSS, speak)', () => {
   // Shell and config metacharacters on purpose: the token must survive the config file verbatim.
   const password = 'tok3n-with-$HOME-"quotes"-`tick`-\\-#-=';

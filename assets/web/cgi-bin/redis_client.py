@@ -1,8 +1,10 @@
-"""A small Redis client on the standard library (socket + ssl): RESP2, AUTH, PING, INCR, GET.
+"""A small Redis client on the standard library (socket + ssl): RESP2, AUTH and any command (GET, EVAL, ...).
 
-No dependency to install at boot. Each command has a deadline (connect, then reply); nothing is ever retried
-(a retried INCR could count one visit twice); a connection that saw any error is closed, never reused, so the
-next command connects again (to whatever the endpoint name points at now, e.g. the new primary after a failover).
+No dependency to install at boot. Each command has a deadline (connect, then reply). The client itself never
+retries: whether a command may be sent again is the caller's choice (hello.py sends a visit again only because its
+script is idempotent). A connection that saw any error is closed, never reused, so the next command connects again
+(to whatever the endpoint name points at now, e.g. the new primary after a failover); `Pool.close_idle` drops the
+idle ones too, and `fresh=True` sends a command on a new connection.
 With TLS, the server certificate is verified against the system CA bundle (or `ca_file`) and must name the host.
 """
 import select
@@ -135,10 +137,22 @@ class Pool:
         self._idle = []
         self._lock = threading.Lock()
 
-    def execute(self, *args):
+    def close_idle(self):
+        """Closes every idle connection, e.g. after a failover: they may all point at the old primary."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    def eval(self, script, keys, args, fresh=False):
+        """EVAL of a Lua script with its KEYS and ARGV."""
+        return self.execute("EVAL", script, len(keys), *keys, *args, fresh=fresh)
+
+    def execute(self, *args, fresh=False):
+        """Sends one command, on an idle connection (unless `fresh`) or a new one, and returns its reply."""
         conn = None
         with self._lock:
-            while self._idle and conn is None:
+            while not fresh and self._idle and conn is None:
                 conn = self._idle.pop()
                 if conn.stale():
                     conn.close()
