@@ -74,6 +74,7 @@ export class WebInstance {
 
   /** `kill -9` of the application (its unit keeps the socket and restarts it after RestartSec). Returns the pid. */
   public kill9(): number {
+    this.rememberCurrent();
     const pid = this.unit.kill('SIGKILL');
     if (pid === undefined) throw new Error(`web server ${this.name} is not running`);
     return pid;
@@ -81,6 +82,7 @@ export class WebInstance {
 
   /** The instance dies: its application, its unit and the socket, at once. Returns the application's pid. */
   public loseInstance(): number {
+    this.rememberCurrent();
     const pid = this.unit.lose();
     if (pid === undefined) throw new Error(`web server ${this.name} is not running`);
     this.record({ type: 'terminated', pid, detail: 'instance lost' });
@@ -98,26 +100,37 @@ export class WebInstance {
     rememberProcess(pid);
   }
 
+  /** Notes the application's process now (once); returns its pid. */
+  private rememberCurrent(): number | undefined {
+    const pid = this.unit.pid;
+    if (pid !== undefined && !this.pids.includes(pid)) {
+      this.remember(pid);
+      this.appPid = pid;
+    }
+    return pid;
+  }
+
   private record(event: Omit<InstanceEvent, 'instance' | 'at'> & { at?: number }): void {
     const e: InstanceEvent = { ...event, at: event.at ?? this.opts.now(), instance: this.name };
     this.events.push(e);
     this.opts.onEvent?.(e);
   }
 
-  /** Records when the new process first answers its health page directly (bounded: 10 s, 400 tries). */
+  /**
+   * Records when the new process first answers its health page directly (bounded: 10 s, 400 tries), and its pid.
+   * With socket activation a probe may wait in the socket's queue from before the process wrote its pid: the pid is
+   * read once it has answered.
+   */
   private async watchListening(): Promise<void> {
     const started = this.unit.starts.length;
     const url = `http://127.0.0.1:${this.port}${this.opts.application.healthCheckPath}?from=unit`;
     const deadline = this.opts.now() + 10_000;
-    for (let i = 0; i < 400 && this.opts.now() < deadline && this.unit.starts.length === started && this.unit.running; i++) {
-      const pid = this.unit.pid;
-      if (pid !== undefined && !this.pids.includes(pid)) {
-        this.remember(pid);
-        this.appPid = pid;
-      }
+    const current = () => this.unit.starts.length === started && this.unit.running;
+    for (let i = 0; i < 400 && this.opts.now() < deadline && current(); i++) {
       const answered = await httpGet(url, { timeoutMs: 500 }).then((r) => r.status > 0, () => false);
-      if (answered && this.unit.starts.length === started && this.unit.running) {
-        this.record({ type: 'listening', pid: this.unit.pid });
+      if (answered && current()) {
+        const pid = this.rememberCurrent();
+        this.record({ type: 'listening', pid });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
