@@ -58,8 +58,8 @@ async function server(slowMs = 600): Promise<TestServer> {
   return Object.assign(s, { port, close });
 }
 
-async function standIn(settings: LoadBalancerSettings = SETTINGS, targetHeader?: string) {
-  const lb = new LoadBalancerStandIn(settings, '/health', { targetHeader });
+async function standIn(settings: LoadBalancerSettings = SETTINGS, targetHeader?: string, now?: () => number) {
+  const lb = new LoadBalancerStandIn(settings, '/health', { targetHeader, now });
   const port = await lb.listen();
   cleanups.push(() => lb.close());
   return { lb, port };
@@ -199,6 +199,23 @@ describe('LoadBalancerStandIn', () => {
     expect(left).toBe(1);
     expect((await slow).status).toBe(502);
     expect(lb.transitions[lb.transitions.length - 1]).toEqual(expect.objectContaining({ to: 'unused', reason: 'deregistration delay over, 1 in flight cut' }));
+  });
+
+  test('every recorded time (requests, transitions, health checks) is on the injected clock', async () => {
+    // GIVEN: a clock that reads 1000 ms plus 1 ms a reading
+    let ticks = 1000;
+    const web = await server();
+    const { lb, port } = await standIn(SETTINGS, undefined, () => ticks++);
+
+    // WHEN
+    lb.register('i-a', web.port, { healthy: true });
+    await get(port);
+    await waitUntil('a health check', 2_000, () => lb.healthChecks.length > 0);
+
+    // THEN
+    const times = [...lb.transitions.map((t) => t.at), ...lb.requests.map((r) => r.at), lb.healthChecks[0].at];
+    expect(times.every((t) => t >= 1000 && t < ticks)).toBe(true);
+    expect(lb.requests[0].ms).toBeLessThan(10);
   });
 
   test('a zonal shift sends no new request to the zone\'s targets, which stay healthy; ending it brings them back', async () => {
