@@ -23,6 +23,8 @@ import { LoadBalancerSettings, matchesHttpCodes } from './rehearsal-target';
 export class LoadBalancerStandIn {
   /** Every request the clients sent, in order of arrival. */
   public readonly requests: ForwardedRequest[] = [];
+  /** What happened to the targets, in order: registered, healthy, unhealthy, deregistered (draining), drained. */
+  public readonly events: TargetEvent[] = [];
   private readonly targets = new Map<string, Target>();
   private readonly server: http.Server;
   private next = 0;
@@ -43,6 +45,7 @@ export class LoadBalancerStandIn {
     const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: this.settings.idleTimeoutSeconds * 1000 });
     const target: Target = { id, port, agent, state: 'initial', inFlight: 0, passes: 0, failures: 0 };
     this.targets.set(id, target);
+    this.events.push({ at: Date.now(), target: id, event: 'register' });
     void this.healthChecks(target);
   }
 
@@ -58,11 +61,13 @@ export class LoadBalancerStandIn {
       return;
     }
     target.state = 'draining';
+    this.events.push({ at: Date.now(), target: id, event: 'deregister' });
     const deadline = Date.now() + this.settings.deregistrationDelaySeconds * 1000;
     while (target.inFlight > 0 && Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 50));
     }
     target.state = 'unused';
+    this.events.push({ at: Date.now(), target: id, event: 'drained' });
     target.agent.destroy();
     this.targets.delete(id);
   }
@@ -160,14 +165,16 @@ export class LoadBalancerStandIn {
       if (ok) {
         target.passes++;
         target.failures = 0;
-        if (target.passes >= s.healthyThreshold) {
+        if (target.passes >= s.healthyThreshold && target.state !== 'healthy') {
           target.state = 'healthy';
+          this.events.push({ at: Date.now(), target: target.id, event: 'healthy' });
         }
       } else {
         target.failures++;
         target.passes = 0;
-        if (target.failures >= s.unhealthyThreshold) {
+        if (target.failures >= s.unhealthyThreshold && target.state !== 'unhealthy') {
           target.state = 'unhealthy';
+          this.events.push({ at: Date.now(), target: target.id, event: 'unhealthy' });
         }
       }
       await new Promise(resolve => setTimeout(resolve, Math.max(0, s.healthCheckIntervalSeconds * 1000 - (Date.now() - started))));
@@ -187,6 +194,13 @@ interface Target {
   inFlight: number;
   passes: number;
   failures: number;
+}
+
+/** A change of a target's place in the target group, when (Date.now()) it happened. */
+export interface TargetEvent {
+  readonly at: number;
+  readonly target: string;
+  readonly event: 'register' | 'healthy' | 'unhealthy' | 'deregister' | 'drained';
 }
 
 /** One request through the stand-in: the target it went to, the status the client got, and why when it failed. */

@@ -124,6 +124,36 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
     }
   });
 
+  test('the full rehearsal runs its groups of scenarios at once: the release and the crash happen during the idle connection', () => {
+    const [report] = cli.get('starter')!.json.reports as RehearsalReport[];
+    const span = (name: ScenarioName) => {
+      const s = report.scenarios.find(x => x.name === name)!;
+      const start = Date.parse(s.timeline.startedAt);
+      return [start, start + s.seconds * 1000];
+    };
+    const [idleStart, idleEnd] = span('idle-connection');
+    for (const name of ['crash', 'release', 'sigterm'] as ScenarioName[]) {
+      const [start, end] = span(name);
+      expect({ name, during: start > idleStart && start < idleEnd }).toEqual({ name, during: true });
+      expect(end).toBeGreaterThan(start);
+    }
+    // scale-in stops b, the server of the idle connection: after it.
+    expect(span('scale-in')[0]).toBeGreaterThanOrEqual(idleEnd);
+  });
+
+  test('the timeline records each request\'s server and status, and the events of a release in order', () => {
+    const [report] = cli.get('starter')!.json.reports as RehearsalReport[];
+    const release = report.scenarios.find(s => s.name === 'release')!;
+    expect(release.timeline.requests).toHaveLength(release.requests);
+    expect(new Set(release.timeline.requests.map(([, server]) => server))).toEqual(new Set(['c', 'd', 'e']));
+    const events = release.timeline.events.map(e => `${e.event} ${e.server}`);
+    const order = ['register e', 'healthy e', 'deregister c', 'SIGTERM c', 'stop c'].map(e => events.indexOf(e));
+    expect(order.every(i => i >= 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    const crash = report.scenarios.find(s => s.name === 'crash')!;
+    expect(crash.timeline.events.map(e => `${e.event} ${e.server}`)).toEqual(['crash a', 'restart a']);
+  });
+
   test('the keep-alive finding names the time the app closed its connection and the Node.js fix', () => {
     const found = reports.get('keep-alive-default')!.findings[0];
     // Node.js 20's default is 5 s; its timer closes the connection within the next second.
