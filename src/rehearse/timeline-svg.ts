@@ -50,6 +50,8 @@ export interface Timeline {
   /** The legend of the failed requests. */
   readonly failedLabel: string;
   readonly panels: TimelinePanel[];
+  /** Pixels from one legend entry to the next (default 150). */
+  readonly legendSpacing?: number;
 }
 
 const WIDTH = 1000;
@@ -148,7 +150,7 @@ export function timelineSvg(timeline: Timeline): string {
     ...targets.map(t => [t.color, t.label]),
     [FAILED_COLOR, timeline.failedLabel],
   ].map(([color, label], i) => {
-    const lx = LEFT + i * 150;
+    const lx = LEFT + i * (timeline.legendSpacing ?? 150);
     return `<rect x="${lx}" y="34" width="10" height="10" fill="${color}"/><text x="${lx + 14}" y="43" class="small">${escapeXml(label)}</text>`;
   });
   return [

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { allElements, parseXml, XmlElement } from './well-formed-xml';
 import { WebApplication, ZeroDowntimeWebTier } from '../../src';
 import { main } from '../../src/rehearse/cli';
 import { FINDING_IDS, FindingId } from '../../src/rehearse/findings';
@@ -45,6 +46,8 @@ const FLAWED: FlawedApp[] = [
 describeWith(['redis-server', 'openssl'])('rehearse', () => {
   const reports = new Map<string, RehearsalReport>();
   const cli = new Map<string, { code: number; output: string; json: any }>();
+  /** The CLI with --out (and --json) on an app that drops a request at SIGTERM and refuses them while it restarts. */
+  let withOut: { code: number; output: string; dir: string; json: string };
   let workDir: string;
 
   beforeAll(async () => {
@@ -67,6 +70,14 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
         const code = await main(['rehearse', '--app', outdir, '--json', json], l => lines.push(l), l => lines.push(l));
         cli.set(name, { code, output: lines.join('\n'), json: fs.existsSync(json) ? JSON.parse(fs.readFileSync(json, 'utf8')) : undefined });
       }),
+      (async () => {
+        const lines: string[] = [];
+        const dir = path.join(workDir, 'out', 'sigterm-abrupt');
+        const json = path.join(workDir, 'sigterm-abrupt.json');
+        const code = await main(['rehearse', '--dir', path.join(FIXTURES, 'sigterm-abrupt'), '--start', 'exec node server.js', '--health', '/healthz',
+          '--scenarios', 'steady,crash,release,sigterm,scale-in', '--json', json, '--out', dir], l => lines.push(l), l => lines.push(l));
+        withOut = { code, output: lines.join('\n'), dir, json };
+      })(),
       ...FLAWED.map(async flawed => {
         const report = await rehearse({
           application: {
@@ -152,6 +163,62 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
     expect([...order].sort((x, y) => x - y)).toEqual(order);
     const crash = report.scenarios.find(s => s.name === 'crash')!;
     expect(crash.timeline.events.map(e => `${e.event} ${e.server}`)).toEqual(['crash a', 'restart a']);
+  });
+
+  describe('--out DIR', () => {
+    let svg: XmlElement;
+    let report: RehearsalReport;
+    beforeAll(() => {
+      svg = parseXml(fs.readFileSync(path.join(withOut.dir, 'rehearsal.svg'), 'utf8'));
+      [report] = JSON.parse(fs.readFileSync(path.join(withOut.dir, 'rehearsal.json'), 'utf8')).reports;
+    });
+
+    test('writes rehearsal.json, the same report as --json, and says where the files went', () => {
+      expect(fs.readFileSync(path.join(withOut.dir, 'rehearsal.json'), 'utf8')).toEqual(fs.readFileSync(withOut.json, 'utf8'));
+      expect(withOut.output).toContain(`The report: ${path.join(withOut.dir, 'rehearsal.json')}; its timeline`);
+      expect(withOut.output).toContain(path.join(withOut.dir, 'rehearsal.svg'));
+      expect(withOut.code).toBe(1);
+    });
+
+    test('rehearsal.svg is well-formed SVG with a panel per scenario', () => {
+      expect(svg.name).toBe('svg');
+      expect(svg.attributes.xmlns).toBe('http://www.w3.org/2000/svg');
+      const titles = allElements(svg).filter(e => e.name === 'text' && e.attributes.class === 'title').map(e => e.text);
+      expect(titles.slice(1).map(t => t.split(':')[0])).toEqual(['steady', 'crash', 'release', 'sigterm', 'scale-in']);
+    });
+
+    test('a bar of its own colour for each server that answered, and a mark per event', () => {
+      const rects = allElements(svg).filter(e => e.name === 'rect');
+      const answered = report.scenarios.flatMap(s => s.timeline.requests).filter(([, , status]) => status > 0 && status < 500);
+      const servers = new Set(answered.map(([, server]) => server));
+      expect(servers).toEqual(new Set(['a', 'b', 'c', 'd', 'e']));
+      const colours = new Set<string>();
+      for (const server of servers) {
+        const bars = rects.filter(r => r.children.some(t => t.name === 'title' && t.text.endsWith(` answered by ${server}`)));
+        expect({ server, bars: bars.length > 0 }).toEqual({ server, bars: true });
+        // Every bar of a server has one colour, which no other server has.
+        const fills = new Set(bars.map(r => r.attributes.fill));
+        expect(fills.size).toBe(1);
+        colours.add([...fills][0]);
+      }
+      expect(colours.size).toBe(servers.size);
+      const marks = allElements(svg).filter(e => e.name === 'line' && /^mark-/.test(e.attributes.class ?? ''));
+      const events = report.scenarios.flatMap(s => s.timeline.events);
+      expect(marks.map(m => m.attributes.class).sort()).toEqual(events.map(e => `mark-${e.event}`).sort());
+      for (const event of ['crash', 'restart', 'register', 'healthy', 'deregister', 'SIGTERM', 'stop']) {
+        expect(events.map(e => e.event)).toContain(event);
+      }
+    });
+
+    test('the failed requests drawn on top, as many as failed', () => {
+      const failed = report.scenarios.flatMap(s => s.timeline.requests).filter(([, , status]) => status === 0 || status >= 500).length;
+      // The request in flight through SIGTERM, and those refused while server a restarted without socket activation.
+      expect(report.scenarios.find(s => s.name === 'sigterm')!.failed).toBe(1);
+      expect(failed).toBeGreaterThan(1);
+      const drawn = allElements(svg).filter(e => e.name === 'rect').flatMap(r => r.children)
+        .map(t => /: (\d+) failed$/.exec(t.text)).filter((m): m is RegExpExecArray => m !== null).map(m => Number(m[1]));
+      expect(drawn.reduce((x, y) => x + y, 0)).toBe(failed);
+    });
   });
 
   test('the keep-alive finding names the time the app closed its connection and the Node.js fix', () => {
