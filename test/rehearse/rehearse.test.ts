@@ -35,6 +35,8 @@ const FLAWED: FlawedApp[] = [
   { name: 'keep-alive-default', scenarios: ['idle-connection'], finding: 'keep-alive-shorter-than-load-balancer' },
   { name: 'sigterm-abrupt', scenarios: ['sigterm'], finding: 'sigterm-drops-requests' },
   { name: 'health-lies', scenarios: ['steady'], finding: 'health-page-hides-failures' },
+  // One request in three fails while the health page answers 200: the finding, not only requests-failed.
+  { name: 'health-hides-some', scenarios: ['steady'], finding: 'health-page-hides-failures' },
   { name: 'port-ignored', scenarios: ['steady'], finding: 'port-ignored', settings: { readinessBudgetSeconds: 1 } },
   { name: 'loopback-only', scenarios: ['steady'], finding: 'loopback-only' },
   { name: 'writes-own-folder', scenarios: ['steady'], finding: 'writes-own-folder' },
@@ -133,6 +135,17 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
       const ids = reports.get(flawed.name)!.findings.map(f => f.id);
       expect({ app: flawed.name, ids }).toEqual({ app: flawed.name, ids: [flawed.finding] });
     }
+  });
+
+  test('health-page-hides-failures fires on one request in three failing while the health page passes, and alone', () => {
+    const report = reports.get('health-hides-some')!;
+    expect(report.findings.map(f => f.id)).toEqual(['health-page-hides-failures']);
+    expect(report.exitCode).toBe(1);
+    const steady = report.scenarios.find(s => s.name === 'steady')!;
+    // About a third of the requests: the app's own 500s, named in the message.
+    expect(steady.statuses['500'] / steady.requests).toBeGreaterThan(0.25);
+    expect(steady.statuses['500'] / steady.requests).toBeLessThan(0.4);
+    expect(report.findings[0].message).toContain(`500 x${steady.statuses['500']}`);
   });
 
   test('the full rehearsal runs its groups of scenarios at once: the release and the crash happen during the idle connection', () => {
