@@ -11,12 +11,14 @@ import { AssemblyFleet, fleetsInCloudAssembly } from './cloud-assembly';
 import { commandExists } from './local-redis';
 import { rehearse, RehearsalReport, ScenarioName, SCENARIOS } from './rehearsal';
 import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from './rehearsal-target';
-import { formatRepeats, formatReport } from './report';
+import { formatRepeats, formatReport, rehearsalTimeline } from './report';
+import { timelineSvg } from './timeline-svg';
 
 const USAGE = `usage:
   cdk-zero-downtime-web-tier rehearse [--app cdk.out]            every tier of the synthesized app
   cdk-zero-downtime-web-tier rehearse --dir ./app --start "node server.js" [--health /healthz] [--port 8000] [--socket-activation]
 options: --page PATH (repeatable; default /)  --scenarios ${SCENARIOS.join(',')}  --json FILE
+         --out DIR (writes DIR/rehearsal.json, the report, and DIR/rehearsal.svg, its timeline picture)
          --repeat N (a benchmark: every scenario N times, with the failed requests of each run)`;
 
 /** A usage or prerequisite problem: one line, exit 2. */
@@ -40,7 +42,7 @@ function parse(argv: string[]): Args {
       throw new CannotRun(`${arg} needs a value\n${USAGE}`);
     } else if (key === 'page') {
       args.page = [...((args.page as string[] | undefined) ?? []), argv[++i]];
-    } else if (['app', 'dir', 'start', 'health', 'port', 'scenarios', 'json', 'repeat'].includes(key)) {
+    } else if (['app', 'dir', 'start', 'health', 'port', 'scenarios', 'json', 'repeat', 'out'].includes(key)) {
       args[key] = argv[++i];
     } else {
       throw new CannotRun(`unknown option ${arg}\n${USAGE}`);
@@ -141,6 +143,14 @@ export async function main(argv: string[], out: (line: string) => void = console
       throw new CannotRun(`--repeat ${args.repeat}: must be a whole number from 1 to 100`);
     }
     const pages = (args.page as string[] | undefined) ?? undefined;
+    const outDir = typeof args.out === 'string' ? path.resolve(args.out) : undefined;
+    if (outDir !== undefined) {
+      try {
+        fs.mkdirSync(outDir, { recursive: true });
+      } catch (error) {
+        throw new CannotRun(`--out ${outDir}: cannot make the folder (${(error as Error).message})`);
+      }
+    }
     const reports: RehearsalReport[] = [];
     for (const target of targets(args, unpackDir)) {
       fs.chmodSync(unpackDir, 0o755);
@@ -161,8 +171,16 @@ export async function main(argv: string[], out: (line: string) => void = console
         out('');
       }
     }
+    const json = JSON.stringify({ reports }, null, 2);
     if (typeof args.json === 'string') {
-      fs.writeFileSync(args.json, JSON.stringify({ reports }, null, 2));
+      fs.writeFileSync(args.json, json);
+      out(`The report: ${path.resolve(args.json)}`);
+    }
+    if (outDir !== undefined) {
+      fs.writeFileSync(path.join(outDir, 'rehearsal.json'), json);
+      fs.writeFileSync(path.join(outDir, 'rehearsal.svg'), timelineSvg(rehearsalTimeline(reports)));
+      out(`The report: ${path.join(outDir, 'rehearsal.json')}; its timeline (requests per second by server, failures, events): ` +
+        path.join(outDir, 'rehearsal.svg'));
     }
     return reports.some(r => r.exitCode !== 0) ? 1 : 0;
   } catch (error) {

@@ -54,6 +54,13 @@ export const FINDINGS = {
     message: `did not exit within ${seconds} s of SIGTERM (TimeoutStopSec): systemd kills it, and whatever it had in flight`,
     fix: 'exit once the requests in flight are done; for Node.js: server.close(() => process.exit(0)) and server.closeIdleConnections()',
   }),
+  /**
+   * The rule: during steady load (nothing stopped, nothing deployed) the application itself answered at least one
+   * request with a 5xx (a status it sent, not a 502, 503 or 504 the load balancer stand-in made for a connection
+   * that failed), while its health page passed throughout (both servers healthy in the target group, and a check
+   * right after the load). Any such answer counts, one in three or one in a hundred: a user got an error from a
+   * server the load balancer will never take out of rotation, and a release that breaks the pages passes its gate.
+   */
   healthHidesFailures: (healthPath: string, pages: string, statuses: string): Finding => ({
     id: 'health-page-hides-failures',
     severity: 'error',

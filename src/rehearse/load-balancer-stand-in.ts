@@ -57,6 +57,17 @@ export class LoadBalancerStandIn {
     return this.targetGroup.transitions;
   }
 
+  /**
+   * What happened to the targets, in order (the transitions, named for a timeline): registered, healthy, unhealthy,
+   * deregistered (draining), drained (unused again).
+   */
+  public get events(): TargetEvent[] {
+    return this.targetGroup.transitions.flatMap(t => {
+      const event = t.to === 'initial' ? 'register' : t.to === 'draining' ? 'deregister' : t.to === 'unused' ? 'drained' : t.to;
+      return [{ at: t.at, target: t.target, event }];
+    });
+  }
+
   /** Every health check result so far. */
   public get healthChecks(): readonly HealthCheckRecord[] {
     return this.targetGroup.healthChecks;
@@ -194,6 +205,13 @@ export class LoadBalancerStandIn {
     });
     req.pipe(upstream);
   }
+}
+
+/** A change of a target's place in the target group, when (on the stand-in's clock) it happened. */
+export interface TargetEvent {
+  readonly at: number;
+  readonly target: string;
+  readonly event: 'register' | 'healthy' | 'unhealthy' | 'deregister' | 'drained';
 }
 
 /** One request through the stand-in: the target it went to, the status the client got, and why when it failed. */

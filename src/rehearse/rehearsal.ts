@@ -1,35 +1,19 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ClientResult, clientLoad, failed } from './client-load';
 import { Finding, FINDINGS } from './findings';
-import { IN_FLIGHT_RESET, LoadBalancerStandIn } from './load-balancer-stand-in';
-import { freePort, sleep, waitUntil } from './local-process';
+import { LoadBalancerStandIn } from './load-balancer-stand-in';
+import { freePort } from './local-process';
 import { LocalRedis, startLocalRedis } from './local-redis';
 import { RehearsalTarget } from './rehearsal-target';
-import { accepts, bootSeconds, idleConnection, IdleConnectionResult, nonLoopbackAddress, requestThroughSigterm } from './server-probes';
+import { SCENARIOS, ScenarioName, ScenarioResult } from './scenario-record';
+import * as runs from './scenario-runs';
+import { ScenarioContext } from './scenario-runs';
+import { accepts, bootSeconds, nonLoopbackAddress } from './server-probes';
 import { canSandbox, folderChanges, folderSnapshot, prepareApplicationFolder, WebServerUnit } from './web-server-unit';
 
-/** The scenarios, in the order they run. */
-export const SCENARIOS = ['steady', 'idle-connection', 'crash', 'release', 'sigterm', 'scale-in'] as const;
-export type ScenarioName = typeof SCENARIOS[number];
-
-/** One scenario's outcome. */
-export interface ScenarioResult {
-  readonly name: ScenarioName;
-  readonly description: string;
-  readonly requests: number;
-  readonly failed: number;
-  /** How many answers of each status (0: no answer). */
-  readonly statuses: Record<string, number>;
-  /** Whether the tier promises 0 failed requests here (else the count is measured, and a finding may say why). */
-  readonly zeroTarget: boolean;
-  readonly seconds: number;
-  /** The causes of the failed requests, as the load balancer stand-in gave them. */
-  readonly causes: string[];
-  /** Requests a killed process had in flight (lost on any server; not in `failed`). */
-  readonly lostInFlight?: number;
-}
+export { SCENARIOS } from './scenario-record';
+export type { ScenarioName, ScenarioResult } from './scenario-record';
 
 export interface RehearsalOptions {
   /** The scenarios to run (default all). */
@@ -56,8 +40,9 @@ export interface RehearsalReport {
 }
 
 /**
- * Rehearses one tier's application on this machine: two web servers behind the load balancer stand-in, against a
- * real `redis-server`, through each scenario; then what the application did wrong, with the fixes.
+ * Rehearses one tier's application on this machine: web servers behind load balancer stand-ins, against a real
+ * `redis-server`, through each scenario (those that share no server at the same time: see scenario-runs.ts); then
+ * what the application did wrong, with the fixes.
  */
 export async function rehearse(target: RehearsalTarget, options: RehearsalOptions = {}): Promise<RehearsalReport> {
   const { application: app, settings } = target;
@@ -71,7 +56,7 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
   const scenarios: ScenarioResult[] = [];
   const units: WebServerUnit[] = [];
   let redis: LocalRedis | undefined;
-  let alb: LoadBalancerStandIn | undefined;
+  const albs: LoadBalancerStandIn[] = [];
   let boot: number | undefined;
   let folder: string | undefined;
   let before: Map<string, string> | undefined;
@@ -117,131 +102,71 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
       findings.push(FINDINGS.loopbackOnly(a.port, address));
     }
 
-    // The idle connection (the load balancer's to server b) runs beside everything until scale-in, which stops b.
-    const idle: Promise<IdleConnectionResult> | undefined = wanted.has('idle-connection')
-      ? idleConnection(b.port, app.healthCheckPath, settings.idleTimeoutSeconds)
-      : undefined;
-    alb = new LoadBalancerStandIn(settings, app.healthCheckPath);
-    const albPort = await alb.listen();
-    alb.register(a.instanceId, a.port);
-    alb.register(b.instanceId, b.port);
-    if (['steady', 'crash', 'release', 'scale-in'].some(name => wanted.has(name as ScenarioName))) {
-      await waitHealthy(alb, [a, b], settings);
-    }
-
-    const scenario = async (name: ScenarioName, description: string, zeroTarget: boolean, seconds: number, during?: () => Promise<void>) => {
-      log(`${name}: ${description}`);
-      const started = Date.now();
-      const first = alb!.requests.length;
-      const results = await clientLoad(albPort, pages, rate, seconds, during);
-      const forwarded = alb!.requests.slice(first);
-      const result = summarize(name, description, zeroTarget, results, forwarded.map(r => r.cause), started,
-        name === 'crash' ? forwarded.filter(r => r.cause === IN_FLIGHT_RESET).length : 0);
-      scenarios.push(result);
-      return result;
+    // The groups of scenarios that share no server run at once (see scenario-runs.ts); the idle connection is the
+    // load balancer's to server b, whose scale-in waits for it.
+    const ctx: ScenarioContext = {
+      app,
+      settings,
+      pages,
+      rate,
+      log,
+      units,
+      newUnit,
+      booted,
+      standIn: () => {
+        const alb = new LoadBalancerStandIn(settings, app.healthCheckPath);
+        albs.push(alb);
+        return alb;
+      },
     };
-
-    if (wanted.has('steady')) {
-      const steady = await scenario('steady', `${rate} requests a second for 5 s over two servers`, true, 5);
-      const healthy = await booted(a) !== undefined;
-      const bad = Object.entries(steady.statuses).filter(([status]) => Number(status) >= 500);
-      if (healthy && steady.failed === steady.requests && steady.requests > 0) {
-        findings.push(FINDINGS.healthHidesFailures(app.healthCheckPath, pages.join(', '), bad.map(([s, n]) => `${s} x${n}`).join(', ')));
+    const idle = wanted.has('idle-connection') ? runs.idle(ctx, b) : undefined;
+    const [main, released, stopped, idled] = await settled([
+      runs.steadyCrashScaleIn(ctx, a, b, wanted, idle ?? Promise.resolve()),
+      wanted.has('release') ? runs.release(ctx) : undefined,
+      wanted.has('sigterm') ? runs.sigterm(ctx) : undefined,
+      idle,
+    ]);
+    scenarios.push(...main.results);
+    if (released) {
+      scenarios.push(released);
+    }
+    const steady = main.steady;
+    if (steady?.healthPagePassed && Object.keys(steady.applicationErrors).length > 0) {
+      findings.push(FINDINGS.healthHidesFailures(app.healthCheckPath, pages.join(', '),
+        Object.entries(steady.applicationErrors).map(([s, n]) => `${s} x${n}`).join(', ')));
+    }
+    if (stopped) {
+      scenarios.push(stopped.result);
+      if (stopped.probe.failure) {
+        findings.push(FINDINGS.sigterm(stopped.probe.failure));
       }
-    }
-    if (wanted.has('crash')) {
-      // The requests a crashed process had in flight are lost on any server; what the tier promises is that no
-      // request after the crash fails (with socket activation the kernel queues them until the restart).
-      await scenario('crash', 'server a is killed (SIGKILL) and restarted by its unit after RestartSec', app.socketActivation, 4, async () => {
-        await sleep(1_000);
-        await a.crash();
-        await waitUntil('server a to restart', 20_000, () => a.running);
-        await booted(a);
-      });
-    }
-    if (wanted.has('release')) {
-      await scenario('release', 'a new server beside a, healthy, then a deregistered, drained and stopped (SIGTERM)', true, 2, async () => {
-        const c = await newUnit('c', 'rehearsal-1a');
-        await booted(c);
-        alb!.register(c.instanceId, c.port);
-        await waitHealthy(alb!, [c], settings);
-        await alb!.deregister(a.instanceId);
-        await a.stop();
-        await sleep(1_000);
-      });
-    }
-    if (wanted.has('sigterm')) {
-      log('sigterm: a request whose body is still arriving when SIGTERM lands, straight to a server of its own');
-      const d = await newUnit('d', 'rehearsal-1c');
-      await booted(d);
-      let stopping: Promise<void> | undefined;
-      const started = Date.now();
-      const result = await requestThroughSigterm(d.port, pages[0], () => { stopping = d.stop(); });
-      await stopping;
-      // Any answer of the application's own counts (a POST may well be 404 or 501): what fails is no answer at all.
-      const ok = result.status !== undefined;
-      scenarios.push({
-        name: 'sigterm',
-        description: 'a request in flight through SIGTERM',
-        requests: 1,
-        failed: ok ? 0 : 1,
-        statuses: { [String(result.status ?? 0)]: 1 },
-        zeroTarget: true,
-        seconds: (Date.now() - started) / 1000,
-        causes: result.failure ? [result.failure] : [],
-      });
-      if (result.failure) {
-        findings.push(FINDINGS.sigterm(result.failure));
-      }
-      if (d.lastStop?.killed) {
+      if (stopped.killed) {
         findings.push(FINDINGS.stopNeedsSigkill(WebServerUnit.STOP_TIMEOUT_SECONDS));
       }
     }
-    if (idle) {
-      const started = Date.now();
-      const result = await idle;
-      const ok = result.secondStatus !== undefined && result.secondStatus < 500;
-      scenarios.push({
-        name: 'idle-connection',
-        description: `a request on a connection left idle for ${settings.idleTimeoutSeconds - 1} s`,
-        requests: 2,
-        failed: ok ? 0 : 1,
-        statuses: countStatuses([{ status: 200 }, { status: result.secondStatus ?? 0 }]),
-        zeroTarget: true,
-        seconds: (Date.now() - started) / 1000,
-        causes: result.failure ? [result.failure] : [],
-      });
-      if (result.closedAfterSeconds !== undefined) {
-        findings.push(FINDINGS.keepAlive(result.closedAfterSeconds, settings.idleTimeoutSeconds));
+    if (idled) {
+      scenarios.push(idled.result);
+      if (idled.probe.closedAfterSeconds !== undefined) {
+        findings.push(FINDINGS.keepAlive(idled.probe.closedAfterSeconds, settings.idleTimeoutSeconds));
       }
     }
-    if (wanted.has('scale-in')) {
-      const last = units.find(u => u.running && alb!.state(u.instanceId) === 'healthy' && u !== b);
-      if (last) {
-        await scenario('scale-in', 'server b deregistered, drained and stopped (SIGTERM)', true, 2, async () => {
-          await alb!.deregister(b.instanceId);
-          await b.stop();
-          await sleep(1_000);
-        });
-      }
-    }
+    scenarios.sort((x, y) => SCENARIOS.indexOf(x.name) - SCENARIOS.indexOf(y.name));
     const crash = scenarios.find(s => s.name === 'crash');
     if (crash && !app.socketActivation && crash.failed > 0) {
       findings.push(FINDINGS.restartRefuses(crash.failed));
     }
+    // Failures the application answered itself (no cause from the stand-in) are the pages' own, named by that finding.
+    const pagesFail = findings.some(f => f.id === 'health-page-hides-failures');
     const explained = new Set<ScenarioName>(['sigterm', 'idle-connection']);
-    if (findings.some(f => f.id === 'health-page-hides-failures')) {
-      explained.add('steady');
-    }
     for (const s of scenarios) {
-      if (s.zeroTarget && s.failed > 0 && !explained.has(s.name)) {
+      if (s.zeroTarget && s.failed > 0 && !explained.has(s.name) && !(pagesFail && s.causes.length === 0)) {
         findings.push(FINDINGS.requestsFailed(s.name, s.failed, [...new Set(s.causes)].join('; ')));
       }
     }
     return finish();
   } finally {
     await Promise.all(units.map(u => u.stop(5)));
-    await alb?.close();
+    await Promise.all(albs.map(alb => alb.close()));
     redis?.stop();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
@@ -279,38 +204,14 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
 /** What a write refused by the read-only folder prints (Node.js, Python, the shell). */
 const READ_ONLY = /EACCES|EROFS|EPERM|[Pp]ermission denied|[Rr]ead-only file system/;
 
-/** Waits until the stand-in reports each of `units` healthy: at most `healthyThreshold x interval` and a margin. */
-async function waitHealthy(alb: LoadBalancerStandIn, units: WebServerUnit[], s: RehearsalTarget['settings']): Promise<void> {
-  const ms = (s.healthyThreshold * s.healthCheckIntervalSeconds + s.healthCheckTimeoutSeconds + 5) * 1000;
-  await waitUntil(`${units.map(u => u.instanceId).join(', ')} healthy in the target group`, ms,
-    () => units.every(u => alb.state(u.instanceId) === 'healthy'));
-}
-
-/** `lostInFlight`: failed requests the server had in flight when it was killed, reported apart from `failed`. */
-function summarize(name: ScenarioName, description: string, zeroTarget: boolean, results: ClientResult[],
-  causes: Array<string | undefined>, started: number, lostInFlight = 0): ScenarioResult {
-  const statuses = countStatuses(results);
-  const clientErrors = results.filter(r => r.error).map(r => `no answer: ${r.error}`);
-  return {
-    name,
-    description,
-    zeroTarget,
-    statuses,
-    requests: results.length,
-    failed: results.filter(failed).length - lostInFlight,
-    lostInFlight,
-    seconds: (Date.now() - started) / 1000,
-    causes: [...causes.filter((c): c is string => c !== undefined), ...clientErrors],
-  };
-}
-
-/** How many answers of each status (0: no answer). */
-function countStatuses(results: Array<{ status: number }>): Record<string, number> {
-  const statuses: Record<string, number> = {};
-  for (const r of results) {
-    statuses[String(r.status)] = (statuses[String(r.status)] ?? 0) + 1;
+/** Waits for every promise (undefined stands for a group not run), then rethrows the first failure. */
+async function settled<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const outcomes = await Promise.allSettled(promises);
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) {
+    throw failure.reason;
   }
-  return statuses;
+  return outcomes.map(o => (o as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 function lastLine(log: string): string {

@@ -1,5 +1,8 @@
+import { failed as isFailed } from './client-load';
 import { RehearsalReport } from './rehearsal';
 import { LoadBalancerSettings } from './rehearsal-target';
+import { ScenarioResult, TimelineEvent } from './scenario-record';
+import { Timeline } from './timeline-svg';
 
 /** The report as a person reads it: the scenarios as a table, then each finding with its fix. */
 export function formatReport(report: RehearsalReport, settings: LoadBalancerSettings): string {
@@ -15,8 +18,8 @@ export function formatReport(report: RehearsalReport, settings: LoadBalancerSett
     s.name,
     String(s.requests),
     String(s.failed) + (s.lostInFlight ? ` (+${s.lostInFlight} in flight at the kill)` : ''),
-    Object.entries(s.statuses).map(([code, n]) => `${code === '0' ? 'no answer' : code} x${n}`).join(', '),
-    s.zeroTarget ? (s.failed === 0 ? '0 failed: met' : '0 failed: MISSED') : 'measured',
+    formatStatuses(s.statuses),
+    target(s),
   ])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
   for (const row of rows) {
@@ -34,6 +37,15 @@ export function formatReport(report: RehearsalReport, settings: LoadBalancerSett
   return lines.join('\n');
 }
 
+function formatStatuses(statuses: Record<string, number>): string {
+  return Object.entries(statuses).map(([code, n]) => `${code === '0' ? 'no answer' : code} x${n}`).join(', ');
+}
+
+/** Whether the scenario met the tier's promise, or is only measured. */
+function target(s: ScenarioResult): string {
+  return s.zeroTarget ? (s.failed === 0 ? '0 failed: met' : '0 failed: MISSED') : 'measured';
+}
+
 /**
  * A benchmark's summary: for each scenario, the failed requests of every run, so that a zero that holds only on a
  * good run shows.
@@ -48,4 +60,57 @@ export function formatRepeats(application: string, runs: RehearsalReport[]): str
   }
   lines.push(`runs not clean: ${runs.filter(r => r.exitCode !== 0).length} of ${runs.length}`);
   return lines.join('\n');
+}
+
+/** The colour of each event's mark in the timeline picture. */
+const EVENT_COLORS: Record<TimelineEvent, string> = {
+  'start': '#9d755d',
+  'restart': '#9d755d',
+  'crash': '#e45756',
+  'register': '#9d755d',
+  'healthy': '#54a24b',
+  'unhealthy': '#e45756',
+  'deregister': '#f58518',
+  'drained': '#b279a2',
+  'SIGTERM': '#f58518',
+  'stop': '#e45756',
+  'closed-idle': '#e45756',
+};
+
+/**
+ * The timeline picture of rehearsals (`--out`): a panel per scenario of each report, its requests per second
+ * stacked by the server that answered (any status below 500), failures (5xx, no answer) on top, a mark per event.
+ */
+export function rehearsalTimeline(reports: RehearsalReport[]): Timeline {
+  const servers = [...new Set(reports.flatMap(r => r.scenarios.flatMap(s => s.timeline.requests.map(([, server]) => server))))]
+    .filter(server => server !== '').sort();
+  const several = reports.length > 1;
+  return {
+    title: `Rehearsal of ${[...new Set(reports.map(r => r.application))].join(', ')}`,
+    targets: servers.map(name => ({ name, label: `answered by ${name}` })),
+    failedLabel: 'failed (5xx, no answer)',
+    legendSpacing: 110,
+    panels: reports.flatMap((report, run) => report.scenarios.map(s => {
+      const { requests, events } = s.timeline;
+      const span = Math.max(1, Math.ceil(Math.max(s.seconds, ...requests.map(([t]) => t), ...events.map(e => e.t))));
+      const buckets = Array.from({ length: span }, (_, second) => ({ second, sent: 0, answered: {} as Record<string, number>, failed: 0 }));
+      for (const [t, server, status] of requests) {
+        const bucket = buckets[Math.min(span - 1, Math.floor(t))];
+        bucket.sent++;
+        if (isFailed({ status })) {
+          bucket.failed++;
+        } else {
+          bucket.answered[server] = (bucket.answered[server] ?? 0) + 1;
+        }
+      }
+      return {
+        title: `${several ? `${report.application} (${run + 1}) - ` : ''}${s.name}: ${s.description}`,
+        summary: `${s.requests} requests, ${s.failed} failed${s.lostInFlight ? ` (+${s.lostInFlight} in flight at the kill)` : ''}; ` +
+          `${formatStatuses(s.statuses)}; ${target(s)}; started ${s.timeline.startedAt}`,
+        buckets,
+        marks: events.map(e => ({ t: e.t, label: `${e.event} ${e.server}`, kind: e.event, color: EVENT_COLORS[e.event] })),
+        minScale: 1,
+      };
+    })),
+  };
 }

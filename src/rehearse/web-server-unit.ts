@@ -29,8 +29,8 @@ export class WebServerUnit {
 
   /** Each exit of the application, with when (Date.now()) and how. */
   public readonly exits: Array<{ at: number; code: number | null; signal: string | null }> = [];
-  /** Each start of the application's process (Date.now()). */
-  public readonly starts: number[] = [];
+  /** What the unit did, with when (Date.now()): started, crashed (SIGKILL), restarted, SIGTERM, stopped. */
+  public readonly events: Array<{ at: number; event: UnitEvent }> = [];
   /** Called on each start and exit of the application's process, with when (Date.now()). */
   public onEvent?: (event: { type: 'started' | 'exited'; at: number; pid?: number }) => void;
   /** How long the last stop took, in milliseconds, and whether it needed SIGKILL. */
@@ -58,6 +58,11 @@ export class WebServerUnit {
   /** When the unit last started its process (Date.now()). */
   public get startTime(): number {
     return this.startedAt;
+  }
+
+  /** Each start of the application's process (Date.now()). */
+  public get starts(): number[] {
+    return this.events.filter(e => e.event === 'start' || e.event === 'restart').map(e => e.at);
   }
 
   /** Whether the application's process is running now. */
@@ -118,9 +123,9 @@ export class WebServerUnit {
           const event = JSON.parse(buffered.slice(0, nl));
           buffered = buffered.slice(nl + 1);
           if (event.event === 'starting') {
+            this.events.push({ at: event.at, event: this.startedAt === 0 ? 'start' : 'restart' });
             this.startedAt = event.at;
             this.alive = true;
-            this.starts.push(event.at);
             this.onEvent?.({ type: 'started', at: event.at });
             resolve();
           } else if (event.event === 'exited') {
@@ -175,6 +180,7 @@ export class WebServerUnit {
   /** The process dies at once (a crash: SIGKILL); the unit starts it again after `RestartSec`. */
   public async crash(): Promise<void> {
     const exits = this.exits.length;
+    this.events.push({ at: Date.now(), event: 'crash' });
     await this.signalApplication('SIGKILL');
     await waitUntil(`${this.instanceId} to exit`, 10_000, () => this.exits.length > exits);
   }
@@ -189,6 +195,7 @@ export class WebServerUnit {
     const started = Date.now();
     const gone = new Promise<void>(resolve => holder.once('exit', () => resolve()));
     const exits = this.exits.length;
+    this.events.push({ at: Date.now(), event: 'SIGTERM' });
     await this.signalApplication('SIGTERM');
     let killed = false;
     const timer = setTimeout(() => {
@@ -198,6 +205,7 @@ export class WebServerUnit {
     await waitUntil(`${this.instanceId} to stop`, (timeoutSeconds + 10) * 1000, () => this.exits.length > exits || !this.alive);
     clearTimeout(timer);
     this.lastStop = { ms: Date.now() - started, killed };
+    this.events.push({ at: Date.now(), event: 'stop' });
     // Children the application left behind go with the unit (its control group).
     await this.signalApplication('SIGKILL');
     await gone;
@@ -236,6 +244,9 @@ export class WebServerUnit {
     };
   }
 }
+
+/** An event of a unit: `crash` is the SIGKILL of a crash, `stop` the exit after SIGTERM (or SIGKILL at TimeoutStopSec). */
+export type UnitEvent = 'start' | 'restart' | 'crash' | 'SIGTERM' | 'stop';
 
 /** How to run `unit-holder`: the compiled file of the package, or (in this repository's tests) its TypeScript. */
 function unitHolderCommand(): string[] {

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { allElements, parseXml, XmlElement } from './well-formed-xml';
 import { WebApplication, ZeroDowntimeWebTier } from '../../src';
 import { main } from '../../src/rehearse/cli';
 import { FINDING_IDS, FindingId } from '../../src/rehearse/findings';
@@ -34,6 +35,8 @@ const FLAWED: FlawedApp[] = [
   { name: 'keep-alive-default', scenarios: ['idle-connection'], finding: 'keep-alive-shorter-than-load-balancer' },
   { name: 'sigterm-abrupt', scenarios: ['sigterm'], finding: 'sigterm-drops-requests' },
   { name: 'health-lies', scenarios: ['steady'], finding: 'health-page-hides-failures' },
+  // One request in three fails while the health page answers 200: the finding, not only requests-failed.
+  { name: 'health-hides-some', scenarios: ['steady'], finding: 'health-page-hides-failures' },
   { name: 'port-ignored', scenarios: ['steady'], finding: 'port-ignored', settings: { readinessBudgetSeconds: 1 } },
   { name: 'loopback-only', scenarios: ['steady'], finding: 'loopback-only' },
   { name: 'writes-own-folder', scenarios: ['steady'], finding: 'writes-own-folder' },
@@ -45,6 +48,8 @@ const FLAWED: FlawedApp[] = [
 describeWith(['redis-server', 'openssl'])('rehearse', () => {
   const reports = new Map<string, RehearsalReport>();
   const cli = new Map<string, { code: number; output: string; json: any }>();
+  /** The CLI with --out (and --json) on an app that drops a request at SIGTERM and refuses them while it restarts. */
+  let withOut: { code: number; output: string; dir: string; json: string };
   let workDir: string;
 
   beforeAll(async () => {
@@ -67,6 +72,14 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
         const code = await main(['rehearse', '--app', outdir, '--json', json], l => lines.push(l), l => lines.push(l));
         cli.set(name, { code, output: lines.join('\n'), json: fs.existsSync(json) ? JSON.parse(fs.readFileSync(json, 'utf8')) : undefined });
       }),
+      (async () => {
+        const lines: string[] = [];
+        const dir = path.join(workDir, 'out', 'sigterm-abrupt');
+        const json = path.join(workDir, 'sigterm-abrupt.json');
+        const code = await main(['rehearse', '--dir', path.join(FIXTURES, 'sigterm-abrupt'), '--start', 'exec node server.js', '--health', '/healthz',
+          '--scenarios', 'steady,crash,release,sigterm,scale-in', '--json', json, '--out', dir], l => lines.push(l), l => lines.push(l));
+        withOut = { code, output: lines.join('\n'), dir, json };
+      })(),
       ...FLAWED.map(async flawed => {
         const report = await rehearse({
           application: {
@@ -122,6 +135,103 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
       const ids = reports.get(flawed.name)!.findings.map(f => f.id);
       expect({ app: flawed.name, ids }).toEqual({ app: flawed.name, ids: [flawed.finding] });
     }
+  });
+
+  test('health-page-hides-failures fires on one request in three failing while the health page passes, and alone', () => {
+    const report = reports.get('health-hides-some')!;
+    expect(report.findings.map(f => f.id)).toEqual(['health-page-hides-failures']);
+    expect(report.exitCode).toBe(1);
+    const steady = report.scenarios.find(s => s.name === 'steady')!;
+    // About a third of the requests: the app's own 500s, named in the message.
+    expect(steady.statuses['500'] / steady.requests).toBeGreaterThan(0.25);
+    expect(steady.statuses['500'] / steady.requests).toBeLessThan(0.4);
+    expect(report.findings[0].message).toContain(`500 x${steady.statuses['500']}`);
+  });
+
+  test('the full rehearsal runs its groups of scenarios at once: the release and the crash happen during the idle connection', () => {
+    const [report] = cli.get('starter')!.json.reports as RehearsalReport[];
+    const span = (name: ScenarioName) => {
+      const s = report.scenarios.find(x => x.name === name)!;
+      const start = Date.parse(s.timeline.startedAt);
+      return [start, start + s.seconds * 1000];
+    };
+    const [idleStart, idleEnd] = span('idle-connection');
+    for (const name of ['crash', 'release', 'sigterm'] as ScenarioName[]) {
+      const [start, end] = span(name);
+      expect({ name, during: start > idleStart && start < idleEnd }).toEqual({ name, during: true });
+      expect(end).toBeGreaterThan(start);
+    }
+    // scale-in stops b, the server of the idle connection: after it.
+    expect(span('scale-in')[0]).toBeGreaterThanOrEqual(idleEnd);
+  });
+
+  test('the timeline records each request\'s server and status, and the events of a release in order', () => {
+    const [report] = cli.get('starter')!.json.reports as RehearsalReport[];
+    const release = report.scenarios.find(s => s.name === 'release')!;
+    expect(release.timeline.requests).toHaveLength(release.requests);
+    expect(new Set(release.timeline.requests.map(([, server]) => server))).toEqual(new Set(['c', 'd', 'e']));
+    const events = release.timeline.events.map(e => `${e.event} ${e.server}`);
+    const order = ['register e', 'healthy e', 'deregister c', 'SIGTERM c', 'stop c'].map(e => events.indexOf(e));
+    expect(order.every(i => i >= 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    const crash = report.scenarios.find(s => s.name === 'crash')!;
+    expect(crash.timeline.events.map(e => `${e.event} ${e.server}`)).toEqual(['crash a', 'restart a']);
+  });
+
+  describe('--out DIR', () => {
+    let svg: XmlElement;
+    let report: RehearsalReport;
+    beforeAll(() => {
+      svg = parseXml(fs.readFileSync(path.join(withOut.dir, 'rehearsal.svg'), 'utf8'));
+      [report] = JSON.parse(fs.readFileSync(path.join(withOut.dir, 'rehearsal.json'), 'utf8')).reports;
+    });
+
+    test('writes rehearsal.json, the same report as --json, and says where the files went', () => {
+      expect(fs.readFileSync(path.join(withOut.dir, 'rehearsal.json'), 'utf8')).toEqual(fs.readFileSync(withOut.json, 'utf8'));
+      expect(withOut.output).toContain(`The report: ${path.join(withOut.dir, 'rehearsal.json')}; its timeline`);
+      expect(withOut.output).toContain(path.join(withOut.dir, 'rehearsal.svg'));
+      expect(withOut.code).toBe(1);
+    });
+
+    test('rehearsal.svg is well-formed SVG with a panel per scenario', () => {
+      expect(svg.name).toBe('svg');
+      expect(svg.attributes.xmlns).toBe('http://www.w3.org/2000/svg');
+      const titles = allElements(svg).filter(e => e.name === 'text' && e.attributes.class === 'title').map(e => e.text);
+      expect(titles.slice(1).map(t => t.split(':')[0])).toEqual(['steady', 'crash', 'release', 'sigterm', 'scale-in']);
+    });
+
+    test('a bar of its own colour for each server that answered, and a mark per event', () => {
+      const rects = allElements(svg).filter(e => e.name === 'rect');
+      const answered = report.scenarios.flatMap(s => s.timeline.requests).filter(([, , status]) => status > 0 && status < 500);
+      const servers = new Set(answered.map(([, server]) => server));
+      expect(servers).toEqual(new Set(['a', 'b', 'c', 'd', 'e']));
+      const colours = new Set<string>();
+      for (const server of servers) {
+        const bars = rects.filter(r => r.children.some(t => t.name === 'title' && t.text.endsWith(` answered by ${server}`)));
+        expect({ server, bars: bars.length > 0 }).toEqual({ server, bars: true });
+        // Every bar of a server has one colour, which no other server has.
+        const fills = new Set(bars.map(r => r.attributes.fill));
+        expect(fills.size).toBe(1);
+        colours.add([...fills][0]);
+      }
+      expect(colours.size).toBe(servers.size);
+      const marks = allElements(svg).filter(e => e.name === 'line' && /^mark-/.test(e.attributes.class ?? ''));
+      const events = report.scenarios.flatMap(s => s.timeline.events);
+      expect(marks.map(m => m.attributes.class).sort()).toEqual(events.map(e => `mark-${e.event}`).sort());
+      for (const event of ['crash', 'restart', 'register', 'healthy', 'deregister', 'SIGTERM', 'stop']) {
+        expect(events.map(e => e.event)).toContain(event);
+      }
+    });
+
+    test('the failed requests drawn on top, as many as failed', () => {
+      const failed = report.scenarios.flatMap(s => s.timeline.requests).filter(([, , status]) => status === 0 || status >= 500).length;
+      // The request in flight through SIGTERM, and those refused while server a restarted without socket activation.
+      expect(report.scenarios.find(s => s.name === 'sigterm')!.failed).toBe(1);
+      expect(failed).toBeGreaterThan(1);
+      const drawn = allElements(svg).filter(e => e.name === 'rect').flatMap(r => r.children)
+        .map(t => /: (\d+) failed$/.exec(t.text)).filter((m): m is RegExpExecArray => m !== null).map(m => Number(m[1]));
+      expect(drawn.reduce((x, y) => x + y, 0)).toBe(failed);
+    });
   });
 
   test('the keep-alive finding names the time the app closed its connection and the Node.js fix', () => {

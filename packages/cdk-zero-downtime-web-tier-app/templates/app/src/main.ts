@@ -20,6 +20,9 @@ export class WebTierStack extends Stack {
         startCommand: 'exec node server.js',
         // The page the load balancer checks: a new server takes traffic only once it answers there.
         healthCheckPath: '/healthz',
+        // systemd holds the port and hands it to server.js as fd 3: a request that arrives while it restarts after
+        // a crash waits for it instead of being refused.
+        socketActivation: true,
         installCommands: ['dnf install -y -q nodejs'],
       }),
     });

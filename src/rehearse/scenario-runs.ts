@@ -1,0 +1,189 @@
+/**
+ * How each scenario runs. Scenarios that do not share a server run at the same time, each group of them on its own
+ * servers and its own load balancer stand-in: the wall time is that of the longest group (the idle connection, just
+ * under the load balancer's idle timeout), not the sum of the waits for health checks.
+ */
+import { clientLoad } from './client-load';
+import { ForwardedRequest, IN_FLIGHT_RESET, LoadBalancerStandIn } from './load-balancer-stand-in';
+import { sleep, waitUntil } from './local-process';
+import { LoadBalancerSettings, RehearsedApplication } from './rehearsal-target';
+import { countStatuses, probeTimeline, ScenarioName, ScenarioResult, standInTimeline, summarize } from './scenario-record';
+import { idleConnection, IdleConnectionResult, requestThroughSigterm, SigtermResult } from './server-probes';
+import { healthCheck } from './target-group-stand-in';
+import { WebServerUnit } from './web-server-unit';
+
+/** What the scenarios share: the application, its settings, and how to start a server of it. */
+export interface ScenarioContext {
+  readonly app: RehearsedApplication;
+  readonly settings: LoadBalancerSettings;
+  readonly pages: string[];
+  readonly rate: number;
+  readonly log: (line: string) => void;
+  /** Every unit started so far (the rehearsal stops them all at the end). */
+  readonly units: WebServerUnit[];
+  newUnit(name: string, zone: string): Promise<WebServerUnit>;
+  /** Seconds from the unit's start to its first healthy answer, or undefined within the boot budget. */
+  booted(unit: WebServerUnit): Promise<number | undefined>;
+  /** A new load balancer stand-in (closed by the rehearsal at the end). */
+  standIn(): LoadBalancerStandIn;
+}
+
+/** A stand-in listening, with its port. */
+interface Listening {
+  readonly alb: LoadBalancerStandIn;
+  readonly port: number;
+}
+
+/** A stand-in with `members` registered, once they are all healthy. */
+async function standInWith(ctx: ScenarioContext, members: WebServerUnit[]): Promise<Listening> {
+  const alb = ctx.standIn();
+  const port = await alb.listen();
+  for (const unit of members) {
+    alb.register(unit.instanceId, unit.port);
+  }
+  await waitHealthy(alb, members, ctx.settings);
+  return { alb, port };
+}
+
+/** Waits until the stand-in reports each of `units` healthy: at most `healthyThreshold x interval` and a margin. */
+async function waitHealthy(alb: LoadBalancerStandIn, units: WebServerUnit[], s: LoadBalancerSettings): Promise<void> {
+  const ms = (s.healthyThreshold * s.healthCheckIntervalSeconds + s.healthCheckTimeoutSeconds + 5) * 1000;
+  await waitUntil(`${units.map(u => u.instanceId).join(', ')} healthy in the target group`, ms,
+    () => units.every(u => alb.state(u.instanceId) === 'healthy'));
+}
+
+/** Client load through the stand-in for at least `seconds` and until `during` is done. */
+async function loadScenario(ctx: ScenarioContext, { alb, port }: Listening, name: ScenarioName, description: string,
+  zeroTarget: boolean, seconds: number, during?: () => Promise<void>): Promise<{ result: ScenarioResult; forwarded: ForwardedRequest[] }> {
+  ctx.log(`${name}: ${description}`);
+  const started = Date.now();
+  const first = alb.requests.length;
+  const results = await clientLoad(port, ctx.pages, ctx.rate, seconds, during);
+  const forwarded = alb.requests.slice(first);
+  const lost = name === 'crash' ? forwarded.filter(r => r.cause === IN_FLIGHT_RESET).length : 0;
+  const timeline = standInTimeline(started, forwarded, alb.events, ctx.units);
+  const result = summarize(name, description, zeroTarget, results, forwarded.map(r => r.cause), started, timeline, lost);
+  return { result, forwarded };
+}
+
+/** What steady load showed of the pages against the health page. */
+export interface SteadyFacts {
+  /** Answers of 500 and above that the application itself sent (not the stand-in's 502/503/504), by status. */
+  readonly applicationErrors: Record<string, number>;
+  /** Whether the health page passed throughout: both servers healthy in the target group, and a check right after. */
+  readonly healthPagePassed: boolean;
+}
+
+/**
+ * Servers a and b behind one stand-in: steady load, then a's crash, then (once the idle connection to b is done)
+ * b's scale-in.
+ */
+export async function steadyCrashScaleIn(ctx: ScenarioContext, a: WebServerUnit, b: WebServerUnit, wanted: Set<ScenarioName>,
+  idleDone: Promise<unknown>): Promise<{ results: ScenarioResult[]; steady?: SteadyFacts }> {
+  const { app, settings, rate } = ctx;
+  const results: ScenarioResult[] = [];
+  let steady: SteadyFacts | undefined;
+  if (!['steady', 'crash', 'scale-in'].some(name => wanted.has(name as ScenarioName))) {
+    return { results };
+  }
+  const stand = await standInWith(ctx, [a, b]);
+  if (wanted.has('steady')) {
+    const { result, forwarded } = await loadScenario(ctx, stand, 'steady', `${rate} requests a second for 5 s over two servers`, true, 5);
+    results.push(result);
+    const passes = await healthCheck(a.port, app.healthCheckPath, settings.healthCheckTimeoutSeconds * 1000, settings.healthyHttpCodes);
+    steady = {
+      applicationErrors: countStatuses(forwarded.filter(r => r.status >= 500 && r.cause === undefined)),
+      healthPagePassed: passes && [a, b].every(u => stand.alb.state(u.instanceId) === 'healthy'),
+    };
+  }
+  if (wanted.has('crash')) {
+    // The requests a crashed process had in flight are lost on any server; what the tier promises is that no
+    // request after the crash fails (with socket activation the kernel queues them until the restart).
+    results.push((await loadScenario(ctx, stand, 'crash', 'server a is killed (SIGKILL) and restarted by its unit after RestartSec',
+      app.socketActivation, 4, async () => {
+        await sleep(1_000);
+        await a.crash();
+        await waitUntil('server a to restart', 20_000, () => a.running);
+        await ctx.booted(a);
+      })).result);
+  }
+  if (wanted.has('scale-in')) {
+    // b holds the idle connection until just under the idle timeout: it is scaled in after.
+    await idleDone;
+    if (a.running && stand.alb.state(a.instanceId) === 'healthy') {
+      results.push((await loadScenario(ctx, stand, 'scale-in', 'server b deregistered, drained and stopped (SIGTERM)', true, 2, async () => {
+        await stand.alb.deregister(b.instanceId);
+        await b.stop();
+        await sleep(1_000);
+      })).result);
+    }
+  }
+  return { results, steady };
+}
+
+/** Servers c and d behind a stand-in of their own; under load, a new server e registered, healthy, then c drained and stopped. */
+export async function release(ctx: ScenarioContext): Promise<ScenarioResult> {
+  const [c, d] = [await ctx.newUnit('c', 'rehearsal-1a'), await ctx.newUnit('d', 'rehearsal-1b')];
+  await Promise.all([ctx.booted(c), ctx.booted(d)]);
+  const stand = await standInWith(ctx, [c, d]);
+  return (await loadScenario(ctx, stand, 'release', 'a new server e beside c and d, healthy, then c deregistered, drained and stopped (SIGTERM)',
+    true, 2, async () => {
+      const e = await ctx.newUnit('e', 'rehearsal-1c');
+      await ctx.booted(e);
+      stand.alb.register(e.instanceId, e.port);
+      await waitHealthy(stand.alb, [e], ctx.settings);
+      await stand.alb.deregister(c.instanceId);
+      await c.stop();
+      await sleep(1_000);
+    })).result;
+}
+
+/** A request whose body is still arriving when SIGTERM lands, straight to a server f of its own. */
+export async function sigterm(ctx: ScenarioContext): Promise<{ result: ScenarioResult; probe: SigtermResult; killed: boolean }> {
+  ctx.log('sigterm: a request whose body is still arriving when SIGTERM lands, straight to a server of its own');
+  const f = await ctx.newUnit('f', 'rehearsal-1c');
+  await ctx.booted(f);
+  let stopping: Promise<void> | undefined;
+  const started = Date.now();
+  const probe = await requestThroughSigterm(f.port, ctx.pages[0], () => { stopping = f.stop(); });
+  await stopping;
+  // Any answer of the application's own counts (a POST may well be 404 or 501): what fails is no answer at all.
+  const status = probe.status ?? 0;
+  return {
+    result: {
+      name: 'sigterm',
+      description: 'a request in flight through SIGTERM',
+      requests: 1,
+      failed: probe.status === undefined ? 1 : 0,
+      statuses: { [String(status)]: 1 },
+      zeroTarget: true,
+      seconds: (Date.now() - started) / 1000,
+      causes: probe.failure ? [probe.failure] : [],
+      timeline: probeTimeline(started, f, [[started, status]]),
+    },
+    probe,
+    killed: f.lastStop?.killed === true,
+  };
+}
+
+/** The load balancer's connection to server b, idle until just under the idle timeout, then used again. */
+export async function idle(ctx: ScenarioContext, b: WebServerUnit): Promise<{ result: ScenarioResult; probe: IdleConnectionResult }> {
+  const started = Date.now();
+  const probe = await idleConnection(b.port, ctx.app.healthCheckPath, ctx.settings.idleTimeoutSeconds);
+  const ok = probe.secondStatus !== undefined && probe.secondStatus < 500;
+  const closed = probe.closedAfterSeconds === undefined ? [] : [{ at: started + probe.closedAfterSeconds * 1000, event: 'closed-idle' as const }];
+  return {
+    result: {
+      name: 'idle-connection',
+      description: `a request on a connection left idle for ${ctx.settings.idleTimeoutSeconds - 1} s`,
+      requests: 2,
+      failed: ok ? 0 : 1,
+      statuses: countStatuses([{ status: 200 }, { status: probe.secondStatus ?? 0 }]),
+      zeroTarget: true,
+      seconds: (Date.now() - started) / 1000,
+      causes: probe.failure ? [probe.failure] : [],
+      timeline: probeTimeline(started, b, [[started, 200], [Date.now(), probe.secondStatus ?? 0]], closed),
+    },
+    probe,
+  };
+}
