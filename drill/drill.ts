@@ -111,8 +111,8 @@ export const ALL_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 're
  */
 export const ZERO_TARGET_SCENARIOS: ScenarioKind[] = ALL_SCENARIOS.filter((k) => k !== 'instance-loss' && k !== 'bad-release');
 
-/** The short drill's scenarios. */
-export const SHORT_SCENARIOS: ScenarioKind[] = ['crash', 'deploy', 'scale-in', 'instance-loss', ...RELEASE_KINDS];
+/** The short drill's scenarios: every one (the short drill differs in its preset and time scale). */
+export const SHORT_SCENARIOS: ScenarioKind[] = ALL_SCENARIOS;
 
 /** The short drill's release scenarios run their minutes 30 times faster (a 60 s alarm period takes 2 s; at 1 s, 20 requests a period make the p90 too noisy for the latency band). */
 export const SHORT_TIME_SCALE = 1 / 30;
