@@ -110,6 +110,7 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
       pages,
       rate,
       log,
+      redis,
       units,
       newUnit,
       booted,
@@ -137,7 +138,7 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
     }
     if (stopped) {
       scenarios.push(stopped.result);
-      if (stopped.probe.failure) {
+      if (stopped.probe.inFlight && stopped.probe.failure) {
         findings.push(FINDINGS.sigterm(stopped.probe.failure));
       }
       if (stopped.killed) {
