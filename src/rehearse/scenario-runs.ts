@@ -24,7 +24,10 @@ export interface ScenarioContext {
   readonly redis: LocalRedis;
   /** Every unit started so far (the rehearsal stops them all at the end). */
   readonly units: WebServerUnit[];
-  newUnit(name: string, zone: string): Promise<WebServerUnit>;
+  /** Another redis-server, of one scenario alone (stopped by the rehearsal at the end). */
+  newRedis(): Promise<LocalRedis>;
+  /** Starts a server of the application, its environment naming `redis` (default: the rehearsal's). */
+  newUnit(name: string, zone: string, redis?: LocalRedis): Promise<WebServerUnit>;
   /** Seconds from the unit's start to its first healthy answer, or undefined within the boot budget. */
   booted(unit: WebServerUnit): Promise<number | undefined>;
   /** A new load balancer stand-in (closed by the rehearsal at the end). */
@@ -150,7 +153,7 @@ const REDIS_PAUSE_MS = 1_500;
 /**
  * A request in flight when SIGTERM lands, straight to a server of its own. First one whose body is still arriving
  * (server f); an application that answers before reading the body answers it before SIGTERM, so then a `GET` of the
- * first page while the rehearsal's Redis holds its writes (server g: f may be stopping). When neither is still
+ * first page while a Redis of its own holds its writes (server g: f may be stopping). When neither is still
  * unanswered 300 ms after it was sent, SIGTERM is not sent and the scenario is not exercised (neither pass nor failure).
  */
 export async function sigterm(ctx: ScenarioContext): Promise<{ result: ScenarioResult; probe: SigtermResult; killed: boolean }> {
@@ -171,9 +174,11 @@ export async function sigterm(ctx: ScenarioContext): Promise<{ result: ScenarioR
   let probe = await through(f, requestThroughSigterm);
   let held = `POST ${ctx.pages[0]} with its body still arriving`;
   if (!probe.inFlight) {
-    const g = await ctx.newUnit('g', 'rehearsal-1a');
+    // A redis-server of g's own: pausing the shared one would slow the scenarios running beside this one.
+    const own = await ctx.newRedis();
+    const g = await ctx.newUnit('g', 'rehearsal-1a', own);
     await ctx.booted(g);
-    probe = await withRedisPaused(ctx.redis, REDIS_PAUSE_MS, async pause => {
+    probe = await withRedisPaused(own, REDIS_PAUSE_MS, async pause => {
       held = `GET ${ctx.pages[0]} waiting on Redis (its ${pause} paused)`;
       return through(g, getThroughSigterm);
     });
