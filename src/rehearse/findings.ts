@@ -42,6 +42,11 @@ export const FINDINGS = {
     fix: `keep idle connections open longer than ${idle} s; for Node.js: server.keepAliveTimeout = ${(idle + 5) * 1000}; ` +
       `server.headersTimeout = ${(idle + 6) * 1000};`,
   }),
+  /**
+   * The rule: a request the sigterm probe held in flight (no answer 300 ms after it was sent: its body still arriving,
+   * or its page waiting on the paused Redis) got no answer once SIGTERM landed. Any status counts as an answer. When
+   * no request could be held, SIGTERM is not sent: the scenario is not exercised (`notExercised`), with no finding.
+   */
   sigterm: (failure: string): Finding => ({
     id: 'sigterm-drops-requests',
     severity: 'error',

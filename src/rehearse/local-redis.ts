@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { freePort, waitUntil } from './local-process';
+import { redisCommand, RedisEndpoint } from './redis-command';
 
 /** The stand-in for the tier's ElastiCache: a real `redis-server` on 127.0.0.1 with AUTH, and TLS where it can. */
 export interface LocalRedis {
@@ -100,4 +101,28 @@ function canConnect(port: number): Promise<boolean> {
     socket.once('connect', () => { socket.destroy(); resolve(true); });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** How `withRedisPaused` held Redis: its writes (Redis 6.2 and later), or every command (an older Redis). */
+export type RedisPause = 'writes' | 'all commands';
+
+/**
+ * Runs `during` while `redis` holds the commands that write (`CLIENT PAUSE ms WRITE`; an older Redis, which refuses
+ * WRITE, holds every command instead) for at most `ms`, then lets them go (`CLIENT UNPAUSE`, even when `during`
+ * failed; an older Redis without UNPAUSE lets them go when the pause ends). A page that writes to Redis waits.
+ */
+export async function withRedisPaused<T>(redis: LocalRedis, ms: number, during: (pause: RedisPause) => Promise<T>): Promise<T> {
+  const endpoint: RedisEndpoint = { host: '127.0.0.1', port: redis.port, password: redis.authToken, tlsCaFile: redis.tlsCaFile };
+  let pause: RedisPause = 'writes';
+  try {
+    await redisCommand(endpoint, ['CLIENT', 'PAUSE', String(ms), 'WRITE']);
+  } catch {
+    pause = 'all commands';
+    await redisCommand(endpoint, ['CLIENT', 'PAUSE', String(ms)]);
+  }
+  try {
+    return await during(pause);
+  } finally {
+    await redisCommand(endpoint, ['CLIENT', 'UNPAUSE']).catch(() => undefined);
+  }
 }

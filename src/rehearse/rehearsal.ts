@@ -56,23 +56,30 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
   const scenarios: ScenarioResult[] = [];
   const units: WebServerUnit[] = [];
   let redis: LocalRedis | undefined;
+  const redises: LocalRedis[] = [];
   const albs: LoadBalancerStandIn[] = [];
   let boot: number | undefined;
   let folder: string | undefined;
   let before: Map<string, string> | undefined;
   try {
-    const redisDir = path.join(workDir, 'redis');
-    fs.mkdirSync(redisDir, { mode: 0o755 });
-    redis = await startLocalRedis(redisDir);
-    for (const file of fs.readdirSync(redisDir)) {
-      fs.chmodSync(path.join(redisDir, file), file.endsWith('.key') ? 0o600 : 0o644);
-    }
+    // A redis-server in a folder of its own, whose CA the application's user can read.
+    const newRedis = async () => {
+      const redisDir = path.join(workDir, `redis-${redises.length}`);
+      fs.mkdirSync(redisDir, { mode: 0o755 });
+      const started = await startLocalRedis(redisDir);
+      redises.push(started);
+      for (const file of fs.readdirSync(redisDir)) {
+        fs.chmodSync(path.join(redisDir, file), file.endsWith('.key') ? 0o600 : 0o644);
+      }
+      return started;
+    };
+    redis = await newRedis();
     folder = prepareApplicationFolder(app.directory, path.join(workDir, 'app'));
     before = folderSnapshot(folder);
     // A slow boot is measured past the budget (and reported as slow); one that never answers is given up on.
     const budget = Math.min(settings.readinessBudgetSeconds + 30, 120);
-    const newUnit = async (name: string, zone: string) => {
-      const unit = new WebServerUnit(app, folder!, `i-rehearsal-${name}`, zone, await freePort(), redis!, workDir);
+    const newUnit = async (name: string, zone: string, own?: LocalRedis) => {
+      const unit = new WebServerUnit(app, folder!, `i-rehearsal-${name}`, zone, await freePort(), own ?? redis!, workDir);
       units.push(unit);
       await unit.start();
       return unit;
@@ -110,6 +117,8 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
       pages,
       rate,
       log,
+      redis,
+      newRedis,
       units,
       newUnit,
       booted,
@@ -137,7 +146,7 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
     }
     if (stopped) {
       scenarios.push(stopped.result);
-      if (stopped.probe.failure) {
+      if (stopped.probe.inFlight && stopped.probe.failure) {
         findings.push(FINDINGS.sigterm(stopped.probe.failure));
       }
       if (stopped.killed) {
@@ -167,7 +176,7 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
   } finally {
     await Promise.all(units.map(u => u.stop(5)));
     await Promise.all(albs.map(alb => alb.close()));
-    redis?.stop();
+    redises.forEach(r => r.stop());
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 

@@ -41,9 +41,13 @@ function formatStatuses(statuses: Record<string, number>): string {
   return Object.entries(statuses).map(([code, n]) => `${code === '0' ? 'no answer' : code} x${n}`).join(', ');
 }
 
-/** Whether the scenario met the tier's promise, or is only measured. */
+/** Whether the scenario met the tier's promise, is only measured, or could not be rehearsed (neither pass nor failure). */
 function target(s: ScenarioResult): string {
-  return s.zeroTarget ? (s.failed === 0 ? '0 failed: met' : '0 failed: MISSED') : 'measured';
+  if (s.notExercised) {
+    return `not exercised: ${s.notExercised}`;
+  }
+  const met = s.zeroTarget ? (s.failed === 0 ? '0 failed: met' : '0 failed: MISSED') : 'measured';
+  return s.heldInFlightBy ? `${met} (in flight at SIGTERM: ${s.heldInFlightBy})` : met;
 }
 
 /**
@@ -54,7 +58,7 @@ export function formatRepeats(application: string, runs: RehearsalReport[]): str
   const names = [...new Set(runs.flatMap(r => r.scenarios.map(s => s.name)))];
   const lines = [`${application}: ${runs.length} runs, failed requests of each run`];
   for (const name of names) {
-    const failed = runs.map(r => r.scenarios.find(s => s.name === name)?.failed ?? NaN);
+    const failed = runs.map(r => r.scenarios.find(s => s.name === name && !s.notExercised)?.failed ?? NaN);
     const total = failed.reduce((a, b) => a + (Number.isNaN(b) ? 0 : b), 0);
     lines.push(`${name.padEnd(16)} ${failed.map(f => (Number.isNaN(f) ? '-' : String(f))).join(' ')}  (${total} in all)`);
   }

@@ -21,6 +21,13 @@ export interface ScenarioResult {
   readonly causes: string[];
   /** Requests a killed process had in flight (lost on any server; not in `failed`). */
   readonly lostInFlight?: number;
+  /** For the sigterm probe: what held its request in flight when SIGTERM landed. */
+  readonly heldInFlightBy?: string;
+  /**
+   * Why the scenario could not rehearse what it names, when it could not (the sigterm probe: every answer came before
+   * SIGTERM, so none was in flight): neither a pass nor a failure, and no effect on the exit code.
+   */
+  readonly notExercised?: string;
   /** What the timeline picture (`--out`) draws. */
   readonly timeline: ScenarioTimeline;
 }
@@ -63,15 +70,19 @@ export function standInTimeline(started: number, forwarded: ForwardedRequest[], 
   };
 }
 
-/** The timeline of a probe straight to one server: its requests ([when, status]) and the unit's events since `started`. */
-export function probeTimeline(started: number, unit: WebServerUnit, requests: Array<[number, number]>,
-  extra: Array<{ at: number; event: TimelineEvent }> = []): ScenarioTimeline {
-  const server = serverName(unit.instanceId);
+/**
+ * The timeline of a probe straight to servers: its requests ([when, status, the server asked]) and the events of those
+ * servers since `started`, with `extra` events of theirs.
+ */
+export function probeTimeline(started: number, requests: Array<[number, number, WebServerUnit]>,
+  extra: Array<{ at: number; event: TimelineEvent; unit: WebServerUnit }> = []): ScenarioTimeline {
+  const units = [...new Set(requests.map(([, , unit]) => unit))];
   return {
     startedAt: new Date(started).toISOString(),
-    requests: requests.map(([at, status]) => [seconds(started, at), status === 0 ? '' : server, status]),
-    events: [...unit.events, ...extra].filter(e => e.at >= started && e.at <= Date.now()).sort((x, y) => x.at - y.at)
-      .map(e => ({ t: seconds(started, e.at), server, event: e.event })),
+    requests: requests.map(([at, status, unit]) => [seconds(started, at), status === 0 ? '' : serverName(unit.instanceId), status]),
+    events: [...units.flatMap(unit => unit.events.map(e => ({ ...e, unit }))), ...extra]
+      .filter(e => e.at >= started && e.at <= Date.now()).sort((x, y) => x.at - y.at)
+      .map(e => ({ t: seconds(started, e.at), server: serverName(e.unit.instanceId), event: e.event })),
   };
 }
 

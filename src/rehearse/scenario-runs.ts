@@ -6,9 +6,10 @@
 import { clientLoad } from './client-load';
 import { ForwardedRequest, IN_FLIGHT_RESET, LoadBalancerStandIn } from './load-balancer-stand-in';
 import { sleep, waitUntil } from './local-process';
+import { LocalRedis, withRedisPaused } from './local-redis';
 import { LoadBalancerSettings, RehearsedApplication } from './rehearsal-target';
 import { countStatuses, probeTimeline, ScenarioName, ScenarioResult, standInTimeline, summarize } from './scenario-record';
-import { idleConnection, IdleConnectionResult, requestThroughSigterm, SigtermResult } from './server-probes';
+import { getThroughSigterm, idleConnection, IdleConnectionResult, requestThroughSigterm, SigtermResult } from './server-probes';
 import { healthCheck } from './target-group-stand-in';
 import { WebServerUnit } from './web-server-unit';
 
@@ -19,9 +20,14 @@ export interface ScenarioContext {
   readonly pages: string[];
   readonly rate: number;
   readonly log: (line: string) => void;
+  /** The rehearsal's redis-server, which the application's environment names. */
+  readonly redis: LocalRedis;
   /** Every unit started so far (the rehearsal stops them all at the end). */
   readonly units: WebServerUnit[];
-  newUnit(name: string, zone: string): Promise<WebServerUnit>;
+  /** Another redis-server, of one scenario alone (stopped by the rehearsal at the end). */
+  newRedis(): Promise<LocalRedis>;
+  /** Starts a server of the application, its environment naming `redis` (default: the rehearsal's). */
+  newUnit(name: string, zone: string, redis?: LocalRedis): Promise<WebServerUnit>;
   /** Seconds from the unit's start to its first healthy answer, or undefined within the boot budget. */
   booted(unit: WebServerUnit): Promise<number | undefined>;
   /** A new load balancer stand-in (closed by the rehearsal at the end). */
@@ -138,31 +144,63 @@ export async function release(ctx: ScenarioContext): Promise<ScenarioResult> {
     })).result;
 }
 
-/** A request whose body is still arriving when SIGTERM lands, straight to a server f of its own. */
+/**
+ * How long the sigterm probe holds the writes of the application's Redis when the request's body cannot hold it in flight:
+ * SIGTERM lands 300 ms in, and the rest is shorter than a usual Redis client timeout (the starter's is 2 s), so a
+ * graceful application answers the page as it would. */
+const REDIS_PAUSE_MS = 1_500;
+
+/**
+ * A request in flight when SIGTERM lands, straight to a server of its own. First one whose body is still arriving
+ * (server f); an application that answers before reading the body answers it before SIGTERM, so then a `GET` of the
+ * first page while a Redis of its own holds its writes (server g: f may be stopping). When neither is still
+ * unanswered 300 ms after it was sent, SIGTERM is not sent and the scenario is not exercised (neither pass nor failure).
+ */
 export async function sigterm(ctx: ScenarioContext): Promise<{ result: ScenarioResult; probe: SigtermResult; killed: boolean }> {
-  ctx.log('sigterm: a request whose body is still arriving when SIGTERM lands, straight to a server of its own');
+  ctx.log('sigterm: a request in flight when SIGTERM lands (its body still arriving, else its Redis paused), straight to a server of its own');
   const f = await ctx.newUnit('f', 'rehearsal-1c');
   await ctx.booted(f);
-  let stopping: Promise<void> | undefined;
   const started = Date.now();
-  const probe = await requestThroughSigterm(f.port, ctx.pages[0], () => { stopping = f.stop(); });
-  await stopping;
+  const requests: Array<[number, number, WebServerUnit]> = [];
+  const stopped: WebServerUnit[] = [];
+  const through = async (unit: WebServerUnit, send: typeof requestThroughSigterm) => {
+    let stopping: Promise<void> | undefined;
+    const at = Date.now();
+    const result = await send(unit.port, ctx.pages[0], () => { stopping = unit.stop(); stopped.push(unit); });
+    await stopping;
+    requests.push([at, result.status ?? 0, unit]);
+    return result;
+  };
+  let probe = await through(f, requestThroughSigterm);
+  let held = `POST ${ctx.pages[0]} with its body still arriving`;
+  if (!probe.inFlight) {
+    // A redis-server of g's own: pausing the shared one would slow the scenarios running beside this one.
+    const own = await ctx.newRedis();
+    const g = await ctx.newUnit('g', 'rehearsal-1a', own);
+    await ctx.booted(g);
+    probe = await withRedisPaused(own, REDIS_PAUSE_MS, async pause => {
+      held = `GET ${ctx.pages[0]} waiting on Redis (its ${pause} paused)`;
+      return through(g, getThroughSigterm);
+    });
+  }
   // Any answer of the application's own counts (a POST may well be 404 or 501): what fails is no answer at all.
-  const status = probe.status ?? 0;
+  const failure = probe.inFlight && probe.failure ? `${held}: ${probe.failure}` : undefined;
   return {
     result: {
       name: 'sigterm',
       description: 'a request in flight through SIGTERM',
-      requests: 1,
-      failed: probe.status === undefined ? 1 : 0,
-      statuses: { [String(status)]: 1 },
+      requests: requests.length,
+      failed: failure ? 1 : 0,
+      statuses: countStatuses(requests.map(([, status]) => ({ status }))),
       zeroTarget: true,
       seconds: (Date.now() - started) / 1000,
-      causes: probe.failure ? [probe.failure] : [],
-      timeline: probeTimeline(started, f, [[started, status]]),
+      causes: failure ? [failure] : [],
+      heldInFlightBy: probe.inFlight ? held : undefined,
+      notExercised: probe.inFlight ? undefined : 'every answer came before SIGTERM',
+      timeline: probeTimeline(started, requests),
     },
-    probe,
-    killed: f.lastStop?.killed === true,
+    probe: { ...probe, failure },
+    killed: stopped.some(unit => unit.lastStop?.killed === true),
   };
 }
 
@@ -171,7 +209,7 @@ export async function idle(ctx: ScenarioContext, b: WebServerUnit): Promise<{ re
   const started = Date.now();
   const probe = await idleConnection(b.port, ctx.app.healthCheckPath, ctx.settings.idleTimeoutSeconds);
   const ok = probe.secondStatus !== undefined && probe.secondStatus < 500;
-  const closed = probe.closedAfterSeconds === undefined ? [] : [{ at: started + probe.closedAfterSeconds * 1000, event: 'closed-idle' as const }];
+  const closed = probe.closedAfterSeconds === undefined ? [] : [{ at: started + probe.closedAfterSeconds * 1000, event: 'closed-idle' as const, unit: b }];
   return {
     result: {
       name: 'idle-connection',
@@ -182,7 +220,7 @@ export async function idle(ctx: ScenarioContext, b: WebServerUnit): Promise<{ re
       zeroTarget: true,
       seconds: (Date.now() - started) / 1000,
       causes: probe.failure ? [probe.failure] : [],
-      timeline: probeTimeline(started, b, [[started, 200], [Date.now(), probe.secondStatus ?? 0]], closed),
+      timeline: probeTimeline(started, [[started, 200, b], [Date.now(), probe.secondStatus ?? 0, b]], closed),
     },
     probe,
   };

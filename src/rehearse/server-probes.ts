@@ -77,30 +77,48 @@ export async function idleConnection(port: number, path: string, idleSeconds: nu
 
 /** What the SIGTERM probe saw. */
 export interface SigtermResult {
-  /** The status of the request in flight when SIGTERM landed, if it was answered. */
+  /** Whether the request was still unanswered when SIGTERM was due; only then was SIGTERM sent. */
+  readonly inFlight: boolean;
+  /** The status of the request, if it was answered (before SIGTERM when not `inFlight`). */
   readonly status?: number;
   /** Why it was not answered. */
   readonly failure?: string;
 }
 
 /**
- * A request whose body is still arriving when SIGTERM lands: its headers and half its body, then `sigterm()`, then
- * the rest of the body a second later. An application that stops gracefully answers it (any status below 500);
- * one that exits at once resets it.
+ * A request whose body is still arriving when SIGTERM lands: its headers and half its body, then, if no answer has
+ * come 300 ms later, `sigterm()`, then the rest of the body a second later. An application that stops gracefully
+ * answers it (any status); one that exits at once resets it. An application that answers before reading the body
+ * answers before SIGTERM: `inFlight` is false and SIGTERM is not sent.
  */
-export async function requestThroughSigterm(port: number, path: string, sigterm: () => void): Promise<SigtermResult> {
+export function requestThroughSigterm(port: number, path: string, sigterm: () => void): Promise<SigtermResult> {
   const body = 'rehearsal=in-flight-through-sigterm';
   const half = Math.floor(body.length / 2);
+  return heldThroughSigterm(port, `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+    `Content-Length: ${body.length}\r\n\r\n${body.slice(0, half)}`, body.slice(half), sigterm);
+}
+
+/**
+ * A `GET path` held in flight by something else (the rehearsal pauses the application's Redis): `sigterm()` once it
+ * has been outstanding 300 ms without an answer; `inFlight` false (and no SIGTERM) when it was answered sooner.
+ */
+export function getThroughSigterm(port: number, path: string, sigterm: () => void): Promise<SigtermResult> {
+  return heldThroughSigterm(port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, '', sigterm);
+}
+
+/** Sends `head`; 300 ms later, unless answered, `sigterm()` and, a second later, `rest`; then waits up to 15 s. */
+function heldThroughSigterm(port: number, head: string, rest: string, sigterm: () => void): Promise<SigtermResult> {
   return new Promise(resolve => {
     const socket = net.connect(port, '127.0.0.1');
     let answer = '';
     let settled = false;
-    const settle = (result: SigtermResult) => {
+    let inFlight = false;
+    const settle = (result: Omit<SigtermResult, 'inFlight'>) => {
       if (!settled) {
         settled = true;
         clearTimeout(timer);
         socket.destroy();
-        resolve(result);
+        resolve({ inFlight, ...result });
       }
     };
     const timer = setTimeout(() => settle(answer ? statusOf(answer) : { failure: 'no answer within 15 s' }), 15_000);
@@ -113,19 +131,22 @@ export async function requestThroughSigterm(port: number, path: string, sigterm:
     socket.on('error', error => settle(answer ? statusOf(answer) : { failure: `the connection failed: ${error.message}` }));
     socket.on('close', () => settle(answer ? statusOf(answer) : { failure: 'the application closed the connection without an answer' }));
     socket.on('connect', async () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
-        `Content-Length: ${body.length}\r\n\r\n${body.slice(0, half)}`);
+      socket.write(head);
       await sleep(300);
+      if (settled) {
+        return;
+      }
+      inFlight = true;
       sigterm();
       await sleep(1_000);
-      if (!socket.destroyed) {
-        socket.write(body.slice(half));
+      if (!socket.destroyed && rest) {
+        socket.write(rest);
       }
     });
   });
 }
 
-function statusOf(answer: string): SigtermResult {
+function statusOf(answer: string): Omit<SigtermResult, 'inFlight'> {
   const match = /^HTTP\/1\.[01] (\d{3})/.exec(answer);
   return match ? { status: Number(match[1]) } : { failure: `not an HTTP answer: ${JSON.stringify(answer.slice(0, 40))}` };
 }

@@ -34,6 +34,8 @@ interface FlawedApp {
 const FLAWED: FlawedApp[] = [
   { name: 'keep-alive-default', scenarios: ['idle-connection'], finding: 'keep-alive-shorter-than-load-balancer' },
   { name: 'sigterm-abrupt', scenarios: ['sigterm'], finding: 'sigterm-drops-requests' },
+  // Answers a POST before reading its body: only the GET that waits on the paused Redis is in flight at SIGTERM.
+  { name: 'sigterm-redis-abrupt', scenarios: ['sigterm'], finding: 'sigterm-drops-requests' },
   { name: 'health-lies', scenarios: ['steady'], finding: 'health-page-hides-failures' },
   // One request in three fails while the health page answers 200: the finding, not only requests-failed.
   { name: 'health-hides-some', scenarios: ['steady'], finding: 'health-page-hides-failures' },
@@ -50,7 +52,19 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
   const cli = new Map<string, { code: number; output: string; json: any }>();
   /** The CLI with --out (and --json) on an app that drops a request at SIGTERM and refuses them while it restarts. */
   let withOut: { code: number; output: string; dir: string; json: string };
+  /** The CLI with --out (and --json), sigterm only, on an app whose pages answer at once and touch nothing. */
+  let nothingSlow: { code: number; output: string; dir: string; json: string };
   let workDir: string;
+
+  /** The CLI on a fixture with --json and --out. */
+  async function cliWithOut(fixture: string, scenarios: string): Promise<{ code: number; output: string; dir: string; json: string }> {
+    const lines: string[] = [];
+    const dir = path.join(workDir, 'out', fixture);
+    const json = path.join(workDir, `${fixture}.json`);
+    const code = await main(['rehearse', '--dir', path.join(FIXTURES, fixture), '--start', 'exec node server.js', '--health', '/healthz',
+      '--scenarios', scenarios, '--json', json, '--out', dir], l => lines.push(l), l => lines.push(l));
+    return { code, output: lines.join('\n'), dir, json };
+  }
 
   beforeAll(async () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-'));
@@ -73,12 +87,10 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
         cli.set(name, { code, output: lines.join('\n'), json: fs.existsSync(json) ? JSON.parse(fs.readFileSync(json, 'utf8')) : undefined });
       }),
       (async () => {
-        const lines: string[] = [];
-        const dir = path.join(workDir, 'out', 'sigterm-abrupt');
-        const json = path.join(workDir, 'sigterm-abrupt.json');
-        const code = await main(['rehearse', '--dir', path.join(FIXTURES, 'sigterm-abrupt'), '--start', 'exec node server.js', '--health', '/healthz',
-          '--scenarios', 'steady,crash,release,sigterm,scale-in', '--json', json, '--out', dir], l => lines.push(l), l => lines.push(l));
-        withOut = { code, output: lines.join('\n'), dir, json };
+        withOut = await cliWithOut('sigterm-abrupt', 'steady,crash,release,sigterm,scale-in');
+      })(),
+      (async () => {
+        nothingSlow = await cliWithOut('sigterm-nothing-slow', 'sigterm');
       })(),
       ...FLAWED.map(async flawed => {
         const report = await rehearse({
@@ -110,7 +122,9 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
     expect(report.findings).toEqual([]);
     expect(report.scenarios.map(s => s.name).sort()).toEqual(['crash', 'idle-connection', 'release', 'scale-in', 'sigterm', 'steady']);
     for (const scenario of report.scenarios) {
-      expect({ scenario: scenario.name, failed: scenario.failed }).toEqual({ scenario: scenario.name, failed: 0 });
+      // Exercised, too: the sigterm probe held a request in flight (the POST's body or, for these, the GET on Redis).
+      const { name: scenarioName, failed, notExercised } = scenario;
+      expect({ scenario: scenarioName, failed, notExercised }).toEqual({ scenario: scenarioName, failed: 0 });
       expect(scenario.requests).toBeGreaterThan(0);
     }
     // The clients asked the app's own page, and it answered (the hello counter's is /cgi-bin/hello.py, not /)
@@ -232,6 +246,54 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
         .map(t => /: (\d+) failed$/.exec(t.text)).filter((m): m is RegExpExecArray => m !== null).map(m => Number(m[1]));
       expect(drawn.reduce((x, y) => x + y, 0)).toBe(failed);
     });
+  });
+
+  test('the starter answers its POST before reading the body, so the sigterm probe holds a GET on Redis\'s paused writes: in flight at SIGTERM, answered', () => {
+    const { output, json } = cli.get('starter')!;
+    const [report] = json.reports as RehearsalReport[];
+    const sigterm = report.scenarios.find(s => s.name === 'sigterm')!;
+    expect(sigterm.heldInFlightBy).toBe('GET / waiting on Redis (its writes paused)');
+    expect(sigterm.notExercised).toBeUndefined();
+    expect(sigterm.failed).toBe(0);
+    // The POST (answered before SIGTERM, on f) and the GET held through it (on g), both 200: the INCR went through.
+    expect(sigterm.timeline.requests.map(([, server, status]) => [server, status])).toEqual([['f', 200], ['g', 200]]);
+    const events = sigterm.timeline.events.map(e => `${e.event} ${e.server}`);
+    expect(events).toEqual(['start g', 'SIGTERM g', 'stop g']);
+    // The GET was sent before SIGTERM and answered after it (the pause lasts 1.5 s, SIGTERM lands 300 ms in).
+    const sent = sigterm.timeline.requests[1][0];
+    const term = sigterm.timeline.events.find(e => e.event === 'SIGTERM')!.t;
+    expect(term - sent).toBeGreaterThanOrEqual(0.25);
+    expect(output).toMatch(/^sigterm +2 +0 +200 x2 +0 failed: met \(in flight at SIGTERM: GET \/ waiting on Redis \(its writes paused\)\)$/m);
+  });
+
+  test('sigterm-abrupt reads the body before answering: the POST is in flight at SIGTERM and dropped, one request', () => {
+    const sigterm = reports.get('sigterm-abrupt')!.scenarios.find(s => s.name === 'sigterm')!;
+    expect(sigterm.heldInFlightBy).toBe('POST / with its body still arriving');
+    expect([sigterm.requests, sigterm.failed]).toEqual([1, 1]);
+  });
+
+  test('sigterm-redis-abrupt: its POST answered before SIGTERM, the GET held on Redis dropped by the exit: the finding names it', () => {
+    const report = reports.get('sigterm-redis-abrupt')!;
+    const sigterm = report.scenarios.find(s => s.name === 'sigterm')!;
+    expect(sigterm.heldInFlightBy).toBe('GET / waiting on Redis (its writes paused)');
+    expect(sigterm.timeline.requests.map(([, server, status]) => [server, status])).toEqual([['f', 200], ['', 0]]);
+    expect(sigterm.failed).toBe(1);
+    expect(report.findings[0].message).toContain('GET / waiting on Redis (its writes paused): the application closed the connection without an answer');
+  });
+
+  test('pages that answer at once and touch nothing: the sigterm row says not exercised, no finding, exit 0, the JSON says the same', () => {
+    expect(nothingSlow.output).toMatch(/^sigterm +2 +0 +200 x2 +not exercised: every answer came before SIGTERM$/m);
+    expect(nothingSlow.output).toContain('Result: clean (exit 0).');
+    expect(nothingSlow.code).toBe(0);
+    expect(fs.readFileSync(path.join(nothingSlow.dir, 'rehearsal.json'), 'utf8')).toEqual(fs.readFileSync(nothingSlow.json, 'utf8'));
+    const [report] = JSON.parse(fs.readFileSync(nothingSlow.json, 'utf8')).reports as RehearsalReport[];
+    expect(report.findings).toEqual([]);
+    expect(report.exitCode).toBe(0);
+    const [sigterm] = report.scenarios;
+    expect(sigterm).toMatchObject({ name: 'sigterm', notExercised: 'every answer came before SIGTERM', failed: 0 });
+    expect(sigterm.heldInFlightBy).toBeUndefined();
+    // SIGTERM was never sent: no request was in flight for it to rehearse.
+    expect(sigterm.timeline.events.map(e => e.event)).not.toContain('SIGTERM');
   });
 
   test('the keep-alive finding names the time the app closed its connection and the Node.js fix', () => {
