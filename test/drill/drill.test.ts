@@ -350,7 +350,7 @@ const describeDrill = missing.length === 0 ? describe : process.env.CI
     describe.skip(name, fn);
   };
 
-describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, instance loss, the releases)', () => {
+describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, Redis failover, instance loss, the releases)', () => {
   let result: DrillResult;
   const log: string[] = [];
 
@@ -368,7 +368,7 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
 
   test('runs the fast preset only, with every scenario', () => {
     expect(result.presets.map((p) => p.preset)).toEqual(['fast']);
-    expect(result.presets[0].scenarios.map((s) => s.kind)).toEqual(['crash', 'deploy', 'scale-in', 'instance-loss', ...RELEASE_KINDS]);
+    expect(result.presets[0].scenarios.map((s) => s.kind)).toEqual(['crash', 'deploy', 'scale-in', 'redis-failover', 'instance-loss', ...RELEASE_KINDS]);
   });
 
   test('the load balancer stand-in ran with the synthesized load balancer\'s and target group\'s settings', () => {
@@ -427,6 +427,15 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, inst
     expect(s.requests.failed).toBe(0);
     expect(s.rollout!.slowRequest!.outcome).toBe(200);
     expect(s.rollout!.minInRotation).toBe(2);
+  });
+
+  test('Redis failover: no request fails through the promotion and the endpoint switch, and no visit is lost', () => {
+    const s = scenario('redis-failover');
+    expect(s.redisFailover).not.toBeNull();
+    expect(s.requests.sent).toBeGreaterThan(100);
+    expect(s.requests.failed).toBe(0);
+    expect(s.redisFailover!.countedButFailed).toBe(0);
+    expect(s.redis.matches).toBe(true);
   });
 
   test('instance loss: the balancer takes the dead instance out within the window failoverWindow predicts', () => {
