@@ -32,7 +32,7 @@ export class WebServerUnit {
   /** What the unit did, with when (Date.now()): started, crashed (SIGKILL), restarted, SIGTERM, stopped. */
   public readonly events: Array<{ at: number; event: UnitEvent }> = [];
   /** Called on each start and exit of the application's process, with when (Date.now()). */
-  public onEvent?: (event: { type: 'started' | 'exited'; at: number; pid?: number }) => void;
+  public onEvent?: (event: { type: 'started' | 'exited'; at: number }) => void;
   /** How long the last stop took, in milliseconds, and whether it needed SIGKILL. */
   public lastStop?: { ms: number; killed: boolean };
   private holder?: ChildProcess;
