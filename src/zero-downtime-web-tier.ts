@@ -169,6 +169,7 @@ export class ZeroDowntimeWebTier extends Construct {
       releaseBakeTime: props.releaseBakeTime,
       releaseCheckpoints: props.releaseCheckpoints,
       releaseAlarms: props.releaseAlarms,
+      releaseChecks: props.releaseChecks,
       instanceWarmup: props.webInstanceWarmup,
       targetGroup: this.webLoadBalancer.targetGroup,
       keyPair,

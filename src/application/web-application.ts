@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { ReleaseCheck, resolveReleaseChecks } from './release-check';
 import { checkApplicationFolder, checkAssetIsZip, checkWebApplicationOptions, normalizedOptions } from './web-application-checks';
 import { WebApplicationSecret } from './web-application-secret';
 import { ASSETS_DIR } from '../instance-files';
@@ -67,6 +68,17 @@ export interface WebApplicationOptions {
    * @default - none
    */
   readonly secrets?: Record<string, WebApplicationSecret>;
+
+  /**
+   * Requests each new server sends to its own application (127.0.0.1, the application's port) after its boot and
+   * before it joins the target group: any wrong answer (status, body text, no answer within 10 s, three tries) and the
+   * server never serves a user, and the release is stopped and rolled back at once (the fleet's release checks alarm).
+   * At most 10; an empty list checks nothing beyond the health page. They run on every new server, also when the
+   * group replaces a failed one, so keep them free of side effects.
+   *
+   * @default - the application's main page answers 200: `GET /` (the hello counter's `HEAD /cgi-bin/hello.py`, which reads its counter in Redis and counts no visit)
+   */
+  readonly releaseChecks?: ReleaseCheck[];
 }
 
 /** Where the web servers download an application from, once bound to a construct. */
@@ -129,6 +141,8 @@ export abstract class WebApplication {
       // Standard library only (its Redis client is cgi-bin/redis_client.py): nothing to install from PyPI at boot.
       // webtier_server.py serves the socket systemd passes, so a crash costs no connection.
       socketActivation: true,
+      // Its main page reads the counter in Redis (HEAD counts no visit): a server that cannot reach Redis never serves.
+      releaseChecks: [{ path: '/cgi-bin/hello.py', method: 'HEAD' }],
     }, ['*.sh', '*.service', '*.socket', '__pycache__', '*.pyc']);
     // Its page is a default, not a choice: a `healthCheck.path` of the tier's applies to the boot as well.
     GIVEN_HEALTH_CHECK_PATHS.delete(hello);
@@ -194,6 +208,9 @@ export abstract class WebApplication {
   /** The secrets added to the environment file at boot, by variable name. */
   public readonly secrets: Record<string, WebApplicationSecret>;
 
+  /** The requests a new server must answer correctly before it serves (`releaseChecks`, with the default). */
+  public readonly releaseChecks: ReleaseCheck[];
+
   protected constructor(options: WebApplicationOptions) {
     // JavaScript callers may leave the options out, or give null for an optional value (the default applies).
     options = normalizedOptions(options);
@@ -208,6 +225,7 @@ export abstract class WebApplication {
     this.installCommands = [...(options.installCommands ?? [])];
     this.socketActivation = options.socketActivation ?? false;
     this.secrets = { ...(options.secrets ?? {}) };
+    this.releaseChecks = resolveReleaseChecks(options.releaseChecks ?? [{ path: '/' }], 'releaseChecks');
   }
 
   /**

@@ -12,6 +12,7 @@ export const WEB_BOOT_FILES = [
   'common/imds.sh',
   'web/bootstrap-web.sh',
   'web/signal-ready.sh',
+  'web/release-checks.sh',
   'web/webtier.service',
   'web/webtier.socket',
 ];
@@ -52,6 +53,10 @@ export interface WebUserDataOptions {
   readonly readyTimeoutSeconds: number;
   /** The Auto Scaling group's launch lifecycle hook, which the boot completes (CONTINUE, or ABANDON when it fails). */
   readonly lifecycleHookName?: string;
+  /** The release checks, as `encodeReleaseChecks` writes them; empty or none runs none. */
+  readonly releaseChecks?: string;
+  /** Where a server reports failed release checks: `namespace/metricName` and the CLI's `Name=Value,...` dimensions. */
+  readonly releaseCheckMetric?: { readonly metric: string; readonly dimensions: string };
 }
 
 function s3Url(location: S3Location): string {
@@ -98,6 +103,10 @@ export function webUserData(options: WebUserDataOptions): string[] {
       WEBTIER_READY_MARGIN: 90,
       ...(options.targetGroupArn ? { WEBTIER_TARGET_GROUP_ARN: options.targetGroupArn } : {}),
       ...(options.lifecycleHookName ? { WEBTIER_LIFECYCLE_HOOK: options.lifecycleHookName } : {}),
+      ...(options.releaseCheckMetric ? {
+        WEBTIER_RELEASE_CHECK_METRIC: options.releaseCheckMetric.metric,
+        WEBTIER_RELEASE_CHECK_DIMENSIONS: options.releaseCheckMetric.dimensions,
+      } : {}),
       ...secrets,
     }),
     // The user's values, byte for byte (those holding tokens decoded from base64 on the instance). The start and
@@ -123,7 +132,7 @@ export function webUserData(options: WebUserDataOptions): string[] {
       '--logical-resource-id "$WEBTIER_LOGICAL_ID" --unique-id "$id" --status FAILURE',
     '  exit 1',
     'fi',
-    `chmod 0755 ${bootstrap} ${signalReady} ${INSTANCE_HOME}/common/imds.sh`,
+    `chmod 0755 ${bootstrap} ${signalReady} ${instancePath('web', 'web/release-checks.sh')} ${INSTANCE_HOME}/common/imds.sh`,
     `if ! ${bootstrap}; then WEBTIER_SIGNAL_STATUS=FAILURE ${signalReady} || true; exit 1; fi`,
     signalReady,
   ];
@@ -136,6 +145,7 @@ function userValues(options: WebUserDataOptions): Array<[string, string, string]
     ['WEBTIER_START_COMMAND', options.startCommand, 'startCommand'],
     ...(options.installCommands.length > 0
       ? [['WEBTIER_INSTALL_COMMANDS', options.installCommands.join('\n'), 'installCommands'] as [string, string, string]] : []),
+    ...(options.releaseChecks ? [['WEBTIER_RELEASE_CHECKS', options.releaseChecks, 'releaseChecks'] as [string, string, string]] : []),
   ];
 }
 
