@@ -44,7 +44,7 @@ export interface WebFleetProps {
    * under the release gate's watch, after its warmup, before the release goes on or counts as done, up to 48 hours
    * (AWS's limit); with the warmup's share of the gate's 4 minutes, less than those 4 minutes warns.
    *
-   * @default Duration.minutes(1)
+   * @default Duration.seconds(30)
    */
   readonly releaseBakeTime?: Duration;
 

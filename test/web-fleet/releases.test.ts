@@ -42,11 +42,11 @@ describe('releases of the web fleet', () => {
       expect(preferences.MaxHealthyPercentage).toBe(200);
     });
 
-    test('with no props (3 servers, static stability), the release replaces one server (the canary), bakes 1 minute after its warmup, then the others, then bakes again', () => {
+    test('with no props (3 servers, static stability), the release replaces one server (the canary), bakes 30 s after its warmup, then the others together, then bakes again', () => {
       expect(group.Properties.MaxSize).toBe('3');
       expect(preferences.CheckpointPercentages).toEqual([33, 100]);
-      expect(preferences.CheckpointDelay).toBe(60);
-      expect(preferences.BakeTime).toBe(60);
+      expect(preferences.CheckpointDelay).toBe(30);
+      expect(preferences.BakeTime).toBe(30);
     });
 
     test.each<[number, number[]]>([[3, [33, 100]], [4, [25, 100]], [6, [16, 100]], [10, [10, 100]]])(
