@@ -80,8 +80,18 @@ function releaseDurationOf(logicalId: string, group: any, resources: Record<stri
   const bakeSeconds = Number(p.BakeTime ?? 0);
   const perBatch = BOOT_SECONDS + checksSeconds + Math.max(warmupSeconds, healthyAfterSeconds) + drainSeconds;
   return {
-    logicalId, servers, batches, bootSeconds: BOOT_SECONDS, releaseChecks, checksSeconds, warmupSeconds, healthyAfterSeconds,
-    drainSeconds, checkpointPauses: pauses, checkpointDelaySeconds, bakeSeconds,
+    logicalId,
+    servers,
+    batches,
+    bootSeconds: BOOT_SECONDS,
+    releaseChecks,
+    checksSeconds,
+    warmupSeconds,
+    healthyAfterSeconds,
+    drainSeconds,
+    checkpointPauses: pauses,
+    checkpointDelaySeconds,
+    bakeSeconds,
     totalSeconds: batches.length * perBatch + pauses * checkpointDelaySeconds + bakeSeconds,
   };
 }
@@ -92,14 +102,21 @@ function targetGroupOf(group: any, resources: Record<string, any>): any {
   return ref ? resources[ref]?.Properties : undefined;
 }
 
-/** How many release checks the group's user-data exports (`WEBTIER_RELEASE_CHECKS`, one a line). */
-function releaseChecksOf(group: any, resources: Record<string, any>): number {
-  const templateId = group.Properties.LaunchTemplate?.LaunchTemplateId?.Ref;
+/**
+ * The release checks the group's user-data exports (`WEBTIER_RELEASE_CHECKS`, one a line, as `encodeReleaseChecks`
+ * writes them), decoded from their single quotes; empty when it exports none.
+ */
+export function releaseChecksOfGroup(group: any, resources: Record<string, any>): string {
+  const templateId = group?.Properties?.LaunchTemplate?.LaunchTemplateId?.Ref;
   const userData = resources[templateId]?.Properties?.LaunchTemplateData?.UserData?.['Fn::Base64'];
   const text = typeof userData === 'string' ? userData
     : (userData?.['Fn::Join']?.[1] ?? []).filter((part: unknown) => typeof part === 'string').join('');
-  const match = /^export WEBTIER_RELEASE_CHECKS='([^']*)'$/m.exec(text);
-  return match ? match[1].split('\n').filter((line) => line !== '').length : 0;
+  const match = /^export WEBTIER_RELEASE_CHECKS='((?:[^']|'\\'')*)'$/m.exec(text);
+  return match ? match[1].replace(/'\\''/g, '\'') : '';
+}
+
+function releaseChecksOf(group: any, resources: Record<string, any>): number {
+  return releaseChecksOfGroup(group, resources).split('\n').filter((line) => line !== '').length;
 }
 
 /** The duration as a person reads it: minutes and seconds. */

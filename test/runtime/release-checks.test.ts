@@ -19,14 +19,15 @@ describeWith(['curl', 'redis-server'])('release-checks.sh', () => {
   beforeAll(async () => {
     // A stand-in application: each path answers one way.
     port = await freePort();
-    app = http.createServer((req, res) => {
-      if (req.url === '/ok') res.end('<p>hello ok</p>');
-      else if (req.url === '/broken') { res.statusCode = 500; res.end('boom'); }
-      else if (req.url === '/teapot') { res.statusCode = 418; res.end(); }
-      else if (req.url === '/flaky') { res.statusCode = ++flakyCalls < 2 ? 503 : 200; res.end(); }
-      else if (req.url === '/hang') { setTimeout(() => res.end('late'), 5000); } // longer than the checks wait
-      else { res.statusCode = 404; res.end(); }
-    });
+    const answers: Record<string, (res: http.ServerResponse) => void> = {
+      '/ok': (res) => res.end('<p>hello ok</p>'),
+      '/broken': (res) => res.writeHead(500).end('boom'),
+      '/teapot': (res) => res.writeHead(418).end(),
+      '/flaky': (res) => res.writeHead(++flakyCalls < 2 ? 503 : 200).end(),
+      // longer than the checks wait
+      '/hang': (res) => setTimeout(() => res.end('late'), 5000),
+    };
+    app = http.createServer((req, res) => (answers[req.url ?? ''] ?? ((r) => r.writeHead(404).end()))(res));
     await new Promise<void>((resolve) => app.listen(port, LOOPBACK, resolve));
     cleanup.add(() => new Promise<void>((resolve) => { app.closeAllConnections(); app.close(() => resolve()); }));
   });
@@ -40,8 +41,13 @@ describeWith(['curl', 'redis-server'])('release-checks.sh', () => {
   /** Runs the runner with `checks` against `onPort`; few, short tries. */
   function runChecks(checks: string, onPort = port, env: Record<string, string> = {}) {
     return runScript(path.join(home, 'release-checks.sh'), {
-      WEBTIER_HOME: home, WEBTIER_WEB_PORT: String(onPort), WEBTIER_RELEASE_CHECKS: checks,
-      WEBTIER_RELEASE_CHECK_TRIES: '2', WEBTIER_RELEASE_CHECK_PAUSE: '0.1', WEBTIER_RELEASE_CHECK_TIMEOUT: '2', ...env,
+      WEBTIER_HOME: home,
+      WEBTIER_WEB_PORT: String(onPort),
+      WEBTIER_RELEASE_CHECKS: checks,
+      WEBTIER_RELEASE_CHECK_TRIES: '2',
+      WEBTIER_RELEASE_CHECK_PAUSE: '0.1',
+      WEBTIER_RELEASE_CHECK_TIMEOUT: '2',
+      ...env,
     }, 20_000);
   }
 
@@ -117,9 +123,16 @@ describeWith(['curl', 'redis-server'])('release-checks.sh', () => {
       const imds = await startFakeImds({ instanceId: 'i-0release00000001', region: 'eu-west-3', registry: perTest });
       const aws = fakeAws({ registry: perTest, autoScalingGroup: 'web-asg' });
       const result = await runScript(path.join(home, 'signal-ready.sh'), {
-        WEBTIER_HOME: home, WEBTIER_IMDS_ENDPOINT: imds.url, WEBTIER_STACK_NAME: 'WebTierStack', WEBTIER_LOGICAL_ID: 'WebTierWebFleetASG',
-        WEBTIER_LIFECYCLE_HOOK: 'webtier-launching', WEBTIER_WEB_PORT: String(port), WEBTIER_HEALTH_PATH: '/ok',
-        WEBTIER_RELEASE_CHECKS: checks, WEBTIER_RELEASE_CHECK_TRIES: '1', WEBTIER_READY_POLL_SECONDS: '0.2',
+        WEBTIER_HOME: home,
+        WEBTIER_IMDS_ENDPOINT: imds.url,
+        WEBTIER_STACK_NAME: 'WebTierStack',
+        WEBTIER_LOGICAL_ID: 'WebTierWebFleetASG',
+        WEBTIER_LIFECYCLE_HOOK: 'webtier-launching',
+        WEBTIER_WEB_PORT: String(port),
+        WEBTIER_HEALTH_PATH: '/ok',
+        WEBTIER_RELEASE_CHECKS: checks,
+        WEBTIER_RELEASE_CHECK_TRIES: '1',
+        WEBTIER_READY_POLL_SECONDS: '0.2',
         WEBTIER_RELEASE_CHECK_METRIC: 'WebTier/ReleaseChecks/FailedReleaseChecks',
         WEBTIER_RELEASE_CHECK_DIMENSIONS: 'StackName=WebTierStack,Fleet=WebTierStackTierWebFleet12345678',
         PATH: `${aws.binDir}:${process.env.PATH}`,

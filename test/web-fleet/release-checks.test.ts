@@ -13,7 +13,9 @@ function tierWith(props: ZeroDowntimeWebTierProps = {}) {
   const template = Template.fromStack(stack);
   const group = template.toJSON().Resources[logicalId(tier.webAutoScalingGroup)];
   return {
-    tier, template, group,
+    tier,
+    template,
+    group,
     preferences: group.UpdatePolicy.AutoScalingInstanceRefresh.Preferences,
     userData: userDataOf(template, logicalId(tier.webFleet.launchTemplate)),
   };
@@ -85,7 +87,9 @@ describe('release checks', () => {
       const statements = statementsGrantedTo(template, logicalId(fleet.role));
       const put = statements.filter(s => JSON.stringify(s.Action).includes('cloudwatch:'));
       expect(put).toEqual([expect.objectContaining({
-        Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*',
+        Action: 'cloudwatch:PutMetricData',
+        Effect: 'Allow',
+        Resource: '*',
         Condition: { StringEquals: { 'cloudwatch:namespace': 'WebTier/ReleaseChecks' } },
       })]);
     });
@@ -138,7 +142,7 @@ describe('release checks', () => {
     const tooMany = Array.from({ length: 11 }, () => ({ path: '/' }));
     test.each<[string, any, string, string, RegExp]>([
       ['a path without /', [{ path: 'index.html' }], 'releaseChecks[0].path', '"index.html"', /must start with "\/"/],
-      ['a path with a space', [{ path: '/', }, { path: '/a b' }], 'releaseChecks[1].path', '"/a b"', /no spaces or control characters/],
+      ['a path with a space', [{ path: '/' }, { path: '/a b' }], 'releaseChecks[1].path', '"/a b"', /no spaces or control characters/],
       ['POST', [{ path: '/', method: 'POST' }], 'releaseChecks[0].method', '"POST"', /one of GET, HEAD, OPTIONS .*must not change/],
       ['a lower-case method', [{ path: '/', method: 'get' }], 'releaseChecks[0].method', '"get"', /upper case/],
       ['status 99', [{ path: '/', expectedStatus: 99 }], 'releaseChecks[0].expectedStatus', '99', /from 100 to 599/],
