@@ -23,13 +23,14 @@ export type FindingId =
   | 'boot-slower-than-budget'
   | 'never-healthy'
   | 'restart-refuses-connections'
-  | 'requests-failed';
+  | 'requests-failed'
+  | 'release-check-fails';
 
 /** Every finding's id. */
 export const FINDING_IDS: readonly FindingId[] = [
   'keep-alive-shorter-than-load-balancer', 'sigterm-drops-requests', 'stop-needs-sigkill', 'health-page-hides-failures',
   'port-ignored', 'loopback-only', 'writes-own-folder', 'boot-slower-than-budget', 'never-healthy',
-  'restart-refuses-connections', 'requests-failed',
+  'restart-refuses-connections', 'requests-failed', 'release-check-fails',
 ];
 
 /** Each finding the rehearsal knows, built from what it measured. */
@@ -113,6 +114,14 @@ export const FINDINGS = {
     message: `${failed} request(s) failed while it restarted after a crash: without socket activation, nothing listens until it is back`,
     fix: 'socketActivation: true in the application\'s options, and serve the socket systemd passes: for Node.js ' +
       'server.listen(process.env.LISTEN_FDS === \'1\' ? { fd: 3 } : Number(process.env.PORT))',
+  }),
+  /** The rule: a release check (the tier's `releaseChecks`) got a wrong answer from a booted server, 3 tries each. */
+  releaseCheckFails: (failures: string): Finding => ({
+    id: 'release-check-fails',
+    severity: 'error',
+    message: `a release check failed against a booted server (${failures}): every new server of a release would abandon its ` +
+      'launch, and the release would roll back',
+    fix: 'fix the page the check asks, or change the check (releaseChecks: path, method, expectedStatus, bodyContains)',
   }),
   requestsFailed: (scenario: string, failed: number, causes: string): Finding => ({
     id: 'requests-failed',

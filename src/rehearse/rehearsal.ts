@@ -6,11 +6,13 @@ import { LoadBalancerStandIn } from './load-balancer-stand-in';
 import { freePort } from './local-process';
 import { LocalRedis, startLocalRedis } from './local-redis';
 import { RehearsalTarget } from './rehearsal-target';
+import { releaseChecksFinding, ReleaseChecksRun, runReleaseChecks } from './release-checks-rehearsal';
 import { SCENARIOS, ScenarioName, ScenarioResult } from './scenario-record';
 import * as runs from './scenario-runs';
 import { ScenarioContext } from './scenario-runs';
 import { accepts, bootSeconds, nonLoopbackAddress } from './server-probes';
 import { canSandbox, folderChanges, folderSnapshot, prepareApplicationFolder, WebServerUnit } from './web-server-unit';
+import { describeReleaseDuration } from '../web-fleet/release-duration';
 
 export { SCENARIOS } from './scenario-record';
 export type { ScenarioName, ScenarioResult } from './scenario-record';
@@ -33,6 +35,10 @@ export interface RehearsalReport {
   readonly redis: string;
   readonly sandbox: string;
   readonly bootSeconds?: number;
+  /** The tier's release checks against a booted server, when it has some. */
+  readonly releaseChecks?: ReleaseChecksRun;
+  /** How long a release takes with the synthesized settings (`describeReleaseDuration`), when the template is known. */
+  readonly releaseDuration?: string;
   readonly scenarios: ScenarioResult[];
   readonly findings: Finding[];
   /** 0 clean, 1 a scenario missed its target or a finding is an error. */
@@ -59,6 +65,7 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
   const redises: LocalRedis[] = [];
   const albs: LoadBalancerStandIn[] = [];
   let boot: number | undefined;
+  let checked: ReleaseChecksRun | undefined;
   let folder: string | undefined;
   let before: Map<string, string> | undefined;
   try {
@@ -103,6 +110,11 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
     boot = Math.max(...(boots as number[]));
     if (boot > settings.readinessBudgetSeconds) {
       findings.push(FINDINGS.bootSlow(boot, settings.readinessBudgetSeconds));
+    }
+    checked = await runReleaseChecks(app.releaseChecks ?? '', a.port);
+    const failedCheck = releaseChecksFinding(checked);
+    if (failedCheck) {
+      findings.push(failedCheck);
     }
     const address = nonLoopbackAddress();
     if (!app.socketActivation && address !== undefined && !(await accepts(address, a.port))) {
@@ -203,6 +215,8 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
         ? 'an unprivileged user (nobody) in a read-only copy of the folder, as the unit'
         : 'none (not root): what the application writes into its folder is reported instead',
       bootSeconds: boot,
+      releaseChecks: checked,
+      releaseDuration: target.releaseDuration && describeReleaseDuration(target.releaseDuration),
       scenarios,
       findings,
       exitCode: missed || error ? 1 : 0,
