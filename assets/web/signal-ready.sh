@@ -11,9 +11,9 @@
 # or at once when run with WEBTIER_SIGNAL_STATUS=FAILURE (the boot failed).
 # Without WEBTIER_TARGET_GROUP_ARN it waits for the local health page instead.
 # Before CONTINUE, the release checks (WEBTIER_RELEASE_CHECKS, release-checks.sh beside this script): when one fails,
-# the server publishes 1 to the high-resolution metric WEBTIER_RELEASE_CHECK_METRIC (namespace/name) with the
-# dimensions WEBTIER_RELEASE_CHECK_DIMENSIONS (the fleet's release checks alarm reads it every 10 seconds, and the
-# instance refresh that watches that alarm fails at once), abandons its launch and signals FAILURE.
+# the server publishes 1 to the high-resolution metric WebTier/ReleaseChecks FailedReleaseChecks with the dimensions
+# StackName=WEBTIER_STACK_NAME and Fleet=WEBTIER_CHECK_FLEET (the fleet's release checks alarm reads it every
+# 10 seconds, and the instance refresh that watches that alarm fails at once), abandons its launch and signals FAILURE.
 set -euo pipefail
 WEBTIER_HOME="${WEBTIER_HOME:-/opt/webtier}"
 # shellcheck source-path=SCRIPTDIR source=../common/imds.sh
@@ -66,14 +66,14 @@ fi
 # Publishes the failed release checks: one datapoint at a one-second resolution (--storage-resolution 1),
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html#high-resolution-metrics
 report_failed_checks() {
-  [ -n "${WEBTIER_RELEASE_CHECK_METRIC:-}" ] || return 0
-  log "release checks failed: publishing $WEBTIER_RELEASE_CHECK_METRIC"
-  retry 5 aws cloudwatch put-metric-data --region "$region" --namespace "${WEBTIER_RELEASE_CHECK_METRIC%/*}" \
-    --metric-name "${WEBTIER_RELEASE_CHECK_METRIC##*/}" --dimensions "$WEBTIER_RELEASE_CHECK_DIMENSIONS" \
+  [ -n "${WEBTIER_CHECK_FLEET:-}" ] || return 0
+  log "release checks failed: publishing WebTier/ReleaseChecks FailedReleaseChecks for $WEBTIER_CHECK_FLEET"
+  retry 5 aws cloudwatch put-metric-data --region "$region" --namespace WebTier/ReleaseChecks \
+    --metric-name FailedReleaseChecks --dimensions "StackName=$WEBTIER_STACK_NAME,Fleet=$WEBTIER_CHECK_FLEET" \
     --value 1 --unit Count --storage-resolution 1
 }
 
-if [ -n "${WEBTIER_RELEASE_CHECKS:-}" ] && ! "$(dirname "$0")/release-checks.sh"; then
+if [ -n "${WEBTIER_RELEASE_CHECKS:-}" ] && ! bash "$(dirname "$0")/release-checks.sh"; then
   report_failed_checks || log "cannot publish the failed release checks"
   complete_launch ABANDON || true
   signal FAILURE

@@ -17,9 +17,11 @@ export const RELEASE_CHECKS_PERIOD = Duration.seconds(10);
 export interface ReleaseChecksReporting {
   /** In ALARM within about 10 seconds of a new server's report (`--storage-resolution 1`, a 10-second period). */
   readonly alarm: cloudwatch.Alarm;
-  /** What the boot needs to publish: `namespace/metricName` and the CLI's `Name=Value,...` dimensions. */
-  readonly metric: string;
-  readonly dimensions: string;
+  /**
+   * The `Fleet` dimension the boot publishes with (the other, `StackName`, is the stack's name it already has);
+   * signal-ready.sh names the namespace and the metric as `RELEASE_CHECKS_NAMESPACE` and `RELEASE_CHECKS_METRIC` do.
+   */
+  readonly fleet: string;
   /** `cloudwatch:PutMetricData`, only into this namespace. */
   readonly statement: iam.PolicyStatement;
 }
@@ -62,8 +64,7 @@ export function releaseChecksReporting(scope: Construct): ReleaseChecksReporting
   acknowledge(alarm, 'CT.CLOUDWATCH.PR.1', reason);
   return {
     alarm,
-    metric: `${RELEASE_CHECKS_NAMESPACE}/${RELEASE_CHECKS_METRIC}`,
-    dimensions: `StackName=${dimensionsMap.StackName},Fleet=${dimensionsMap.Fleet}`,
+    fleet: dimensionsMap.Fleet,
     // PutMetricData takes no resource; its cloudwatch:namespace condition key scopes it
     // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html).
     statement: new iam.PolicyStatement({

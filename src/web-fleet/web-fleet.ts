@@ -238,7 +238,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       readyTimeoutSeconds: deployTimeout.toSeconds(),
       lifecycleHookName: LAUNCH_HOOK_NAME,
       releaseChecks: encodeReleaseChecks(this.releaseChecks),
-      releaseCheckMetric: checksReporting,
+      releaseCheckFleet: checksReporting?.fleet,
     });
     recordFleetForRehearsal(this, {
       asset: applicationAsset(this.application),

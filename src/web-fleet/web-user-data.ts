@@ -55,8 +55,8 @@ export interface WebUserDataOptions {
   readonly lifecycleHookName?: string;
   /** The release checks, as `encodeReleaseChecks` writes them; empty or none runs none. */
   readonly releaseChecks?: string;
-  /** Where a server reports failed release checks: `namespace/metricName` and the CLI's `Name=Value,...` dimensions. */
-  readonly releaseCheckMetric?: { readonly metric: string; readonly dimensions: string };
+  /** The `Fleet` dimension a server reports failed release checks with (the other is the stack's name). */
+  readonly releaseCheckFleet?: string;
 }
 
 function s3Url(location: S3Location): string {
@@ -103,15 +103,15 @@ export function webUserData(options: WebUserDataOptions): string[] {
       WEBTIER_READY_MARGIN: 90,
       ...(options.targetGroupArn ? { WEBTIER_TARGET_GROUP_ARN: options.targetGroupArn } : {}),
       ...(options.lifecycleHookName ? { WEBTIER_LIFECYCLE_HOOK: options.lifecycleHookName } : {}),
-      ...(options.releaseCheckMetric ? {
-        WEBTIER_RELEASE_CHECK_METRIC: options.releaseCheckMetric.metric,
-        WEBTIER_RELEASE_CHECK_DIMENSIONS: options.releaseCheckMetric.dimensions,
-      } : {}),
+      ...(options.releaseCheckFleet ? { WEBTIER_CHECK_FLEET: options.releaseCheckFleet } : {}),
       ...secrets,
     }),
     // The user's values, byte for byte (those holding tokens decoded from base64 on the instance). The start and
     // install commands are shell text that expands when it runs, on the instance, not here.
-    ...userValues(options).flatMap(([name, value]) => ['# shellcheck disable=SC2016', ...exportUserValue(name, value)]),
+    // (The release checks are not shell text: without a $ or a backquote, shellcheck has nothing to say of them.)
+    ...userValues(options).flatMap(([name, value]) => [
+      ...(name === 'WEBTIER_RELEASE_CHECKS' && !/[$`]/.test(value) ? [] : ['# shellcheck disable=SC2016']), ...exportUserValue(name, value),
+    ]),
     `install -d -m 0755 ${INSTANCE_HOME}`,
     // Amazon Linux 2023 has the AWS CLI and python3 (which unzips without the unzip package).
     `for i in 1 2 3 4 5; do aws s3 cp --only-show-errors --region "$WEBTIER_REGION" '${s3Url(options.bootFiles)}' ${bootZip} && break; sleep "$i"; done`,
@@ -132,7 +132,7 @@ export function webUserData(options: WebUserDataOptions): string[] {
       '--logical-resource-id "$WEBTIER_LOGICAL_ID" --unique-id "$id" --status FAILURE',
     '  exit 1',
     'fi',
-    `chmod 0755 ${bootstrap} ${signalReady} ${instancePath('web', 'web/release-checks.sh')} ${INSTANCE_HOME}/common/imds.sh`,
+    `chmod 0755 ${bootstrap} ${signalReady} ${INSTANCE_HOME}/common/imds.sh`,
     `if ! ${bootstrap}; then WEBTIER_SIGNAL_STATUS=FAILURE ${signalReady} || true; exit 1; fi`,
     signalReady,
   ];

@@ -12,8 +12,8 @@ import { WebApplication, ZeroDowntimeWebTier } from '../../src';
 import { main } from '../../src/rehearse/cli';
 import { FINDING_IDS, FindingId } from '../../src/rehearse/findings';
 import { rehearse, RehearsalReport, ScenarioName } from '../../src/rehearse/rehearsal';
-import { formatReport } from '../../src/rehearse/report';
 import { LoadBalancerSettings, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
+import { formatReport } from '../../src/rehearse/report';
 import { folderChanges, folderSnapshot } from '../../src/rehearse/web-server-unit';
 import { describeWith } from '../runtime/harness';
 
@@ -155,10 +155,13 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
 
   test('release-check-fails: the report names the failed check and the passed one', () => {
     const report = reports.get('release-check-fails')!;
-    expect(report.releaseChecks).toEqual({ passed: false, lines: [
-      'release check GET /: passed (200)',
-      'release check GET /ready/db FAILED after 3 tries: answered 500, expected 200',
-    ] });
+    expect(report.releaseChecks).toEqual({
+      passed: false,
+      lines: [
+        'release check GET /: passed (200)',
+        'release check GET /ready/db FAILED after 3 tries: answered 500, expected 200',
+      ],
+    });
     expect(report.findings[0].message).toContain('GET /ready/db FAILED after 3 tries: answered 500, expected 200');
     expect(formatReport(report, FAST)).toMatch(/^Release checks \(before a new server joins the target group\): FAILED$/m);
   });

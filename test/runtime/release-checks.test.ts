@@ -4,6 +4,7 @@ import {
   Cleanup, cleanup, describeWith, fakeAws, freePort, installAssets, LOOPBACK, readCounter, RedisServer, runScript, startFakeImds,
   startRedis, startWebServer, tempDir, webConfig,
 } from './harness';
+import { RELEASE_CHECKS_METRIC, RELEASE_CHECKS_NAMESPACE } from '../../src/web-fleet/release-checks-alarm';
 
 /**
  * The boot's release checks runner (assets/web/release-checks.sh) against real servers on 127.0.0.1, and the part of
@@ -133,8 +134,7 @@ describeWith(['curl', 'redis-server'])('release-checks.sh', () => {
         WEBTIER_RELEASE_CHECKS: checks,
         WEBTIER_RELEASE_CHECK_TRIES: '1',
         WEBTIER_READY_POLL_SECONDS: '0.2',
-        WEBTIER_RELEASE_CHECK_METRIC: 'WebTier/ReleaseChecks/FailedReleaseChecks',
-        WEBTIER_RELEASE_CHECK_DIMENSIONS: 'StackName=WebTierStack,Fleet=WebTierStackTierWebFleet12345678',
+        WEBTIER_CHECK_FLEET: 'WebTierStackTierWebFleet12345678',
         PATH: `${aws.binDir}:${process.env.PATH}`,
       });
       return { result, calls: aws.calls() };
@@ -151,8 +151,9 @@ describeWith(['curl', 'redis-server'])('release-checks.sh', () => {
         'cloudformation signal-resource',
       ]);
       const [put, , complete, signal] = calls;
-      expect(arg(put, '--namespace')).toBe('WebTier/ReleaseChecks');
-      expect(arg(put, '--metric-name')).toBe('FailedReleaseChecks');
+      // The namespace and the metric the fleet's alarm reads
+      expect(arg(put, '--namespace')).toBe(RELEASE_CHECKS_NAMESPACE);
+      expect(arg(put, '--metric-name')).toBe(RELEASE_CHECKS_METRIC);
       expect(arg(put, '--dimensions')).toBe('StackName=WebTierStack,Fleet=WebTierStackTierWebFleet12345678');
       expect(arg(put, '--value')).toBe('1');
       expect(arg(put, '--storage-resolution')).toBe('1');

@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ReleaseCheck, WebApplication, WebFleet, WebTierNetwork, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+import { ASSETS_DIR } from '../../src/instance-files';
+import { WEB_BOOT_FILES } from '../../src/web-fleet/web-user-data';
 import { expectInvalidProp, logicalId, newStack, resourcesOfType, statementsGrantedTo, userDataOf } from '../util';
 
 /** A stack with one web tier, its template, user-data and instance refresh preferences. */
@@ -48,13 +50,15 @@ describe('release checks', () => {
       expect(exported(userData, 'WEBTIER_RELEASE_CHECKS')).toBe('HEAD 200 /cgi-bin/hello.py');
     });
 
-    test('the boot ships the runner beside signal-ready.sh and makes it executable', () => {
-      expect(userData).toMatch(/^chmod 0755 .*\/signal-ready\.sh \S*\/release-checks\.sh /m);
+    test('the boot ships the runner beside signal-ready.sh, which runs it with bash', () => {
+      expect(WEB_BOOT_FILES).toContain('web/release-checks.sh');
+      expect(fs.readFileSync(path.join(ASSETS_DIR, 'web', 'signal-ready.sh'), 'utf8')).toContain('bash "$(dirname "$0")/release-checks.sh"');
     });
 
     test('a failed check is published to the fleet\'s high-resolution metric, named by the stack and the fleet', () => {
-      expect(exported(userData, 'WEBTIER_RELEASE_CHECK_METRIC')).toBe('WebTier/ReleaseChecks/FailedReleaseChecks');
-      expect(userData).toMatch(/^export WEBTIER_RELEASE_CHECK_DIMENSIONS='StackName=\{\{Ref:AWS::StackName\}\},Fleet=StackTierWebFleet[0-9A-F]{8}'$/m);
+      // (signal-ready.sh names the namespace and the metric; its runtime test checks them against the alarm's)
+      expect(exported(userData, 'WEBTIER_CHECK_FLEET')).toMatch(/^StackTierWebFleet[0-9A-F]{8}$/);
+      expect(exported(userData, 'WEBTIER_STACK_NAME')).toBe('{{Ref:AWS::StackName}}');
     });
 
     test('the release checks alarm reads that metric every 10 seconds and fires on the first report', () => {
@@ -75,7 +79,7 @@ describe('release checks', () => {
         { Name: 'StackName', Value: { Ref: 'AWS::StackName' } },
       ]);
       // the same fleet name the servers publish with
-      expect(userData).toContain(`Fleet=${alarm.Dimensions[0].Value}'`);
+      expect(exported(userData, 'WEBTIER_CHECK_FLEET')).toBe(alarm.Dimensions[0].Value);
       expect(alarm.AlarmActions).toBeUndefined();
     });
 
@@ -124,7 +128,7 @@ describe('release checks', () => {
   test('with releaseChecks [], nothing is checked: no variable, no alarm, no permission', () => {
     const custom = tierWith({ releaseChecks: [] });
     expect(exported(custom.userData, 'WEBTIER_RELEASE_CHECKS')).toBeUndefined();
-    expect(exported(custom.userData, 'WEBTIER_RELEASE_CHECK_METRIC')).toBeUndefined();
+    expect(exported(custom.userData, 'WEBTIER_CHECK_FLEET')).toBeUndefined();
     expect(custom.tier.webFleet.releaseChecksAlarm).toBeUndefined();
     expect(custom.preferences.AlarmSpecification.Alarms).toHaveLength(4);
     const statements = statementsGrantedTo(custom.template, logicalId(custom.tier.webFleet.role));
