@@ -28,11 +28,14 @@ export const RELEASE_VERSIONS: Record<ReleaseKind, WebVersion> = {
 export const SLOW_FACTOR = 10;
 
 /**
- * What the `slow` version adds to each answer: `SLOW_FACTOR` times the old version's median, and at least ten times
- * the band's least standard deviation (a loopback median of 3 ms times 10 would still sit inside that band).
+ * What the `slow` version adds to each answer: `SLOW_FACTOR` times the old version's median, at least ten times
+ * the band's least standard deviation (a loopback median of 3 ms times 10 would still sit inside that band), and,
+ * given the band the drill trained (`upperBandSeconds`: expected + stdDevs x sigma), at least that band's top: on a
+ * machine loaded by other work, the old version's jitter widens the band beyond ten times its median, and a version
+ * inside the band is no slow release for any gate.
  */
-export function slowExtraSecondsFor(baselineSeconds: number): number {
-  return Math.max((SLOW_FACTOR - 1) * baselineSeconds, 10 * MIN_STD_DEV_SECONDS);
+export function slowExtraSecondsFor(baselineSeconds: number, upperBandSeconds = 0): number {
+  return Math.max((SLOW_FACTOR - 1) * baselineSeconds, 10 * MIN_STD_DEV_SECONDS, upperBandSeconds);
 }
 
 /**
@@ -139,7 +142,9 @@ export async function runRelease(ctx: ScenarioContext, kind: ReleaseKind): Promi
     alarms.train(ctx.now());
     for (const [id, m] of alarms.models) ctx.log(`anomaly band of ${id}: expected ${(m.expected * 1000).toFixed(1)} ms, sigma ${(m.stdDev * 1000).toFixed(1)} ms (${m.trainedOn} datapoints)`);
     const baseline = medianLatency(ctx, origin);
-    const slowExtraSeconds = version === 'slow' ? slowExtraSecondsFor(baseline) : 0;
+    const bands = policy.alarms.filter((a) => a.stdDevs !== undefined && alarms.models.has(a.logicalId))
+      .map((a) => alarms.models.get(a.logicalId)!.expected + a.stdDevs! * alarms.models.get(a.logicalId)!.stdDev);
+    const slowExtraSeconds = version === 'slow' ? slowExtraSecondsFor(baseline, Math.max(0, ...bands)) : 0;
     const fleet = drillFleet(ctx, kind, slowExtraSeconds, tg, versions, policy.releaseChecks, alarms);
     const hc = ctx.o.example.healthCheck;
     const refresh = await runInstanceRefresh({

@@ -240,6 +240,8 @@ describe('CloudWatch alarm evaluation', () => {
   test('the slow version adds ten times the median, and never less than ten band sigmas', () => {
     expect(slowExtraSecondsFor(0.003)).toBeCloseTo(10 * MIN_STD_DEV_SECONDS);
     expect(slowExtraSecondsFor(0.05)).toBeCloseTo((SLOW_FACTOR - 1) * 0.05);
+    // A band widened by a loaded machine (expected 37 ms, sigma 41 ms: its top at 160 ms): the slow version leaves it
+    expect(slowExtraSecondsFor(0.01, 0.037 + 3 * 0.041)).toBeCloseTo(0.16);
   });
 
   test('a rate alarm goes to ALARM only once the first bad period is over: detection takes a full period', () => {
