@@ -9,7 +9,9 @@ import { checkTierImages } from './machine-image';
 import { checkAlarmTopicRegion, checkAlarmTopicWithMonitoring } from './monitoring/alarm-topic-checks';
 import { resolveAvailabilityZones } from './network/availability-zones';
 import { parseCidr } from './network/cidr';
+import { resolveNatGatewayPlacement } from './network/nat-gateway-placement';
 import { resolveSubnetLayout } from './network/subnet-layout';
+import { resolveIpProtocol } from './network/web-tier-network';
 import { checkNetworkChoice } from './network/web-tier-subnets';
 import { checkInstanceType, checkList, checkPropsObject, checkRetentionDays, invalidProp, warn } from './validation';
 import { GATE_ALARM_COUNT } from './web-fleet/release-gate';
@@ -35,7 +37,9 @@ export function webFleetSettingsOf(props: ZeroDowntimeWebTierProps): WebFleetSet
  */
 export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps): void {
   checkNetworkChoice(props);
+  resolveIpProtocol(props.ipProtocol);
   if (props.vpc === undefined) {
+    resolveNatGatewayPlacement(props.natGatewayPlacement, props.natGatewayPerAz);
     const layout = resolveSubnetLayout(props.subnetLayout);
     resolveAvailabilityZones(tier, props.availabilityZones, layout.azCount);
     checkRetentionDays('flowLogRetention', props.flowLogRetention);
