@@ -195,6 +195,14 @@ export class WebTierNetwork extends Construct {
         'The ALB, NAT and bastion subnets are public by design: their 0.0.0.0/0 route to the internet gateway is what makes ' +
         'the load balancer reachable and gives the NAT gateways their way out. Web and Redis subnets have no such route.');
     }
+    if (dualStack) {
+      for (const subnet of this.vpc.selectSubnets({ subnetGroupName: SubnetGroup.WEB }).subnets) {
+        acknowledge(subnet, 'NIST.800.53.R5-VPCSubnetAutoAssignPublicIpDisabled',
+          'Dual-stack, the web servers take an IPv6 address so that they reach IPv6 destinations without the NAT charge. ' +
+          'The subnet routes ::/0 only to an egress-only internet gateway, which lets no connection in from the ' +
+          'internet, and the servers\' security group admits only the load balancer and the bastion. No IPv4 is public.');
+      }
+    }
     // CDK makes the egress-only internet gateway of a dual-stack VPC with private subnets, and routes ::/0 to it.
     const egressOnly = this.vpc.node.tryFindChild('EIGW6') as ec2.CfnEgressOnlyInternetGateway | undefined;
     this.egressOnlyInternetGatewayId = egressOnly?.ref;

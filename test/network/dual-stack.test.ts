@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { NatGatewayPlacement, WebLoadBalancer, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 import { expectInvalidProp, logicalId, newStack, onlyResource, resourcesOfType, securityGroupRules, subnetByCidr, tutorialCidrs } from '../util';
 
@@ -113,6 +114,18 @@ describe('ipProtocol DUAL_STACK', () => {
       const web = subnetByCidr(both, cidr);
       expect([web.defaultRoutes, web.ipv6DefaultRoutes]).toEqual([[`nat:${nat}`], [`eigw:${eigw}`]]);
     }
+  });
+
+  test('with DUAL_STACK, a domain in a hosted zone gets an AAAA alias beside the A', () => {
+    // GIVEN
+    const stack = newStack();
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+    // WHEN
+    new ZeroDowntimeWebTier(stack, 'WebTier', { ipProtocol: ec2.IpProtocol.DUAL_STACK, domainName: 'shop.example.com', hostedZone });
+    // THEN
+    const types = Object.values(resourcesOfType(Template.fromStack(stack), 'AWS::Route53::RecordSet'))
+      .filter(record => record.Properties.AliasTarget).map(record => record.Properties.Type);
+    expect(types.sort()).toEqual(['A', 'AAAA']);
   });
 
   test('with no ipProtocol, nothing is IPv6 and the load balancer is IPv4 only', () => {
