@@ -70,14 +70,19 @@ function usersVpc(stack: Stack): ec2.Vpc {
   });
 }
 
-/** The generated app of the project type (`projen new --from cdk-zero-downtime-web-tier-app`): its `src/main.ts`. */
+/**
+ * The generated app of the project type (`projen new --from cdk-zero-downtime-web-tier-app`): its `src/main.ts`, with
+ * the context its `cdk.json` holds (the feature flags aws-cdk-lib recommends, as `cdk init` writes them).
+ */
 function generatedApp(outdir: string): App {
   // The template imports the published package by name: here it is this repository's src/ (see cfn-lint.test.ts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { WebTierStack } = require('../../packages/cdk-zero-downtime-web-tier-app/templates/app/src/main') as {
     WebTierStack: new (scope: App, id: string) => Stack;
   };
-  const app = new App({ outdir });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const context = require('aws-cdk-lib/recommended-feature-flags.json') as Record<string, unknown>;
+  const app = new App({ outdir, context });
   new WebTierStack(app, 'ZeroDowntimeWebTier');
   return app;
 }
