@@ -46,6 +46,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // with AssemblyVersionMismatch). The CDK CLI below reads 54 (2.1144.0 or later).
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'aws-cdk@^2.1148.1',
+    // The upgrade gate (test/upgrade/): the diff engine of `cdk diff`, which says which resources an update replaces.
+    '@aws-cdk/cloudformation-diff@^2.187.5',
   ],
   // npm (on by default), PyPI, Maven Central, NuGet and Go. Locally and in CI the build generates the other languages'
   // source (`bindings` task below) without their toolchains; the release workflow builds and publishes them.
