@@ -32,6 +32,7 @@ const name = arg('name', ownVersion);
 const out = path.resolve(arg('out', path.join('test', 'upgrade', 'baselines', name)));
 
 // The checkout's own library and aws-cdk-lib: one copy of aws-cdk-lib for the library and the program.
+/* eslint-disable @typescript-eslint/no-require-imports */
 const fromSource = (id: string) => require(require.resolve(id, { paths: [source] }));
 const modules: ProgramModules = {
   tier: require(path.join(source, 'src')),
@@ -39,6 +40,7 @@ const modules: ProgramModules = {
   ec2: fromSource('aws-cdk-lib/aws-ec2'),
   route53: fromSource('aws-cdk-lib/aws-route53'),
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 const flags = (modules.tier as any).WebTierFeatureFlags;
 
 fs.rmSync(out, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import type * as cdk from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as tier from '../../src';
+import { withoutEnvironmentContext } from '../feature-flags/upgraded-app';
 
 /** The modules a program builds with: the library and the aws-cdk-lib it resolves. */
 export interface ProgramModules {
@@ -86,6 +87,15 @@ export const PROGRAMS: UpgradeProgram[] = [
       });
       new m.tier.RedisCache(stack, 'Cache', { vpc, vpcSubnets: { subnetGroupName: 'Data' }, engineVersion: '7.1' });
     },
+    // With the Valkey flag (a new app), a Redis OSS version needs its engine named.
+    current: (m, stack) => {
+      const vpc = new m.ec2.Vpc(stack, 'Vpc', {
+        maxAzs: 2,
+        natGateways: 0,
+        subnetConfiguration: [{ name: 'Data', subnetType: m.ec2.SubnetType.PRIVATE_ISOLATED }],
+      });
+      new m.tier.RedisCache(stack, 'Cache', { vpc, vpcSubnets: { subnetGroupName: 'Data' }, engine: m.tier.CacheEngine.REDIS_OSS, engineVersion: '7.1' });
+    },
   },
   {
     name: 'existing-vpc',
@@ -129,18 +139,8 @@ export type ProgramVariant = 'baseline' | 'current';
  * an app has in its cdk.json, none for an app created before they existed).
  */
 export function synthesizeProgram(m: ProgramModules, program: UpgradeProgram, variant: ProgramVariant, context: Record<string, unknown> = {}): any {
-  // The app's context is exactly `context`: CDK_CONTEXT_JSON (which test/setup-env.ts sets for every test app, and
-  // which App reads over its own props) is left out while the app is made.
-  const saved = process.env.CDK_CONTEXT_JSON;
-  delete process.env.CDK_CONTEXT_JSON;
-  let app: cdk.App;
-  try {
-    app = new m.cdk.App({ context: { ...ENV_CONTEXT, ...context } });
-  } finally {
-    if (saved !== undefined) {
-      process.env.CDK_CONTEXT_JSON = saved;
-    }
-  }
+  // The app's context is exactly `context`: not the flags test/setup-env.ts gives every other test app.
+  const app = withoutEnvironmentContext(() => new m.cdk.App({ context: { ...ENV_CONTEXT, ...context } }));
   const stack = new m.cdk.Stack(app, 'UpgradeStack', program.env ? { env: program.env } : {});
   (variant === 'current' && program.current ? program.current : program.baseline)(m, stack);
   return app.synth().getStackByName(stack.stackName).template;
