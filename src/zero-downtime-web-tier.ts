@@ -148,6 +148,7 @@ export class ZeroDowntimeWebTier extends Construct {
       replicas: props.redisReplicas,
       multiAz: props.redisMultiAz,
       snapshotRetentionDays: props.redisSnapshotRetentionDays,
+      removalPolicy: props.redisRemovalPolicy,
     });
 
     const keyPair = props.sshPublicKey === undefined ? undefined
