@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkTierHealthPath } from './application/web-application-fleet';
 import { checkSshPublicKey } from './bastion/ssh-public-key';
+import { checkCacheRemovalPolicy } from './cache/cache-removal-policy';
 import { resolveRedisSettings } from './cache/redis-cache-props';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
 import { checkZonalAutoshiftOptions } from './load-balancer/zonal-autoshift';
@@ -73,7 +74,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     healthyAfter: healthy,
   }, { instanceWarmup: 'webInstanceWarmup' });
 
-  resolveRedisSettings({
+  resolveRedisSettings(tier, {
     engine: props.redisEngine,
     engineVersion: props.redisEngineVersion,
     nodeType: props.redisNodeType,
@@ -90,6 +91,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     snapshotRetentionDays: 'redisSnapshotRetentionDays',
   });
 
+  checkCacheRemovalPolicy('redisRemovalPolicy', props.redisRemovalPolicy);
   checkInstanceType('bastionInstanceType', props.bastionInstanceType);
   checkTierImages(tier, props);
   checkSshPublicKey('sshPublicKey', props.sshPublicKey);

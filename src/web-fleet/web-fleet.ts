@@ -15,6 +15,7 @@ import { applyZonalResilience, zonalCapacity } from './zonal-resilience';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { applicationAsset, applicationMainPage, WebApplication } from '../application/web-application';
 import { fleetApplication } from '../application/web-application-fleet';
+import { WebTierFeatureFlags } from '../feature-flags';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { SubnetGroup } from '../network/subnet-layout';
@@ -92,7 +93,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       { ...props, webPort: props.webPort ?? this.application.port }, WEB_FLEET_NAMES);
     const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
     const { minCapacity, maxCapacity, desiredCapacity } = zonalCapacity(this, { ...requested, desiredCapacity: props.desiredCapacity },
-      new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones).size, props.staticStability ?? true, { minCapacity: 'minCapacity', staticStability: 'staticStability' });
+      new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones).size, props.staticStability ?? WebTierFeatureFlags.isEnabled(this, WebTierFeatureFlags.WEB_STATIC_STABILITY), { minCapacity: 'minCapacity', staticStability: 'staticStability' });
     this.webPort = webPort;
     this.minCapacity = minCapacity;
     checkApplicationPort(this.application, this.webPort);
