@@ -158,6 +158,13 @@ describe('ipProtocol DUAL_STACK', () => {
     expectInvalidProp(() => tier(props as ZeroDowntimeWebTierProps), { prop: _prop === 'ipProtocol' ? 'ipProtocol' : 'natGatewayPerAz', received, rule });
   });
 
+  test('fails with a WebLoadBalancer ipAddressType that is not one of ELB\'s', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    expectInvalidProp(() => new WebLoadBalancer(stack, 'Lb', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, ipAddressType: 'ipv6' as any }),
+      { prop: 'ipAddressType', received: 'ipv6', rule: /must be one of ipv4, dualstack, dualstack-without-public-ipv4/ });
+  });
+
   test('fails with natGatewayPlacement and a VPC you bring: the tier makes no NAT gateway there', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Mine', { maxAzs: 2 });
