@@ -67,14 +67,6 @@ export const CFN_LINT_ALLOWED: AllowedFinding[] = [
     message: /^Prefer using Fn::Sub over Fn::Join with an empty delimiter$/,
     reason: 'Style only: aws-cdk-lib renders every string built from tokens as Fn::Join with an empty delimiter.',
   },
-  {
-    rule: 'I3011',
-    path: 'Resources/*',
-    resourceTypes: ['AWS::ElastiCache::ReplicationGroup'],
-    message: /^'(DeletionPolicy|UpdateReplacePolicy)' is a required property/,
-    reason: 'The cache\'s DeletionPolicy and UpdateReplacePolicy are issue #30 item 3 (a final snapshot by default), '
-      + 'done on its own branch: once merged, this entry is unused and the test asks for its removal.',
-  },
 ];
 
 function matches(pattern: string[], findingPath: string[]): boolean {
