@@ -114,9 +114,8 @@ describe('the allow-list names exactly what it says', () => {
     ['E3016 with another message', false, finding('E3016', 'Resources/G/UpdatePolicy/AutoScalingInstanceRefresh', 'AWS::AutoScaling::AutoScalingGroup', 'x')],
     ['W3010 on a subnet', true, finding('W3010', 'Resources/S/Properties/AvailabilityZone', 'AWS::EC2::Subnet')],
     ['W3010 on a volume', false, finding('W3010', 'Resources/V/Properties/AvailabilityZone', 'AWS::EC2::Volume')],
-    ['I3011 on the cache (it has its policies since issue #30)', false,
+    ['I3011 on the cache (its final snapshot is a policy the tier sets)', false,
       finding('I3011', 'Resources/C', 'AWS::ElastiCache::ReplicationGroup', '\'DeletionPolicy\' is a required property')],
-    ['I3011 on a bucket', false, finding('I3011', 'Resources/B', 'AWS::S3::Bucket', '\'DeletionPolicy\' is a required property')],
     ['I1022 deep in an output', true, finding('I1022', 'Outputs/O/Value/Fn::Join/0', undefined, 'Prefer using Fn::Sub over Fn::Join with an empty delimiter')],
     ['E3032 on the autoshift alarms', false, finding('E3032', 'Resources/A/Properties/PracticeRunConfiguration/OutcomeAlarms', 'AWS::ARCZonalShift::ZonalAutoshiftConfiguration')],
   ])('%s: allowed %p', (_, allowed, f) => {
