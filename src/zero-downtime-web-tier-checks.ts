@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkTierHealthPath } from './application/web-application-fleet';
 import { checkSshPublicKey } from './bastion/ssh-public-key';
 import { resolveRedisSettings } from './cache/redis-cache-props';
+import { PartPropNames } from './caller-names';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
 import { checkZonalAutoshiftOptions } from './load-balancer/zonal-autoshift';
 import { checkTierImages } from './machine-image';
@@ -16,6 +17,30 @@ import { GATE_ALARM_COUNT } from './web-fleet/release-gate';
 import { resolveReleaseSettings } from './web-fleet/release-policy';
 import { checkDeployTimeout, resolveWebFleetSettings, WebFleetSettings } from './web-fleet/web-fleet-settings';
 import type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier-props';
+
+/**
+ * The one-liner's names of the props it passes to its parts under the parts' own names, by part id: what a part
+ * reports later (a warning, a validation at synthesis) names the prop as the one-liner's caller spelled it.
+ */
+export const TIER_PART_NAMES: PartPropNames = {
+  WebFleet: {
+    webPort: 'webPort',
+    instanceType: 'webInstanceType',
+    minCapacity: 'webMinCapacity',
+    maxCapacity: 'webMaxCapacity',
+    desiredCapacity: 'webDesiredCapacity',
+    cpuTargetUtilizationPercent: 'webCpuTargetUtilization',
+    staticStability: 'webStaticStability',
+    impairedZoneHealthCheckBehavior: 'webImpairedZoneHealthCheckBehavior',
+    instanceWarmup: 'webInstanceWarmup',
+  },
+  ZonalAutoshift: {
+    blockingAlarms: 'zonalAutoshift.blockingAlarms',
+    blockedWindows: 'zonalAutoshift.blockedWindows',
+    blockedDates: 'zonalAutoshift.blockedDates',
+    loadBalancer: 'loadBalancer',
+  },
+};
 
 /** The one-liner's web props, as `WebFleet` names them. */
 export function webFleetSettingsOf(props: ZeroDowntimeWebTierProps): WebFleetSettings {
@@ -41,15 +66,17 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     checkRetentionDays('flowLogRetention', props.flowLogRetention);
   }
 
+  checkRetentionDays('applicationLogRetention', props.applicationLogRetention);
   const healthCheck = resolveWebHealthCheck(props.healthCheck);
   checkTierHealthPath(props.healthCheck?.path, props.application);
+  const web = TIER_PART_NAMES.WebFleet;
   const { minCapacity, maxCapacity } = resolveWebFleetSettings({ ...webFleetSettingsOf(props), deployTimeout: props.deployTimeout }, {
-    webPort: 'webPort',
-    instanceType: 'webInstanceType',
-    minCapacity: 'webMinCapacity',
-    maxCapacity: 'webMaxCapacity',
-    desiredCapacity: 'webDesiredCapacity',
-    cpuTargetUtilizationPercent: 'webCpuTargetUtilization',
+    webPort: web.webPort,
+    instanceType: web.instanceType,
+    minCapacity: web.minCapacity,
+    maxCapacity: web.maxCapacity,
+    desiredCapacity: web.desiredCapacity,
+    cpuTargetUtilizationPercent: web.cpuTargetUtilizationPercent,
     deployTimeout: 'deployTimeout',
   });
   if (props.anomalyMitigation && minCapacity < 3) {

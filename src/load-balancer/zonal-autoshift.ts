@@ -3,6 +3,7 @@ import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { checkAutoshiftTarget } from './zonal-autoshift-checks';
 import { checkList, invalidProp } from '../validation';
 
 /**
@@ -69,6 +70,7 @@ export class WebZonalAutoshift extends Construct {
   constructor(scope: Construct, id: string, props: WebZonalAutoshiftProps) {
     super(scope, id);
     checkZonalAutoshiftOptions(props);
+    checkAutoshiftTarget(this, props);
     checkList('outcomeAlarms', props.outcomeAlarms, '[monitoring.elb5xxAlarm]');
     if (!Token.isUnresolved(props.outcomeAlarms) && (props.outcomeAlarms.length < 1 || props.outcomeAlarms.length > 10)) {
       throw invalidProp('outcomeAlarms', `${props.outcomeAlarms.length} alarms`,
