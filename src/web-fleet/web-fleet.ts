@@ -16,6 +16,7 @@ import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { applicationAsset, applicationMainPage, WebApplication } from '../application/web-application';
 import { fleetApplication } from '../application/web-application-fleet';
 import { callerName } from '../caller-names';
+import { checkManagedPolicySize } from '../iam-policy-size';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { checkAlarmsEnvironment, INSTANCE_REFRESH_ALARMS } from '../monitoring/alarm-region-checks';
@@ -281,6 +282,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     }
     this.policy = instancePolicy(this, role, 'Web tier web servers', statements);
     if (this.policy) {
+      checkManagedPolicySize(this.policy, name('application'), () => `${Object.keys(application.secrets).length} secrets`);
       acknowledgeWildcardResources(this.policy, ['*', LAUNCH_HOOK_GROUPS],
         'autoscaling:DescribeAutoScalingInstances and elasticloadbalancing:DescribeTargetHealth support no resource-level permission ' +
         '(AWS accepts only "*"); they read states and nothing else: a server asks which group it is in and whether its target group ' +
