@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkTierHealthPath } from './application/web-application-fleet';
 import { checkSshPublicKey } from './bastion/ssh-public-key';
-import { resolveRedisSettings } from './cache/redis-cache-props';
+import { RedisSettingNames, resolveRedisSettings } from './cache/redis-cache-props';
 import { PartPropNames } from './caller-names';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
 import { checkZonalAutoshiftOptions } from './load-balancer/zonal-autoshift';
@@ -33,6 +33,15 @@ export const TIER_PART_NAMES: PartPropNames = {
     staticStability: 'webStaticStability',
     impairedZoneHealthCheckBehavior: 'webImpairedZoneHealthCheckBehavior',
     instanceWarmup: 'webInstanceWarmup',
+  },
+  Cache: {
+    engine: 'redisEngine',
+    nodeType: 'redisNodeType',
+    port: 'redisPort',
+    engineVersion: 'redisEngineVersion',
+    replicas: 'redisReplicas',
+    multiAz: 'redisMultiAz',
+    snapshotRetentionDays: 'redisSnapshotRetentionDays',
   },
   ZonalAutoshift: {
     blockingAlarms: 'zonalAutoshift.blockingAlarms',
@@ -103,15 +112,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     replicas: props.redisReplicas,
     multiAz: props.redisMultiAz,
     snapshotRetentionDays: props.redisSnapshotRetentionDays,
-  }, {
-    engine: 'redisEngine',
-    nodeType: 'redisNodeType',
-    port: 'redisPort',
-    engineVersion: 'redisEngineVersion',
-    replicas: 'redisReplicas',
-    multiAz: 'redisMultiAz',
-    snapshotRetentionDays: 'redisSnapshotRetentionDays',
-  });
+  }, TIER_PART_NAMES.Cache as RedisSettingNames);
 
   checkInstanceType('bastionInstanceType', props.bastionInstanceType);
   checkTierImages(tier, props);
