@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { ReleaseGate } from './release-gate';
 import { releaseUpdatePolicy } from './release-policy';
 import { WebFleetProps } from './web-fleet-props';
-import { checkDeployTimeout, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
+import { checkDeployTimeout, deployTimeoutProblem, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
 import { addWebUserData, S3Location, WEB_BOOT_FILES } from './web-user-data';
 import { applyZonalResilience, zonalCapacity } from './zonal-resilience';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
@@ -19,6 +19,7 @@ import { callerName } from '../caller-names';
 import { checkManagedPolicySize } from '../iam-policy-size';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
+import { validateAtSynthesis } from '../load-balancer/synthesized-attributes';
 import { checkAlarmsEnvironment, INSTANCE_REFRESH_ALARMS } from '../monitoring/alarm-region-checks';
 import { SubnetGroup } from '../network/subnet-layout';
 import { recordFleetForRehearsal } from '../rehearse/fleet-record';
@@ -107,7 +108,9 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
     checkSecondsInRange('healthCheckGracePeriod', gracePeriod, 0, 7200);
     const deployTimeout = props.deployTimeout ?? Duration.minutes(15);
-    checkDeployTimeout('deployTimeout', deployTimeout, Duration.seconds(0), '');
+    checkDeployTimeout(name('deployTimeout'), deployTimeout, Duration.seconds(0), '');
+    // The target group is exposed and its health check may be changed after the fleet is made: check the one in the template.
+    validateAtSynthesis(this, () => [deployTimeoutProblem(name('deployTimeout'), deployTimeout, healthyAfterOf(props.targetGroup))]);
     if (minCapacity < 2) {
       warn(this, 'webFleetBelowTwo',
         `${name('minCapacity')} is ${minCapacity}: with fewer than 2 web servers the tier is no longer zero-downtime (losing one server, or replacing it, stops service)`);

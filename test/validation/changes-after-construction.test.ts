@@ -58,3 +58,17 @@ describe('rules on exposed parts are checked on the synthesized template', () =>
     expectSynthRefuses(stack, { prop: 'loadBalancer', received: 'false (AWS\'s default)', rule: /zonal shift on/ });
   });
 });
+
+describe('the deploy timeout against the health check in the template', () => {
+  test('fails when the one-liner\'s target group gets a slower health check after construction than deployTimeout covers', () => {
+    const stack = tierChanged({ deployTimeout: Duration.minutes(6) },
+      tier => tier.targetGroup.configureHealthCheck({ ...tier.targetGroup.healthCheck, interval: Duration.seconds(60), healthyThresholdCount: 5 }));
+    expectSynthRefuses(stack, { prop: 'deployTimeout', received: '6 minutes', rule: /healthyThreshold x interval \(300 seconds\) plus 210 seconds/ });
+  });
+
+  test('with a health check that still fits, the change is accepted', () => {
+    const stack = tierChanged({ deployTimeout: Duration.minutes(6) },
+      tier => tier.targetGroup.configureHealthCheck({ ...tier.targetGroup.healthCheck, interval: Duration.seconds(30), healthyThresholdCount: 4 }));
+    expect(onlyResource(Template.fromStack(stack), 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties.HealthyThresholdCount).toBe(4);
+  });
+});
