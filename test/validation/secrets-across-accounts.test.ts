@@ -49,6 +49,17 @@ describe('Secrets Manager secrets of another account', () => {
     expect(statements).toContainEqual(expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: secretArn(OTHER) }));
   });
 
+  test('a secret of the stack\'s own account with its customer managed key is accepted, the key granted through Secrets Manager', () => {
+    const stack = envStack();
+    const keyArn = `arn:aws:kms:eu-west-3:${ENV.account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const secret = secretsmanager.Secret.fromSecretAttributes(stack, 'Db', {
+      secretCompleteArn: secretArn(ENV.account), encryptionKey: kms.Key.fromKeyArn(stack, 'Key', keyArn),
+    });
+    const tier = new ZeroDowntimeWebTier(stack, 'Tier', { application: appWith(WebApplicationSecret.fromSecretsManager(secret)) });
+    const statements = statementsGrantedTo(Template.fromStack(stack), logicalId(tier.webFleet.role)).map(s => stack.resolve(s));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'kms:Decrypt', Resource: keyArn }));
+  });
+
   test('a secret of the stack\'s own account with no key is accepted, without a warning', () => {
     const stack = envStack();
     const secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Db', secretArn(ENV.account));

@@ -87,6 +87,11 @@ describe('releases of the web fleet', () => {
       Annotations.fromStack(custom.stack).hasWarning('*', Match.stringLikeRegexp('^webInstanceWarmup is 2 minutes: a new server counts'));
     });
 
+    test('with releaseBakeTime 48 hours, AWS\'s longest, each step bakes 172800 s', () => {
+      const custom = tierWith({ releaseBakeTime: Duration.hours(48) });
+      expect(custom.preferences).toEqual(expect.objectContaining({ CheckpointDelay: 172800, BakeTime: 172800 }));
+    });
+
     test('with releaseBakeTime 10 minutes and releaseCheckpoints [20, 50, 100], each step bakes 10 minutes', () => {
       const custom = tierWith({ releaseBakeTime: Duration.minutes(10), releaseCheckpoints: [20, 50, 100] });
       expect(custom.preferences).toEqual(expect.objectContaining({ CheckpointPercentages: [20, 50, 100], CheckpointDelay: 600, BakeTime: 600 }));
