@@ -26,8 +26,3 @@ export function synthesizedAttributes(resource: IConstruct | undefined): Map<str
   }
   return map;
 }
-
-/** Adds a validation to `scope` that runs when the template is written, each problem one message. */
-export function validateAtSynthesis(scope: IConstruct, problems: () => Array<string | undefined>): void {
-  scope.node.addValidation({ validate: () => problems().filter((p): p is string => p !== undefined) });
-}

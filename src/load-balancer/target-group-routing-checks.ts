@@ -1,6 +1,6 @@
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { synthesizedAttributes, validateAtSynthesis } from './synthesized-attributes';
-import { invalidProp } from '../validation';
+import { synthesizedAttributes } from './synthesized-attributes';
+import { invalidProp, validateAtSynthesis } from '../validation';
 
 /**
  * Refuses, when the template is written, a target group that combines slow start with anomaly mitigation (weighted

@@ -2,10 +2,10 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { synthesizedAttributes, validateAtSynthesis } from './synthesized-attributes';
+import { synthesizedAttributes } from './synthesized-attributes';
 import { callerName } from '../caller-names';
 import { checkAlarmsEnvironment, PRACTICE_RUN_ALARMS } from '../monitoring/alarm-region-checks';
-import { invalidProp } from '../validation';
+import { invalidProp, validateAtSynthesis } from '../validation';
 
 /** What a zonal autoshift configuration is given, as `checkAutoshiftTarget` reads it. */
 export interface AutoshiftTarget {

@@ -19,11 +19,10 @@ import { callerName } from '../caller-names';
 import { checkManagedPolicySize } from '../iam-policy-size';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
-import { validateAtSynthesis } from '../load-balancer/synthesized-attributes';
 import { checkAlarmsEnvironment, INSTANCE_REFRESH_ALARMS } from '../monitoring/alarm-region-checks';
 import { SubnetGroup } from '../network/subnet-layout';
 import { recordFleetForRehearsal } from '../rehearse/fleet-record';
-import { checkRequired, checkRetentionDays, checkSecondsInRange, invalidProp, warn } from '../validation';
+import { checkRequired, checkRetentionDays, checkSecondsInRange, invalidProp, validateAtSynthesis, warn } from '../validation';
 
 /** Throws unless the application's own port, when it names one, is the fleet's `webPort`. */
 function checkApplicationPort(application: WebApplication, webPort: number): void {

@@ -2,8 +2,8 @@ import { Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
-import { synthesizedAttributes, validateAtSynthesis } from '../load-balancer/synthesized-attributes';
-import { invalidProp, warn } from '../validation';
+import { synthesizedAttributes } from '../load-balancer/synthesized-attributes';
+import { invalidProp, validateAtSynthesis, warn } from '../validation';
 
 /**
  * What the web Auto Scaling group does with an instance that fails its health checks in the Availability Zone of an
