@@ -7,6 +7,7 @@ import { PartPropNames } from './caller-names';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
 import { checkZonalAutoshiftOptions } from './load-balancer/zonal-autoshift';
 import { checkTierImages } from './machine-image';
+import { checkAlarmsEnvironment, INSTANCE_REFRESH_ALARMS, PRACTICE_RUN_ALARMS } from './monitoring/alarm-region-checks';
 import { checkAlarmTopicRegion, checkAlarmTopicWithMonitoring } from './monitoring/alarm-topic-checks';
 import { resolveAvailabilityZones } from './network/availability-zones';
 import { parseCidr } from './network/cidr';
@@ -104,6 +105,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     instanceWarmup: props.webInstanceWarmup,
     healthyAfter: healthy,
   }, { instanceWarmup: 'webInstanceWarmup' });
+  checkAlarmsEnvironment(tier, 'releaseAlarms', props.releaseAlarms, INSTANCE_REFRESH_ALARMS, false);
 
   resolveRedisSettings({
     engine: props.redisEngine,
@@ -139,6 +141,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
       throw invalidProp('monitoring', false, 'must not be false with zonalAutoshift: AWS requires an outcome alarm for practice runs, and the tier uses its 5XX and latency alarms');
     }
     checkZonalAutoshiftOptions(props.zonalAutoshift ?? {}, 'zonalAutoshift.');
+    checkAlarmsEnvironment(tier, 'zonalAutoshift.blockingAlarms', props.zonalAutoshift?.blockingAlarms, PRACTICE_RUN_ALARMS, false);
   }
   if (props.monitoring === false) {
     warn(tier, 'monitoringOff', 'monitoring is false: no alarm tells you that the tier lost a web server, a NAT gateway or ' +

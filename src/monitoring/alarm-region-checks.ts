@@ -47,9 +47,11 @@ function alarmEnvironment(alarm: cloudwatch.IAlarm): { region: string; account: 
 /**
  * Refuses an alarm of another Region (and, with `lookup.sameAccount`, another account) than the stack's, naming
  * `prop[i]`; warns when one side is a deploy-time token and the other is not, as the check must then wait for the deploy.
- * Alarms made in the stack carry the stack's own Region and account, and pass.
+ * Alarms made in the stack carry the stack's own Region and account, and pass. Without `warnings` (the one-liner's early
+ * check, before the part that warns is built), only refuses.
  */
-export function checkAlarmsEnvironment(scope: Construct, prop: string, alarms: cloudwatch.IAlarm[] | undefined, lookup: AlarmLookup): void {
+export function checkAlarmsEnvironment(scope: Construct, prop: string, alarms: cloudwatch.IAlarm[] | undefined, lookup: AlarmLookup,
+  warnings = true): void {
   if (!Array.isArray(alarms)) {
     return;
   }
@@ -69,6 +71,9 @@ export function checkAlarmsEnvironment(scope: Construct, prop: string, alarms: c
       }
       const name = Token.isUnresolved(alarm.alarmArn) ? alarm.node.path : alarm.alarmArn;
       if (Token.isUnresolved(theirs) || Token.isUnresolved(ours)) {
+        if (!warnings) {
+          continue;
+        }
         warn(scope, 'alarmEnvironmentUnknown', `${prop}[${i}] (${name}): its ${what} or the stack's is known only at deploy, so it cannot be ` +
           `checked that they are the same; ${lookup.consequence}`);
         continue;

@@ -27,6 +27,13 @@ describe('alarms of another Region or account', () => {
     expectInvalidProp(() => tierWithAlarm(alarmArn, alarm => ({ releaseAlarms: [alarm] })), { prop: 'releaseAlarms[0]', received: alarmArn, rule });
   });
 
+  test('the one-liner refuses them before it builds any part', () => {
+    const stack = envStack();
+    const alarm = cloudwatch.Alarm.fromAlarmArn(stack, 'Alarm', arn('us-east-1', ENV.account));
+    expect(() => new ZeroDowntimeWebTier(stack, 'Tier', { releaseAlarms: [alarm] })).toThrow(/releaseAlarms\[0\]/);
+    expect(stack.node.findChild('Tier').node.children).toEqual([]);
+  });
+
   test('with releaseAlarms of the stack\'s Region and account, up to the refresh\'s 10 alarms, the tier is accepted', () => {
     const stack = envStack();
     const alarms = Array.from({ length: 6 }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `A${i}`, arn(ENV.region, ENV.account, `a${i}`)));
