@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkTierHealthPath } from './application/web-application-fleet';
 import { checkSshPublicKey } from './bastion/ssh-public-key';
+import { checkCacheRemovalPolicy } from './cache/cache-removal-policy';
 import { RedisSettingNames, resolveRedisSettings } from './cache/redis-cache-props';
 import { PartPropNames } from './caller-names';
 import { healthyAfter, resolveWebHealthCheck } from './load-balancer/web-health-check';
@@ -43,6 +44,7 @@ export const TIER_PART_NAMES: PartPropNames = {
     replicas: 'redisReplicas',
     multiAz: 'redisMultiAz',
     snapshotRetentionDays: 'redisSnapshotRetentionDays',
+    removalPolicy: 'redisRemovalPolicy',
   },
   ZonalAutoshift: {
     blockingAlarms: 'zonalAutoshift.blockingAlarms',
@@ -107,7 +109,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
   }, { instanceWarmup: 'webInstanceWarmup' });
   checkAlarmsEnvironment(tier, 'releaseAlarms', props.releaseAlarms, INSTANCE_REFRESH_ALARMS, false);
 
-  resolveRedisSettings({
+  resolveRedisSettings(tier, {
     engine: props.redisEngine,
     engineVersion: props.redisEngineVersion,
     nodeType: props.redisNodeType,
@@ -116,6 +118,7 @@ export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps)
     snapshotRetentionDays: props.redisSnapshotRetentionDays,
   }, TIER_PART_NAMES.Cache as RedisSettingNames);
 
+  checkCacheRemovalPolicy('redisRemovalPolicy', props.redisRemovalPolicy);
   checkInstanceType('bastionInstanceType', props.bastionInstanceType);
   checkTierImages(tier, props);
   checkSshPublicKey('sshPublicKey', props.sshPublicKey);

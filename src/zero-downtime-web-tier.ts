@@ -83,7 +83,7 @@ export class ZeroDowntimeWebTier extends Construct {
   /** The web ACL made by `firewall`; undefined without it. */
   public readonly webAcl?: wafv2.CfnWebACL;
 
-  /** Zonal autoshift of the load balancer, with `zonalAutoshift`; its practice runs end on the 5XX and latency alarms. */
+  /** Zonal autoshift of the load balancer, with `zonalAutoshift`; its practice runs end on one composite of the 5XX and latency alarms. */
   public readonly zonalAutoshift?: WebZonalAutoshift;
 
   /** Alarms and dashboard, unless `monitoring` is false. */
@@ -150,6 +150,7 @@ export class ZeroDowntimeWebTier extends Construct {
       replicas: props.redisReplicas,
       multiAz: props.redisMultiAz,
       snapshotRetentionDays: props.redisSnapshotRetentionDays,
+      removalPolicy: props.redisRemovalPolicy,
     });
 
     const keyPair = props.sshPublicKey === undefined ? undefined

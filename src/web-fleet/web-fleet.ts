@@ -17,6 +17,7 @@ import { applicationAsset, applicationMainPage, WebApplication } from '../applic
 import { fleetApplication } from '../application/web-application-fleet';
 import { callerName } from '../caller-names';
 import { checkManagedPolicySize } from '../iam-policy-size';
+import { WebTierFeatureFlags } from '../feature-flags';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { checkAlarmsEnvironment, INSTANCE_REFRESH_ALARMS } from '../monitoring/alarm-region-checks';
@@ -98,7 +99,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       { ...props, webPort: props.webPort ?? this.application.port }, settingNames);
     const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
     const { minCapacity, maxCapacity, desiredCapacity } = zonalCapacity(this, { ...requested, desiredCapacity: props.desiredCapacity },
-      new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones).size, props.staticStability ?? true, { minCapacity: name('minCapacity'), staticStability: name('staticStability') });
+      new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones).size, props.staticStability ?? WebTierFeatureFlags.isEnabled(this, WebTierFeatureFlags.WEB_STATIC_STABILITY), { minCapacity: name('minCapacity'), staticStability: name('staticStability') });
     this.webPort = webPort;
     this.minCapacity = minCapacity;
     checkApplicationPort(this.application, this.webPort);
