@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { WebApplication } from './application/web-application';
 import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
+import { nameCallerProps } from './caller-names';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
 import { WebZonalAutoshift } from './load-balancer/zonal-autoshift';
 import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
@@ -15,7 +16,7 @@ import { WebTierNetwork } from './network/web-tier-network';
 import { placeInNetwork, placeInVpc, WebTierPlacement } from './network/web-tier-subnets';
 import { checkPropsObject } from './validation';
 import { WebFleet } from './web-fleet/web-fleet';
-import { checkTierProps, webFleetSettingsOf } from './zero-downtime-web-tier-checks';
+import { checkTierProps, TIER_PART_NAMES, webFleetSettingsOf } from './zero-downtime-web-tier-checks';
 import { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier-props';
 
 /**
@@ -99,6 +100,7 @@ export class ZeroDowntimeWebTier extends Construct {
     checkPropsObject('props', props);
     props = props ?? {};
     checkTierProps(this, props);
+    nameCallerProps(this, TIER_PART_NAMES);
 
     const dualStack = props.ipProtocol === ec2.IpProtocol.DUAL_STACK;
     let subnets: WebTierPlacement;

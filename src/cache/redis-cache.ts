@@ -7,6 +7,7 @@ import { CacheEngine } from './cache-engine';
 import { applyCacheRemovalPolicy } from './cache-removal-policy';
 import { REDIS_CACHE_NAMES, resolveRedisSettings } from './redis-cache-props';
 import { acknowledge } from '../acknowledgements';
+import { callerName } from '../caller-names';
 import { WebTierFeatureFlags } from '../feature-flags';
 import { SubnetGroup } from '../network/subnet-layout';
 import { checkRequired, warn } from '../validation';
@@ -156,21 +157,23 @@ export class RedisCache extends Construct implements IRedisConnection {
     super(scope, id);
 
     checkRequired('vpc', props?.vpc);
-    const settings = resolveRedisSettings(this, props, REDIS_CACHE_NAMES);
+    // The props as the caller's API names them: the one-liner's redis... names when it built this cache.
+    const names = Object.fromEntries(Object.entries(REDIS_CACHE_NAMES).map(([k, v]) => [k, callerName(this, v)])) as typeof REDIS_CACHE_NAMES;
+    const settings = resolveRedisSettings(this, props, names);
     const { engine, dataTiering, nodeType, port, engineVersion, replicas, multiAz, snapshotRetentionDays } = settings;
     this.port = port;
     this.engine = engine.engine;
     this.engineVersion = engineVersion;
     if (replicas === 0) {
-      warn(this, 'redisSingleNode', `${REDIS_CACHE_NAMES.replicas} is 0: a single Redis node has no automatic failover, so the ` +
+      warn(this, 'redisSingleNode', `${names.replicas} is 0: a single Redis node has no automatic failover, so the ` +
         'counter is unavailable while that node is replaced; the README promises a replica in another AZ');
     }
     if (replicas > 0 && !multiAz) {
-      warn(this, 'redisMultiAzOff', `${REDIS_CACHE_NAMES.multiAz} is false: the primary and its replicas may share an AZ, so an ` +
+      warn(this, 'redisMultiAzOff', `${names.multiAz} is false: the primary and its replicas may share an AZ, so an ` +
         'outage of that AZ stops Redis; the README promises a replica in another AZ');
     }
     if (snapshotRetentionDays === 0) {
-      warn(this, 'redisSnapshotsOff', `${REDIS_CACHE_NAMES.snapshotRetentionDays} is 0: Redis takes no automatic snapshot, so ` +
+      warn(this, 'redisSnapshotsOff', `${names.snapshotRetentionDays} is 0: Redis takes no automatic snapshot, so ` +
         'its data cannot be restored; the README promises daily snapshots');
     }
     this.nodeCount = 1 + replicas;
@@ -247,7 +250,7 @@ export class RedisCache extends Construct implements IRedisConnection {
         `redisSnapshotRetentionDays: ${snapshotRetentionDays} was chosen; the counter can be rebuilt and needs no long backup history.`);
     }
 
-    applyCacheRemovalPolicy(this.replicationGroup, authToken, 'removalPolicy', props.removalPolicy);
+    applyCacheRemovalPolicy(this.replicationGroup, authToken, callerName(this, 'removalPolicy'), props.removalPolicy);
 
     this.endpointAddress = this.replicationGroup.attrPrimaryEndPointAddress;
   }

@@ -3,6 +3,7 @@ import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { checkAutoshiftTarget } from './zonal-autoshift-checks';
 import { checkList, invalidProp } from '../validation';
 
 /**
@@ -93,6 +94,7 @@ export class WebZonalAutoshift extends Construct {
   constructor(scope: Construct, id: string, props: WebZonalAutoshiftProps) {
     super(scope, id);
     checkZonalAutoshiftOptions(props);
+    checkAutoshiftTarget(this, props);
     checkAlarms('outcomeAlarms', props.outcomeAlarms, '[monitoring.elb5xxAlarm]', 1,
       'AWS requires an outcome alarm to end a practice run that hurts clients, and the tier combines them into the one CloudFormation takes');
     this.outcomeAlarm = oneAlarm(this, 'OutcomeAlarm', props.outcomeAlarms,

@@ -75,7 +75,7 @@ describe('WebTierFeatureFlags', () => {
 
     test('keeps the web fleet at webMinCapacity (2), and warns that an AZ outage leaves fewer', () => {
       expect(groupOf(template)).toMatchObject({ MinSize: '2', MaxSize: '2' });
-      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('staticStability is false: 2 web servers over 3 AZs leave 1'));
+      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('^webStaticStability is false: 2 web servers over 3 AZs leave 1'));
     });
 
     test('RedisCache with engineVersion "7.1" and no engine synthesizes Redis OSS 7.1, as it did', () => {
