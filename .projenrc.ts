@@ -7,7 +7,7 @@ import { JobPermission } from 'projen/lib/github/workflows-model';
  * projen means changing it here.
  */
 const PROJEN_VERSION = '0.103.25';
-const CDK_VERSION = '2.263.0';
+const CDK_VERSION = '2.273.0';
 const CONSTRUCTS_VERSION = '10.5.1';
 const AUTHOR = { author: 'cdk-zero-downtime-web-tier maintainers', authorAddress: 'maintainers@example.com' };
 const REPOSITORY_URL = 'https://github.com/cdk-zero-downtime-web-tier/cdk-zero-downtime-web-tier.git';
@@ -22,10 +22,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   license: 'Apache-2.0',
   stability: 'experimental',
 
-  // aws-cdk-lib 2.263.0 is the first release with `UpdatePolicy.instanceRefresh` (CloudFormation's
-  // AutoScalingInstanceRefresh update policy), which every release of the web fleet rolls out with: the same Auto
-  // Scaling group across releases, a canary, checkpoints and an alarm gate. (2.258.0 was the first whose
-  // policy-validation context carries the construct tree, `appConstruct`, that cdk-nag 3.x needs.)
+  // aws-cdk-lib 2.273.0 is the first release on npm with `NatProvider.regionalGateway()` (a regional NAT gateway,
+  // `natGatewayPlacement: REGIONAL`; 2.272.0 was never published, 2.271.0 has only the L1's `availabilityMode`).
+  // 2.263.0 was the first with `UpdatePolicy.instanceRefresh` (CloudFormation's AutoScalingInstanceRefresh update
+  // policy), which every release of the web fleet rolls out with; 2.258.0 the first whose policy-validation context
+  // carries the construct tree, `appConstruct`, that cdk-nag 3.x needs.
   cdkVersion: CDK_VERSION,
   constructsVersion: CONSTRUCTS_VERSION,
   jsiiVersion: '~6.0.0',
@@ -41,7 +42,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     // The integration test (test/integ.web-tier.ts). The alpha is pinned (its API may change in any release);
-    // 2.245.0-alpha.0, the latest, accepts aws-cdk-lib ^2.245.0. integ-runner is not used yet: its latest release
+    // 2.245.0-alpha.0, the latest (no 2.273.0-alpha.0 exists), accepts aws-cdk-lib ^2.245.0, so the floor too. integ-runner is not used yet: its latest release
     // (2.197.10) bundles a toolkit that reads cloud assembly schema 53, and aws-cdk-lib 2.258.0 writes 54 (it stops
     // with AssemblyVersionMismatch). The CDK CLI below reads 54 (2.1144.0 or later).
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',

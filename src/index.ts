@@ -1,5 +1,6 @@
 export { ZeroDowntimeWebTier } from './zero-downtime-web-tier';
 export type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier-props';
+export { NatGatewayPlacement } from './network/nat-gateway-placement';
 export { SubnetGroup } from './network/subnet-layout';
 export type { SubnetLayout } from './network/subnet-layout';
 export { WebTierNetwork } from './network/web-tier-network';

@@ -12,7 +12,9 @@ import { checkAlarmsEnvironment, INSTANCE_REFRESH_ALARMS, PRACTICE_RUN_ALARMS } 
 import { checkAlarmTopicRegion, checkAlarmTopicWithMonitoring } from './monitoring/alarm-topic-checks';
 import { resolveAvailabilityZones } from './network/availability-zones';
 import { parseCidr } from './network/cidr';
+import { resolveNatGatewayPlacement } from './network/nat-gateway-placement';
 import { resolveSubnetLayout } from './network/subnet-layout';
+import { resolveIpProtocol } from './network/web-tier-network';
 import { checkNetworkChoice } from './network/web-tier-subnets';
 import { checkInstanceType, checkList, checkPropsObject, checkRetentionDays, invalidProp, warn } from './validation';
 import { GATE_ALARM_COUNT } from './web-fleet/release-gate';
@@ -72,7 +74,9 @@ export function webFleetSettingsOf(props: ZeroDowntimeWebTierProps): WebFleetSet
  */
 export function checkTierProps(tier: Construct, props: ZeroDowntimeWebTierProps): void {
   checkNetworkChoice(props);
+  resolveIpProtocol(props.ipProtocol);
   if (props.vpc === undefined) {
+    resolveNatGatewayPlacement(props.natGatewayPlacement, props.natGatewayPerAz);
     const layout = resolveSubnetLayout(props.subnetLayout);
     resolveAvailabilityZones(tier, props.availabilityZones, layout.azCount);
     checkRetentionDays('flowLogRetention', props.flowLogRetention);

@@ -10,6 +10,7 @@ import { CacheEngine } from './cache/cache-engine';
 import { WebTierFirewall } from './firewall/web-tier-firewall';
 import { WebHealthCheck } from './load-balancer/web-health-check';
 import { WebZonalAutoshiftOptions } from './load-balancer/zonal-autoshift';
+import { NatGatewayPlacement } from './network/nat-gateway-placement';
 import { SubnetLayout } from './network/subnet-layout';
 import { WebTierSubnets } from './network/web-tier-subnets';
 import { ImpairedZoneHealthCheckBehavior } from './web-fleet/zonal-resilience';
@@ -20,7 +21,7 @@ import { ImpairedZoneHealthCheckBehavior } from './web-fleet/zonal-resilience';
 export interface ZeroDowntimeWebTierProps {
   /**
    * A VPC you already have, to run the tier in: the tier then makes no VPC, subnets, NAT gateways, flow log or S3
-   * endpoint (and so no NAT alarms), and `subnetLayout`, `natGatewayPerAz`, `availabilityZones`, `flowLogs`,
+   * endpoint (and so no NAT alarms), and `subnetLayout`, `natGatewayPerAz`, `natGatewayPlacement`, `availabilityZones`, `flowLogs`,
    * `flowLogRetention` and `s3GatewayEndpoint` must not be given.
    *
    * @default - a new VPC, laid out by `subnetLayout` (`WebTierNetwork`)
@@ -46,11 +47,30 @@ export interface ZeroDowntimeWebTierProps {
 
   /**
    * One NAT gateway per AZ, each web subnet routing through its own AZ's; `false` gives a single NAT gateway
-   * that every AZ routes through.
+   * that every AZ routes through. Superseded by `natGatewayPlacement` (`true` is PER_AZ, `false` SINGLE).
    *
    * @default true
    */
   readonly natGatewayPerAz?: boolean;
+
+  /**
+   * Where the NAT gateways are: one per AZ (the tutorial's), a single one, or one regional NAT gateway in no subnet
+   * (then no NAT subnets are made and the layout's `nat` CIDRs stay reserved). Given with `natGatewayPerAz`, the two
+   * must agree; not with `vpc`.
+   *
+   * @default NatGatewayPlacement.PER_AZ
+   */
+  readonly natGatewayPlacement?: NatGatewayPlacement;
+
+  /**
+   * IPv4 only, or dual-stack: IPv6 clients reach the load balancer (dual-stack, its ports open to `::/0`) and the web
+   * servers reach IPv6 destinations through an egress-only internet gateway, with no NAT charge. In a VPC the tier
+   * builds it is also dual-stack (an Amazon-provided /56, a /64 per subnet); with `vpc`, the load balancer's subnets
+   * must have IPv6 CIDRs. The bastion and the cache stay IPv4.
+   *
+   * @default ec2.IpProtocol.IPV4_ONLY
+   */
+  readonly ipProtocol?: ec2.IpProtocol;
 
   /**
    * The Availability Zones, as many as the subnet layout has CIDRs per group: distinct zone names of the stack's region.

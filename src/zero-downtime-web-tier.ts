@@ -102,14 +102,17 @@ export class ZeroDowntimeWebTier extends Construct {
     checkTierProps(this, props);
     nameCallerProps(this, TIER_PART_NAMES);
 
+    const dualStack = props.ipProtocol === ec2.IpProtocol.DUAL_STACK;
     let subnets: WebTierPlacement;
     if (props.vpc) {
       this.vpc = props.vpc;
-      subnets = placeInVpc(this, props.vpc, props.subnets, { applicationLogs: props.applicationLogs });
+      subnets = placeInVpc(this, props.vpc, props.subnets, { applicationLogs: props.applicationLogs, dualStack });
     } else {
       const network = new WebTierNetwork(this, 'Network', {
         subnetLayout: props.subnetLayout,
         natGatewayPerAz: props.natGatewayPerAz,
+        natGatewayPlacement: props.natGatewayPlacement,
+        ipProtocol: props.ipProtocol,
         availabilityZones: props.availabilityZones,
         flowLogs: props.flowLogs,
         flowLogRetention: props.flowLogRetention,
@@ -124,6 +127,7 @@ export class ZeroDowntimeWebTier extends Construct {
     this.webLoadBalancer = new WebLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
       vpcSubnets: subnets.alb,
+      ipAddressType: dualStack ? elbv2.IpAddressType.DUAL_STACK : undefined,
       webPort: props.webPort ?? application.port,
       healthCheck: { ...props.healthCheck, path: props.healthCheck?.path ?? application.healthCheckPath },
       deregistrationDelay: props.deregistrationDelay,
@@ -190,6 +194,11 @@ export class ZeroDowntimeWebTier extends Construct {
     this.webFleet.connections.allowFrom(this.bastion, ec2.Port.tcp(22), 'SSH from the bastion');
     this.webFleet.connections.allowToDefaultPort(this.cache, 'Redis from the web servers');
     this.bastion.allowSshAccessFrom(...(props.sshAllowedCidrs ?? []).map(cidr => ec2.Peer.ipv4(cidr)));
+    if (dualStack) {
+      // Dual-stack, the web servers' IPv6 traffic goes out through the egress-only internet gateway (no NAT charge).
+      this.webFleet.securityGroup.addEgressRule(ec2.Peer.anyIpv6(), ec2.Port.tcp(443),
+        'HTTPS out over IPv6: packages, SSM and AWS APIs through the egress-only internet gateway');
+    }
 
     if (props.monitoring ?? true) {
       this.monitoring = new WebTierMonitoring(this, 'Monitoring', {

@@ -16,7 +16,7 @@ import { fourStacksApp } from '../../examples/four-stacks-app';
 import { NODE_APP_DIR, nodeExampleApp } from '../../examples/node-app';
 import { tutorialApp } from '../../examples/tutorial-app';
 import {
-  CacheEngine, RedisCache, WebApplication, WebApplicationSecret, WebLoadBalancer, WebTierFirewall, WebTierNetwork,
+  CacheEngine, NatGatewayPlacement, RedisCache, WebApplication, WebApplicationSecret, WebLoadBalancer, WebTierFirewall, WebTierNetwork,
   WebZonalAutoshift, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps,
 } from '../../src';
 import { pinnedImageContext } from '../util';
@@ -159,6 +159,11 @@ export const LINTED_CONFIGURATIONS: LintedConfiguration[] = [
     sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl user@example.com',
     sshAllowedCidrs: ['203.0.113.0/24'],
   })),
+  oneLiner('a regional NAT gateway and dual-stack (IPv6 clients and egress)', () => ({
+    natGatewayPlacement: NatGatewayPlacement.REGIONAL,
+    ipProtocol: ec2.IpProtocol.DUAL_STACK,
+  })),
+  oneLiner('dual-stack with a NAT gateway per AZ, environment-agnostic', () => ({ ipProtocol: ec2.IpProtocol.DUAL_STACK }), true),
   {
     name: 'the parts used alone: network, load balancer, cache, zonal autoshift with two outcome alarms',
     app: (outdir) => {

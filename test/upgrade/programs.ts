@@ -126,8 +126,10 @@ export const PROGRAMS: UpgradeProgram[] = [
   },
   {
     name: 'single-nat',
-    summary: 'the one-liner with one NAT gateway (natGatewayPerAz: false)',
+    summary: 'the one-liner with one NAT gateway (natGatewayPerAz: false; natGatewayPlacement: SINGLE today)',
     baseline: (m, stack) => new m.tier.ZeroDowntimeWebTier(stack, 'WebTier', { natGatewayPerAz: false }),
+    // natGatewayPerAz still works (the baseline variant); the prop that replaces it builds the same network.
+    current: (m, stack) => new m.tier.ZeroDowntimeWebTier(stack, 'WebTier', { natGatewayPlacement: m.tier.NatGatewayPlacement.SINGLE }),
   },
 ];
 
