@@ -4,6 +4,7 @@
  * under the load balancer's idle timeout), not the sum of the waits for health checks.
  */
 import { clientLoad } from './client-load';
+import { withinDeadline } from './deadlines';
 import { ForwardedRequest, IN_FLIGHT_RESET, LoadBalancerStandIn } from './load-balancer-stand-in';
 import { sleep, waitUntil } from './local-process';
 import { LocalRedis, withRedisPaused } from './local-redis';
@@ -20,8 +21,10 @@ export interface ScenarioContext {
   readonly pages: string[];
   readonly rate: number;
   readonly log: (line: string) => void;
-  /** The rehearsal's redis-server, which the application's environment names. */
-  readonly redis: LocalRedis;
+  /** The rehearsal's redis-server, which the application's environment names (none when it uses no Redis). */
+  readonly redis?: LocalRedis;
+  /** The deadline of each scenario's own work, in seconds (deadlines.ts). */
+  readonly scenarioSeconds: number;
   /** Every unit started so far (the rehearsal stops them all at the end). */
   readonly units: WebServerUnit[];
   /** Another redis-server, of one scenario alone (stopped by the rehearsal at the end). */
@@ -61,15 +64,22 @@ async function waitHealthy(alb: LoadBalancerStandIn, units: WebServerUnit[], s: 
 /** Client load through the stand-in for at least `seconds` and until `during` is done. */
 async function loadScenario(ctx: ScenarioContext, { alb, port }: Listening, name: ScenarioName, description: string,
   zeroTarget: boolean, seconds: number, during?: () => Promise<void>): Promise<{ result: ScenarioResult; forwarded: ForwardedRequest[] }> {
-  ctx.log(`${name}: ${description}`);
+  ctx.log(`${name}: ${description} (deadline ${ctx.scenarioSeconds} s)`);
   const started = Date.now();
   const first = alb.requests.length;
-  const results = await clientLoad(port, ctx.pages, ctx.rate, seconds, during);
+  let late = false;
+  const bounded = async () => {
+    late = (await withinDeadline(ctx.scenarioSeconds, (during ?? (async () => undefined))())) === undefined;
+    if (late) {
+      ctx.log(`${name}: not done within its deadline of ${ctx.scenarioSeconds} s: stopped`);
+    }
+  };
+  const results = await clientLoad(port, ctx.pages, ctx.rate, seconds, bounded, ctx.scenarioSeconds + seconds);
   const forwarded = alb.requests.slice(first);
   const lost = name === 'crash' ? forwarded.filter(r => r.cause === IN_FLIGHT_RESET).length : 0;
   const timeline = standInTimeline(started, forwarded, alb.events, ctx.units);
   const result = summarize(name, description, zeroTarget, results, forwarded.map(r => r.cause), started, timeline, lost);
-  return { result, forwarded };
+  return { result: late ? { ...result, overDeadlineSeconds: ctx.scenarioSeconds } : result, forwarded };
 }
 
 /** What steady load showed of the pages against the health page. */
@@ -173,7 +183,7 @@ export async function sigterm(ctx: ScenarioContext): Promise<{ result: ScenarioR
   };
   let probe = await through(f, requestThroughSigterm);
   let held = `POST ${ctx.pages[0]} with its body still arriving`;
-  if (!probe.inFlight) {
+  if (!probe.inFlight && ctx.redis !== undefined) {
     // A redis-server of g's own: pausing the shared one would slow the scenarios running beside this one.
     const own = await ctx.newRedis();
     const g = await ctx.newUnit('g', 'rehearsal-1a', own);
@@ -196,7 +206,8 @@ export async function sigterm(ctx: ScenarioContext): Promise<{ result: ScenarioR
       seconds: (Date.now() - started) / 1000,
       causes: failure ? [failure] : [],
       heldInFlightBy: probe.inFlight ? held : undefined,
-      notExercised: probe.inFlight ? undefined : 'every answer came before SIGTERM',
+      notExercised: probe.inFlight ? undefined
+        : `every answer came before SIGTERM${ctx.redis === undefined ? ' (and without Redis no page can be held on it)' : ''}`,
       timeline: probeTimeline(started, requests),
     },
     probe: { ...probe, failure },
