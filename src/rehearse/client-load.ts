@@ -21,7 +21,7 @@ export const REQUEST_TIMEOUT_MS = 15_000;
  * the load goes on until both it and `seconds` are done (bounded by `maxSeconds`).
  */
 export async function clientLoad(port: number, pages: string[], rate: number, seconds: number,
-  during: () => Promise<void> = async () => undefined, maxSeconds = 180): Promise<ClientResult[]> {
+  during: () => Promise<void> = async () => undefined, maxSeconds = 180, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ClientResult[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_OUTSTANDING });
   const results: Promise<ClientResult>[] = [];
   let busy = true;
@@ -37,7 +37,7 @@ export async function clientLoad(port: number, pages: string[], rate: number, se
       results.push(Promise.resolve({ at: Date.now(), path: page, status: 0, error }));
     } else {
       outstanding++;
-      results.push(get(agent, port, page).finally(() => outstanding--));
+      results.push(get(agent, port, page, timeoutMs).finally(() => outstanding--));
     }
     sent++;
     const nextAt = started + (sent * 1000) / rate;
@@ -49,7 +49,7 @@ export async function clientLoad(port: number, pages: string[], rate: number, se
   return all;
 }
 
-function get(agent: http.Agent, port: number, path: string): Promise<ClientResult> {
+function get(agent: http.Agent, port: number, path: string, timeoutMs: number): Promise<ClientResult> {
   const at = Date.now();
   return new Promise(resolve => {
     const req = http.get({ host: '127.0.0.1', port, path, agent }, res => {
@@ -58,7 +58,7 @@ function get(agent: http.Agent, port: number, path: string): Promise<ClientResul
       res.on('error', error => { clearTimeout(timer); resolve({ at, path, status: 0, error: error.message }); });
     });
     // From the moment it is sent: a request waiting for a connection is waiting too.
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS);
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
     req.on('error', error => { clearTimeout(timer); resolve({ at, path, status: 0, error: error.message }); });
   });
 }

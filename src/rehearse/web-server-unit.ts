@@ -238,7 +238,8 @@ export class WebServerUnit {
       if (group !== undefined) {
         killGroup(group, 'SIGKILL');
       }
-      await waitUntil(`${this.instanceId} to exit after SIGKILL`, 10_000, () => !this.alive);
+      await waitUntil(`${this.instanceId} to exit after SIGKILL`, 10_000,
+        () => !this.alive && (group === undefined || !processGroupAlive(group)));
     }
     this.lastStop = { ms: Date.now() - started, killed };
     this.events.push({ at: Date.now(), event: 'stop' });
