@@ -141,14 +141,17 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
     const [a, b] = [await newUnit('a', 'rehearsal-1a'), await newUnit('b', 'rehearsal-1b')];
     const boots = await Promise.all([booted(a), booted(b)]);
     if (boots.some(s => s === undefined)) {
+      // A write refused by the read-only folder is the cause when there is one (finish() reports it), exited or not.
+      if (refusedWrites().length > 0) {
+        return;
+      }
       const exited = [a, b].find(u => u.exits.length > 0);
       if (exited) {
         const { code, signal } = exited.exits[0];
         const finding = FINDINGS.startCommandExited(signal ? `killed by ${signal}` : `exit code ${code}`, lastLines(exited.log, 10));
         log(`${finding.id}: ${finding.message}`);
         findings.push(finding);
-      } else if (refusedWrites().length === 0) {
-        // A write refused by the read-only folder is the cause when there is one (finish() reports it).
+      } else {
         const listening = await accepts('127.0.0.1', a.port);
         findings.push(listening || app.socketActivation
           ? FINDINGS.neverHealthy(app.healthCheckPath, budget, lastLines(a.log, 3).split('\n').join(' | ').slice(0, 300), app.socketActivation)

@@ -133,6 +133,10 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
 
   test('the cloud assembly\'s settings are the ones rehearsed: the one-liner\'s health check and deregistration delay, the ALB idle timeout', () => {
     expect(cli.get('starter')!.output).toContain('idle timeout 60 s, health check every 30 s (timeout 3 s, healthy after 2, unhealthy after 2), deregistration delay 30 s');
+    // The deadlines those settings give, stated before anything starts (README: 158 s and 774 s).
+    expect(cli.get('starter')!.output).toContain('deadlines: each scenario 158 s, the whole rehearsal 774 s');
+    expect(cli.get('starter')!.output).toContain('Deadlines: each scenario 158 s, the whole rehearsal 774 s.');
+    expect(cli.get('starter')!.output).toContain('Redis: a local redis-server for the tier\'s cache');
   });
 
   test.each(FLAWED.map(f => [f.name, f.finding] as const))('%s: reported as %s, with a fix', (name, finding) => {
@@ -365,7 +369,8 @@ describe('the README\'s table of findings', () => {
     for (const id of listed) {
       expect(FINDING_IDS).toContain(id);
     }
-    expect(listed.sort()).toEqual([...new Set(FLAWED.map(f => f.finding))].sort());
+    // start-command-exited is proven by test/rehearse/cli-misuse.test.ts (a typo in the start command).
+    expect(listed.sort()).toEqual([...new Set([...FLAWED.map(f => f.finding), 'start-command-exited'])].sort());
   });
 });
 

@@ -1,8 +1,10 @@
 // `rehearse` on real servers (test/rehearse/server-corpus.ts): each app of the corpus at its server's defaults,
 // started with and without `exec`, through the idle-connection and sigterm scenarios; the verdict must be the one its
 // documentation predicts. Every rehearsal runs at once in beforeAll (the idle connection's 59 s wait is shared).
+import * as fs from 'fs';
 import * as path from 'path';
 import { CORPUS, CORPUS_DIR, CorpusServer, withoutExec } from './server-corpus';
+import { rehearsalDeadlines } from '../../src/rehearse/deadlines';
 import { rehearse, RehearsalReport } from '../../src/rehearse/rehearsal';
 import { TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
 import { describeWith } from '../runtime/harness';
@@ -75,5 +77,23 @@ describeWith(['nginx', 'gunicorn-flask', 'uvicorn-starlette'])('rehearse on real
     test('no other finding (a Python app writes no __pycache__: the unit sets PYTHONDONTWRITEBYTECODE=1)', () => {
       expect(ids().filter(id => !['sigterm-drops-requests', 'keep-alive-shorter-than-load-balancer'].includes(id))).toEqual([]);
     });
+  });
+});
+
+describe('the README\'s rehearse section', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Rehearse your application'), readme.indexOf('### Start a new app from the template'));
+
+  test('lists every server of the corpus with the start command the tests use', () => {
+    const rows = [...section.matchAll(/^\| [^|]+ \| `([^`]+)` \| [^|]+ \|$/gm)].map(m => m[1]);
+    expect(rows.length).toBe(5);
+    for (const server of CORPUS) {
+      expect(rows).toContain(server.start);
+    }
+  });
+
+  test('states the deadlines the one-liner\'s defaults give', () => {
+    const { scenarioSeconds, runSeconds } = rehearsalDeadlines(TIER_DEFAULT_SETTINGS);
+    expect(section).toContain(`(${scenarioSeconds} s and ${runSeconds} s with the one-liner's defaults)`);
   });
 });
