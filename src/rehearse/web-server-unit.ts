@@ -118,6 +118,7 @@ export class WebServerUnit {
       logFile: this.files.log,
       stopFile: this.files.stop,
       restartSeconds: WebServerUnit.RESTART_SECONDS,
+      stopTimeoutSeconds: WebServerUnit.STOP_TIMEOUT_SECONDS,
     };
     const holder = spawn(process.execPath, [...unitHolderCommand(), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.holder = holder;

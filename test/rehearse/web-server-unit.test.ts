@@ -5,7 +5,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { clientLoad, MAX_OUTSTANDING } from '../../src/rehearse/client-load';
-import { freePort } from '../../src/rehearse/local-process';
+import { freePort, waitUntil } from '../../src/rehearse/local-process';
 import { processGroupAlive } from '../../src/rehearse/process-group';
 import { RehearsedApplication } from '../../src/rehearse/rehearsal-target';
 import { readServiceUnit, SERVICE_UNIT_FILE } from '../../src/rehearse/systemd-unit-file';
@@ -80,6 +80,23 @@ describe('the unit stand-in stops as systemd does', () => {
     expect(u.lastStop!.killed).toBe(true);
     expect(u.lastStop!.ms).toBeGreaterThanOrEqual(1_000);
     expect(processGroupAlive(group)).toBe(false);
+  });
+
+  test('the main process exiting by itself: what is left of the unit is stopped before the restart (systemd.service(5))', async () => {
+    const shared = fs.mkdtempSync(path.join(workDir, 'leftover-'));
+    fs.chmodSync(shared, 0o777);
+    const [marker, childPid] = [path.join(shared, 'started-once'), path.join(shared, 'child.pid')];
+    const u = await unit('leftover', `if [ ! -e ${marker} ]; then touch ${marker}; sleep 100 & echo $! > ${childPid}; sleep 0.3; exit 3; fi; sleep 100`);
+    await waitUntil('the restart', 10_000, () => u.starts.length >= 2);
+    expect(u.exits[0].code).toBe(3);
+    const child = Number(fs.readFileSync(childPid, 'utf8'));
+    expect(child).toBeGreaterThan(0);
+    const left = fs.existsSync(`/proc/${child}`) && !/\) [ZX] /.test(fs.readFileSync(`/proc/${child}/stat`, 'utf8'));
+    await u.stop(1);
+    if (left) {
+      process.kill(child, 'SIGKILL');
+    }
+    expect(left).toBe(false);
   });
 
   test('the application sees the unit\'s own Environment= (PYTHONDONTWRITEBYTECODE=1) and no REDIS_* without Redis', async () => {
