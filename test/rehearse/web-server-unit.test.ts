@@ -5,9 +5,10 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { clientLoad, MAX_OUTSTANDING } from '../../src/rehearse/client-load';
+import { rehearsalDeadlines, withinDeadline } from '../../src/rehearse/deadlines';
 import { freePort, waitUntil } from '../../src/rehearse/local-process';
 import { processGroupAlive } from '../../src/rehearse/process-group';
-import { RehearsedApplication } from '../../src/rehearse/rehearsal-target';
+import { RehearsedApplication, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
 import { readServiceUnit, SERVICE_UNIT_FILE } from '../../src/rehearse/systemd-unit-file';
 import { WebServerUnit } from '../../src/rehearse/web-server-unit';
 
@@ -129,5 +130,23 @@ describe('the client load', () => {
       held.forEach(res => res.destroy());
       server.close();
     }
+  });
+});
+
+describe('the deadlines', () => {
+  test('come from the settings rehearsed: health checks, deregistration delay, TimeoutStopSec, idle timeout', () => {
+    expect(rehearsalDeadlines(TIER_DEFAULT_SETTINGS)).toEqual({ bootSeconds: 120, scenarioSeconds: 158, runSeconds: 774 });
+    const faster = rehearsalDeadlines({
+      ...TIER_DEFAULT_SETTINGS, healthCheckIntervalSeconds: 5, deregistrationDelaySeconds: 0, readinessBudgetSeconds: 10,
+    });
+    // 2 x 5 + 3 + 5 healthy, 0 deregistration, 30 TimeoutStopSec, 30 margin; boot 10 + 30.
+    expect(faster).toEqual({ bootSeconds: 40, scenarioSeconds: 78, runSeconds: 2 * 40 + 60 + 3 * 78 });
+  });
+
+  test('are enforced: work past its deadline resolves undefined at the deadline, work within it its value', async () => {
+    const started = Date.now();
+    expect(await withinDeadline(0.2, new Promise(resolve => setTimeout(() => resolve('late'), 1_500)))).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await withinDeadline(1, Promise.resolve('done'))).toEqual({ value: 'done' });
   });
 });
