@@ -258,7 +258,7 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
     return {
       application: app.name,
       deadlines: { scenarioSeconds: deadlines.scenarioSeconds, runSeconds: deadlines.runSeconds },
-      notes,
+      notes: [...notes],
       date: new Date().toISOString(),
       machine: `${os.hostname()}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}, Node.js ${process.version}`,
       redis: redis?.description ?? 'none (the application does not use the tier\'s cache)',
@@ -266,8 +266,9 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
         ? 'an unprivileged user (nobody) in a read-only copy of the folder, as the unit'
         : 'none (not root): what the application writes into its folder is reported instead',
       bootSeconds: boot,
-      scenarios,
-      findings,
+      // Copies: work stopped at the deadline may still finish in the background; the report is what was done by then.
+      scenarios: [...scenarios],
+      findings: [...findings],
       exitCode: missed || error ? 1 : 0,
     };
   }

@@ -50,7 +50,9 @@ async function standInWith(ctx: ScenarioContext, members: WebServerUnit[]): Prom
   for (const unit of members) {
     alb.register(unit.instanceId, unit.port);
   }
-  await waitHealthy(alb, members, ctx.settings);
+  const s = ctx.settings;
+  ctx.log(`${members.map(u => u.instanceId).join(', ')}: registered, healthy after ${s.healthyThreshold} checks ${s.healthCheckIntervalSeconds} s apart`);
+  await waitHealthy(alb, members, s);
   return { alb, port };
 }
 
@@ -79,6 +81,7 @@ async function loadScenario(ctx: ScenarioContext, { alb, port }: Listening, name
   const lost = name === 'crash' ? forwarded.filter(r => r.cause === IN_FLIGHT_RESET).length : 0;
   const timeline = standInTimeline(started, forwarded, alb.events, ctx.units);
   const result = summarize(name, description, zeroTarget, results, forwarded.map(r => r.cause), started, timeline, lost);
+  ctx.log(`${name}: done in ${result.seconds.toFixed(0)} s (${result.requests} requests, ${result.failed} failed)`);
   return { result: late ? { ...result, overDeadlineSeconds: ctx.scenarioSeconds } : result, forwarded };
 }
 
@@ -218,6 +221,7 @@ export async function sigterm(ctx: ScenarioContext): Promise<{ result: ScenarioR
 /** The load balancer's connection to server b, idle until just under the idle timeout, then used again. */
 export async function idle(ctx: ScenarioContext, b: WebServerUnit): Promise<{ result: ScenarioResult; probe: IdleConnectionResult }> {
   const started = Date.now();
+  ctx.log(`idle-connection: a request, then the connection left idle ${ctx.settings.idleTimeoutSeconds - 1} s, then a second one`);
   const probe = await idleConnection(b.port, ctx.app.healthCheckPath, ctx.settings.idleTimeoutSeconds);
   const ok = probe.secondStatus !== undefined && probe.secondStatus < 500;
   const closed = probe.closedAfterSeconds === undefined ? [] : [{ at: started + probe.closedAfterSeconds * 1000, event: 'closed-idle' as const, unit: b }];

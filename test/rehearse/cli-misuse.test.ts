@@ -6,6 +6,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { CORPUS_DIR } from './server-corpus';
 import { main } from '../../src/rehearse/cli';
+import { rehearse } from '../../src/rehearse/rehearsal';
+import { TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
 import { describeWith } from '../runtime/harness';
 
 const CLI = path.join(__dirname, '..', '..', 'src', 'rehearse', 'cli.ts');
@@ -62,6 +64,35 @@ describe('a start command that exits by itself (a typo: node sever.js)', () => {
     // Not the boot budget of 120 s: the exit is seen within a second or two of the start.
     expect(ms).toBeLessThan(20_000);
   }, 30_000);
+});
+
+describe('progress', () => {
+  test('the deadlines first, then a line as each long step starts and ends', async () => {
+    const lines: string[] = [];
+    const report = await rehearse({
+      application: {
+        name: 'node-http',
+        directory: NODE_APP,
+        startCommand: 'exec node server.js',
+        port: 8000,
+        healthCheckPath: '/',
+        socketActivation: false,
+        environment: {},
+        secretNames: [],
+        installCommands: [],
+        usesRedis: false,
+      },
+      settings: { ...TIER_DEFAULT_SETTINGS, healthCheckIntervalSeconds: 2, healthCheckTimeoutSeconds: 1 },
+    }, { scenarios: ['steady'], log: l => lines.push(l) });
+    expect(report.scenarios.map(s => s.name)).toEqual(['steady']);
+    expect(lines[0]).toMatch(/^deadlines: each scenario \d+ s, the whole rehearsal \d+ s \(a server's boot \d+ s\)$/);
+    expect(lines).toEqual(expect.arrayContaining([
+      'Redis: none (the application does not use the tier\'s cache: give --redis if it does); REDIS_* are not set',
+      'i-rehearsal-a, i-rehearsal-b: registered, healthy after 2 checks 2 s apart',
+      expect.stringMatching(/^steady: 20 requests a second for 5 s over two servers \(deadline \d+ s\)$/),
+      expect.stringMatching(/^steady: done in \d+ s \(100 requests, 0 failed\)$/),
+    ]));
+  }, 60_000);
 });
 
 /** Every live (not zombie) descendant of `pid`, from /proc (proc(5): field 4 of stat is the parent). */
