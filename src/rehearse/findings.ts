@@ -145,6 +145,10 @@ export const FINDINGS = {
     id: 'requests-failed',
     severity: 'error',
     message: `${failed} request(s) failed in "${scenario}", where the tier promises none: ${causes}`,
-    fix: 'see the causes; the other findings name the usual ones',
+    // The client load stops sending past MAX_OUTSTANDING requests waiting (client-load.ts): the servers are too slow.
+    fix: causes.includes('not sent: ')
+      ? 'the servers answered fewer requests a second than the clients sent (20 over two servers): make the pages faster, ' +
+        'or serve requests concurrently (more workers or threads: gunicorn --workers/--threads, uvicorn --workers, Node.js cluster)'
+      : 'see the causes; the other findings name the usual ones',
   }),
 };

@@ -95,6 +95,40 @@ describe('progress', () => {
   }, 60_000);
 });
 
+describe('a server slower than the clients\' rate (every page takes 5 s)', () => {
+  test('the load stops at 64 requests waiting instead of queueing without end: a finding that says so, in bounded time', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slow-pages-'));
+    fs.writeFileSync(path.join(dir, 'server.js'), 'require("http").createServer((req, res) => req.url === "/healthz" ? res.end("ok") : ' +
+      'setTimeout(() => res.end("slow"), 5000)).listen(Number(process.env.PORT), "0.0.0.0");\n');
+    fs.chmodSync(dir, 0o755);
+    const started = Date.now();
+    try {
+      const report = await rehearse({
+        application: {
+          name: 'slow-pages',
+          directory: dir,
+          startCommand: 'exec node server.js',
+          port: 8000,
+          healthCheckPath: '/healthz',
+          socketActivation: false,
+          environment: {},
+          secretNames: [],
+          installCommands: [],
+          usesRedis: false,
+        },
+        settings: { ...TIER_DEFAULT_SETTINGS, healthCheckIntervalSeconds: 2, healthCheckTimeoutSeconds: 1 },
+      }, { scenarios: ['steady'] });
+      const steady = report.scenarios[0];
+      expect(steady.causes).toEqual(expect.arrayContaining([expect.stringMatching(/^no answer: not sent: 64 requests already waiting/)]));
+      expect(report.findings.map(f => f.id)).toEqual(['requests-failed']);
+      expect(report.findings[0].fix).toContain('more workers or threads');
+      expect(Date.now() - started).toBeLessThan(45_000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 /** Every live (not zombie) descendant of `pid`, from /proc (proc(5): field 4 of stat is the parent). */
 function descendants(pid: number): number[] {
   const parents = new Map<number, number>();
