@@ -7,7 +7,7 @@ import * as path from 'path';
 import { CORPUS_DIR } from './server-corpus';
 import { main } from '../../src/rehearse/cli';
 import { rehearse } from '../../src/rehearse/rehearsal';
-import { TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
+import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
 import { describeWith } from '../runtime/harness';
 
 const CLI = path.join(__dirname, '..', '..', 'src', 'rehearse', 'cli.ts');
@@ -66,24 +66,29 @@ describe('a start command that exits by itself (a typo: node sever.js)', () => {
   }, 30_000);
 });
 
+/** A Node.js app in `directory` (started with exec, no Redis), health-checked every 2 s. */
+function steadyOnly(directory: string, healthCheckPath: string): RehearsalTarget {
+  return {
+    application: {
+      name: path.basename(directory),
+      directory,
+      startCommand: 'exec node server.js',
+      port: 8000,
+      healthCheckPath,
+      socketActivation: false,
+      environment: {},
+      secretNames: [],
+      installCommands: [],
+      usesRedis: false,
+    },
+    settings: { ...TIER_DEFAULT_SETTINGS, healthCheckIntervalSeconds: 2, healthCheckTimeoutSeconds: 1 },
+  };
+}
+
 describe('progress', () => {
   test('the deadlines first, then a line as each long step starts and ends', async () => {
     const lines: string[] = [];
-    const report = await rehearse({
-      application: {
-        name: 'node-http',
-        directory: NODE_APP,
-        startCommand: 'exec node server.js',
-        port: 8000,
-        healthCheckPath: '/',
-        socketActivation: false,
-        environment: {},
-        secretNames: [],
-        installCommands: [],
-        usesRedis: false,
-      },
-      settings: { ...TIER_DEFAULT_SETTINGS, healthCheckIntervalSeconds: 2, healthCheckTimeoutSeconds: 1 },
-    }, { scenarios: ['steady'], log: l => lines.push(l) });
+    const report = await rehearse(steadyOnly(NODE_APP, '/'), { scenarios: ['steady'], log: l => lines.push(l) });
     expect(report.scenarios.map(s => s.name)).toEqual(['steady']);
     expect(lines[0]).toMatch(/^deadlines: each scenario \d+ s, the whole rehearsal \d+ s \(a server's boot \d+ s\)$/);
     expect(lines).toEqual(expect.arrayContaining([
@@ -103,21 +108,7 @@ describe('a server slower than the clients\' rate (every page takes 5 s)', () =>
     fs.chmodSync(dir, 0o755);
     const started = Date.now();
     try {
-      const report = await rehearse({
-        application: {
-          name: 'slow-pages',
-          directory: dir,
-          startCommand: 'exec node server.js',
-          port: 8000,
-          healthCheckPath: '/healthz',
-          socketActivation: false,
-          environment: {},
-          secretNames: [],
-          installCommands: [],
-          usesRedis: false,
-        },
-        settings: { ...TIER_DEFAULT_SETTINGS, healthCheckIntervalSeconds: 2, healthCheckTimeoutSeconds: 1 },
-      }, { scenarios: ['steady'] });
+      const report = await rehearse(steadyOnly(dir, '/healthz'), { scenarios: ['steady'] });
       const steady = report.scenarios[0];
       expect(steady.causes).toEqual(expect.arrayContaining([expect.stringMatching(/^no answer: not sent: 64 requests already waiting/)]));
       expect(report.findings.map(f => f.id)).toEqual(['requests-failed']);
