@@ -61,9 +61,10 @@ describe('a start command that exits by itself (a typo: node sever.js)', () => {
     expect(output).toMatch(/start-command-exited: the start command exited by itself \(exit code 1\) before the health page answered/);
     expect(output).toMatch(/Cannot find module '.*sever\.js'/);
     expect(output).not.toContain('port-ignored');
-    // Not the boot budget of 120 s: the exit is seen within a second or two of the start.
-    expect(ms).toBeLessThan(20_000);
-  }, 30_000);
+    // Not the boot budget of 120 s: the exit is seen within seconds of the start (a few on an idle machine; the bound
+    // leaves room for a loaded CI runner).
+    expect(ms).toBeLessThan(60_000);
+  }, 90_000);
 });
 
 /** A Node.js app in `directory` (started with exec, no Redis), health-checked every 2 s. */
