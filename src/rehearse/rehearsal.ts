@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { folderChanges, folderSnapshot, prepareApplicationFolder } from './application-folder';
 import { rehearsalDeadlines, withinDeadline } from './deadlines';
 import { Finding, FINDINGS } from './findings';
 import { LoadBalancerStandIn } from './load-balancer-stand-in';
@@ -12,7 +13,7 @@ import * as runs from './scenario-runs';
 import { ScenarioContext } from './scenario-runs';
 import { serverKind } from './server-kind';
 import { accepts, answerHeaders, bootSeconds, nonLoopbackAddress } from './server-probes';
-import { canSandbox, folderChanges, folderSnapshot, prepareApplicationFolder, WebServerUnit } from './web-server-unit';
+import { canSandbox, WebServerUnit } from './web-server-unit';
 
 export { SCENARIOS } from './scenario-record';
 export type { ScenarioName, ScenarioResult } from './scenario-record';
