@@ -52,6 +52,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fastify@^5.4.0',
     'hono@^4.9.0',
     '@hono/node-server@^2.0.0',
+    // The upgrade gate (test/upgrade/): the diff engine of `cdk diff`, which says which resources an update replaces.
+    '@aws-cdk/cloudformation-diff@^2.187.5',
   ],
   // npm (on by default), PyPI, Maven Central, NuGet and Go. Locally and in CI the build generates the other languages'
   // source (`bindings` task below) without their toolchains; the release workflow builds and publishes them.
@@ -194,6 +196,63 @@ project.addTask('e2e', {
   description: 'Run the end-to-end tests (test/e2e/) against the compiled lib/',
   exec: 'jest --coverage=false test/e2e',
   receiveArgs: true,
+});
+
+// ---- The upgrade gate (test/upgrade/) and the changelog, recorded at each release ----
+
+// The templates of test/upgrade/programs.ts, synthesized by this checkout, as a baseline of test/upgrade/baselines/
+// that the gate diffs every later commit against. `--name` names the folder (default: package.json's version).
+project.addTask('upgrade:baseline', {
+  description: 'Record the upgrade gate\'s baseline: the user programs\' templates of this code (test/upgrade/baselines/<name>/)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json tools/upgrade-baseline.ts',
+  env: { CDK_VALIDATION: 'false' },
+  receiveArgs: true,
+});
+project.addTask('changelog:record', {
+  description: 'Put the release notes of dist/changelog.md (written by bump) at the top of CHANGELOG.md',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json tools/record-changelog.ts',
+});
+// At each release (after the `release` job built and tagged it): record the baseline of the released code and its
+// notes in CHANGELOG.md, and open a pull request to main with both (the same way projen's upgrade-main workflow
+// proposes its changes, with the PROJEN_GITHUB_TOKEN secret). Merging that pull request is how the baseline gets
+// into the repository: from then on the gate diffs every change against what that release deploys.
+project.release?.addJobs({
+  release_upgrade_baseline: {
+    name: 'Record the upgrade baseline and the changelog of the release',
+    needs: ['release'],
+    runsOn: ['ubuntu-latest'],
+    permissions: { contents: JobPermission.READ },
+    if: "needs.release.outputs.tag_exists != 'true' && needs.release.outputs.latest_commit == github.sha",
+    steps: [
+      { name: 'Checkout', uses: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1', with: { ref: '${{ github.sha }}' } },
+      { uses: 'actions/setup-node@v7.0.0', with: { 'node-version': 'lts/*' } },
+      { name: 'Install dependencies', run: 'npm ci' },
+      {
+        name: 'Download build artifacts',
+        uses: 'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+        with: { 'artifact-ids': '${{ needs.release.outputs.artifact_id }}', 'path': 'dist' },
+      },
+      { name: 'Record the baseline', run: 'npx projen upgrade:baseline --name "$(cat dist/releasetag.txt)"' },
+      { name: 'Record the changelog', run: 'npx projen changelog:record' },
+      {
+        name: 'Create Pull Request',
+        uses: 'peter-evans/create-pull-request@v8.1.1',
+        with: {
+          'token': '${{ secrets.PROJEN_GITHUB_TOKEN }}',
+          'commit-message': 'chore(release): the upgrade gate\'s baseline and the changelog of the latest release',
+          'branch': 'github-actions/upgrade-baseline',
+          'title': 'chore(release): the upgrade gate\'s baseline and the changelog of the latest release',
+          'body': 'The templates of test/upgrade/programs.ts as the release just published synthesizes them '
+            + '(test/upgrade/baselines/), and its notes at the top of CHANGELOG.md. Merge it so that the upgrade gate '
+            + 'diffs every later change against what this release deploys.',
+          'add-paths': 'test/upgrade/baselines/\nCHANGELOG.md',
+          'author': 'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>',
+          'committer': 'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>',
+          'signoff': true,
+        },
+      },
+    ],
+  },
 });
 
 // ---- The projen project type: its own npm-only package (issue 15) ----

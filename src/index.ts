@@ -20,6 +20,7 @@ export { Bastion } from './bastion/bastion';
 export type { BastionProps } from './bastion/bastion';
 export { RedisCache } from './cache/redis-cache';
 export { CacheEngine } from './cache/cache-engine';
+export { WebTierFeatureFlags } from './feature-flags';
 export type { RedisCacheProps, IRedisConnection } from './cache/redis-cache';
 export { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 export type { WebTierMonitoringProps } from './monitoring/web-tier-monitoring';

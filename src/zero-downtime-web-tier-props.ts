@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -130,7 +130,7 @@ export interface ZeroDowntimeWebTierProps {
    * Run enough web servers that losing any one AZ still leaves `webMinCapacity` (static stability): 2 over three AZs
    * becomes 3, one per AZ. See the README's Cost table for what it adds.
    *
-   * @default true
+   * @default - true with the `WebTierFeatureFlags.WEB_STATIC_STABILITY` flag (new apps), false without it
    */
   readonly webStaticStability?: boolean;
 
@@ -272,7 +272,7 @@ export interface ZeroDowntimeWebTierProps {
    * The cache engine, Valkey or Redis OSS (the same protocol). Moving a deployed stack from Redis OSS to Valkey
    * upgrades it in place and keeps its endpoint; there is no way back (README, "Cache engine").
    *
-   * @default CacheEngine.VALKEY
+   * @default - CacheEngine.VALKEY with the `WebTierFeatureFlags.CACHE_ENGINE_VALKEY` flag (new apps), else REDIS_OSS
    */
   readonly redisEngine?: CacheEngine;
 
@@ -311,6 +311,14 @@ export interface ZeroDowntimeWebTierProps {
    * @default 15
    */
   readonly redisSnapshotRetentionDays?: number;
+
+  /**
+   * What CloudFormation does with the cache when it leaves the stack (`cdk destroy`) or is replaced: `SNAPSHOT`
+   * deletes it after a final snapshot, `RETAIN` keeps it running outside the stack, `DESTROY` deletes its data.
+   *
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly redisRemovalPolicy?: RemovalPolicy;
 
   /**
    * An ACM certificate: adds HTTPS on 443 with a recommended TLS policy and redirects port 80 to it.

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { WebApplication } from './application/web-application';
 import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
+import { nameCallerProps } from './caller-names';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
 import { WebZonalAutoshift } from './load-balancer/zonal-autoshift';
 import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
@@ -15,7 +16,7 @@ import { WebTierNetwork } from './network/web-tier-network';
 import { placeInNetwork, placeInVpc, WebTierPlacement } from './network/web-tier-subnets';
 import { checkPropsObject } from './validation';
 import { WebFleet } from './web-fleet/web-fleet';
-import { checkTierProps, webFleetSettingsOf } from './zero-downtime-web-tier-checks';
+import { checkTierProps, TIER_PART_NAMES, webFleetSettingsOf } from './zero-downtime-web-tier-checks';
 import { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier-props';
 
 /**
@@ -82,7 +83,7 @@ export class ZeroDowntimeWebTier extends Construct {
   /** The web ACL made by `firewall`; undefined without it. */
   public readonly webAcl?: wafv2.CfnWebACL;
 
-  /** Zonal autoshift of the load balancer, with `zonalAutoshift`; its practice runs end on the 5XX and latency alarms. */
+  /** Zonal autoshift of the load balancer, with `zonalAutoshift`; its practice runs end on one composite of the 5XX and latency alarms. */
   public readonly zonalAutoshift?: WebZonalAutoshift;
 
   /** Alarms and dashboard, unless `monitoring` is false. */
@@ -99,6 +100,7 @@ export class ZeroDowntimeWebTier extends Construct {
     checkPropsObject('props', props);
     props = props ?? {};
     checkTierProps(this, props);
+    nameCallerProps(this, TIER_PART_NAMES);
 
     let subnets: WebTierPlacement;
     if (props.vpc) {
@@ -148,6 +150,7 @@ export class ZeroDowntimeWebTier extends Construct {
       replicas: props.redisReplicas,
       multiAz: props.redisMultiAz,
       snapshotRetentionDays: props.redisSnapshotRetentionDays,
+      removalPolicy: props.redisRemovalPolicy,
     });
 
     const keyPair = props.sshPublicKey === undefined ? undefined

@@ -214,6 +214,22 @@ export function expectInvalidProp(construct: () => unknown, expected: { prop: st
   expect(message).toMatch(expected.rule);
 }
 
+/**
+ * Expects the synthesis of `stack` to fail on a validation (CDK gathers the messages of `node.addValidation` into one
+ * error of its own class) whose message names the prop, the value and the rule, as `invalidProp` writes them.
+ */
+export function expectSynthRefuses(stack: Stack, expected: { prop: string; received: string; rule: RegExp }): void {
+  let message: string | undefined;
+  try {
+    Template.fromStack(stack);
+  } catch (e) {
+    message = String((e as Error).message);
+  }
+  expect(message).toContain(`Invalid ${expected.prop}: received `);
+  expect(message).toContain(expected.received);
+  expect(message).toMatch(expected.rule);
+}
+
 /** Props that give the monitoring the tier's parts, with one Redis node and a fleet minimum of 2. */
 export function monitoringPropsOf(tier: ZeroDowntimeWebTier): WebTierMonitoringProps {
   return {

@@ -8,6 +8,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { acknowledge } from '../acknowledgements';
 import { addAccessLogs } from './access-log-bucket';
+import { validateTargetGroupRouting } from './target-group-routing-checks';
 import { checkWebDomain, createAliasRecords, createWebCertificate } from './web-domain';
 import { failoverWindow, healthyAfter, resolveWebHealthCheck, WebHealthCheck } from './web-health-check';
 import { WebTierFirewall } from '../firewall/web-tier-firewall';
@@ -269,6 +270,7 @@ export class WebLoadBalancer extends Construct {
         healthyHttpCodes: healthCheck.healthyHttpCodes,
       },
     });
+    validateTargetGroupRouting(this.targetGroup);
 
     if (props.domainName !== undefined && props.hostedZone !== undefined && props.certificate === undefined) {
       this.certificate = createWebCertificate(this, props.domainName, props.hostedZone);
