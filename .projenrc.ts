@@ -47,6 +47,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // with AssemblyVersionMismatch). The CDK CLI below reads 54 (2.1144.0 or later).
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'aws-cdk@^2.1148.1',
+    // The rehearsal's corpus of real servers (test/rehearse/corpus): each app at its documented defaults.
+    'express@^5.1.0',
+    'koa@^3.0.0',
+    'fastify@^5.4.0',
+    'hono@^4.9.0',
+    '@hono/node-server@^2.0.0',
     // The upgrade gate (test/upgrade/): the diff engine of `cdk diff`, which says which resources an update replaces.
     '@aws-cdk/cloudformation-diff@^2.187.5',
   ],

@@ -25,6 +25,11 @@ export interface RehearsedApplication {
   readonly secretNames: string[];
   /** The tier's `installCommands`: reported, not run (they install packages on Amazon Linux, as root). */
   readonly installCommands: string[];
+  /**
+   * Whether the application uses the tier's Redis: a local redis-server is started, and REDIS_* set, only then.
+   * @default true (a synthesized tier always has its cache; `--dir` sets it from `--redis`)
+   */
+  readonly usesRedis?: boolean;
 }
 
 /**
