@@ -7,7 +7,7 @@ import { JobPermission } from 'projen/lib/github/workflows-model';
  * projen means changing it here.
  */
 const PROJEN_VERSION = '0.103.25';
-const CDK_VERSION = '2.263.0';
+const CDK_VERSION = '2.273.0';
 const CONSTRUCTS_VERSION = '10.5.1';
 const AUTHOR = { author: 'cdk-zero-downtime-web-tier maintainers', authorAddress: 'maintainers@example.com' };
 const REPOSITORY_URL = 'https://github.com/cdk-zero-downtime-web-tier/cdk-zero-downtime-web-tier.git';
@@ -22,10 +22,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   license: 'Apache-2.0',
   stability: 'experimental',
 
-  // aws-cdk-lib 2.263.0 is the first release with `UpdatePolicy.instanceRefresh` (CloudFormation's
-  // AutoScalingInstanceRefresh update policy), which every release of the web fleet rolls out with: the same Auto
-  // Scaling group across releases, a canary, checkpoints and an alarm gate. (2.258.0 was the first whose
-  // policy-validation context carries the construct tree, `appConstruct`, that cdk-nag 3.x needs.)
+  // aws-cdk-lib 2.273.0 is the first release on npm with `NatProvider.regionalGateway()` (a regional NAT gateway,
+  // `natGatewayPlacement: REGIONAL`; 2.272.0 was never published, 2.271.0 has only the L1's `availabilityMode`).
+  // 2.263.0 was the first with `UpdatePolicy.instanceRefresh` (CloudFormation's AutoScalingInstanceRefresh update
+  // policy), which every release of the web fleet rolls out with; 2.258.0 the first whose policy-validation context
+  // carries the construct tree, `appConstruct`, that cdk-nag 3.x needs.
   cdkVersion: CDK_VERSION,
   constructsVersion: CONSTRUCTS_VERSION,
   jsiiVersion: '~6.0.0',
@@ -41,11 +42,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     // The integration test (test/integ.web-tier.ts). The alpha is pinned (its API may change in any release);
-    // 2.245.0-alpha.0, the latest, accepts aws-cdk-lib ^2.245.0. integ-runner is not used yet: its latest release
+    // 2.245.0-alpha.0, the latest (no 2.273.0-alpha.0 exists), accepts aws-cdk-lib ^2.245.0, so the floor too. integ-runner is not used yet: its latest release
     // (2.197.10) bundles a toolkit that reads cloud assembly schema 53, and aws-cdk-lib 2.258.0 writes 54 (it stops
     // with AssemblyVersionMismatch). The CDK CLI below reads 54 (2.1144.0 or later).
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'aws-cdk@^2.1148.1',
+    // The rehearsal's corpus of real servers (test/rehearse/corpus): each app at its documented defaults.
+    'express@^5.1.0',
+    'koa@^3.0.0',
+    'fastify@^5.4.0',
+    'hono@^4.9.0',
+    '@hono/node-server@^2.0.0',
+    // The upgrade gate (test/upgrade/): the diff engine of `cdk diff`, which says which resources an update replaces.
+    '@aws-cdk/cloudformation-diff@^2.187.5',
   ],
   // npm (on by default), PyPI, Maven Central, NuGet and Go. Locally and in CI the build generates the other languages'
   // source (`bindings` task below) without their toolchains; the release workflow builds and publishes them.
@@ -188,6 +197,63 @@ project.addTask('e2e', {
   description: 'Run the end-to-end tests (test/e2e/) against the compiled lib/',
   exec: 'jest --coverage=false test/e2e',
   receiveArgs: true,
+});
+
+// ---- The upgrade gate (test/upgrade/) and the changelog, recorded at each release ----
+
+// The templates of test/upgrade/programs.ts, synthesized by this checkout, as a baseline of test/upgrade/baselines/
+// that the gate diffs every later commit against. `--name` names the folder (default: package.json's version).
+project.addTask('upgrade:baseline', {
+  description: 'Record the upgrade gate\'s baseline: the user programs\' templates of this code (test/upgrade/baselines/<name>/)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json tools/upgrade-baseline.ts',
+  env: { CDK_VALIDATION: 'false' },
+  receiveArgs: true,
+});
+project.addTask('changelog:record', {
+  description: 'Put the release notes of dist/changelog.md (written by bump) at the top of CHANGELOG.md',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json tools/record-changelog.ts',
+});
+// At each release (after the `release` job built and tagged it): record the baseline of the released code and its
+// notes in CHANGELOG.md, and open a pull request to main with both (the same way projen's upgrade-main workflow
+// proposes its changes, with the PROJEN_GITHUB_TOKEN secret). Merging that pull request is how the baseline gets
+// into the repository: from then on the gate diffs every change against what that release deploys.
+project.release?.addJobs({
+  release_upgrade_baseline: {
+    name: 'Record the upgrade baseline and the changelog of the release',
+    needs: ['release'],
+    runsOn: ['ubuntu-latest'],
+    permissions: { contents: JobPermission.READ },
+    if: "needs.release.outputs.tag_exists != 'true' && needs.release.outputs.latest_commit == github.sha",
+    steps: [
+      { name: 'Checkout', uses: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1', with: { ref: '${{ github.sha }}' } },
+      { uses: 'actions/setup-node@v7.0.0', with: { 'node-version': 'lts/*' } },
+      { name: 'Install dependencies', run: 'npm ci' },
+      {
+        name: 'Download build artifacts',
+        uses: 'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+        with: { 'artifact-ids': '${{ needs.release.outputs.artifact_id }}', 'path': 'dist' },
+      },
+      { name: 'Record the baseline', run: 'npx projen upgrade:baseline --name "$(cat dist/releasetag.txt)"' },
+      { name: 'Record the changelog', run: 'npx projen changelog:record' },
+      {
+        name: 'Create Pull Request',
+        uses: 'peter-evans/create-pull-request@v8.1.1',
+        with: {
+          'token': '${{ secrets.PROJEN_GITHUB_TOKEN }}',
+          'commit-message': 'chore(release): the upgrade gate\'s baseline and the changelog of the latest release',
+          'branch': 'github-actions/upgrade-baseline',
+          'title': 'chore(release): the upgrade gate\'s baseline and the changelog of the latest release',
+          'body': 'The templates of test/upgrade/programs.ts as the release just published synthesizes them '
+            + '(test/upgrade/baselines/), and its notes at the top of CHANGELOG.md. Merge it so that the upgrade gate '
+            + 'diffs every later change against what this release deploys.',
+          'add-paths': 'test/upgrade/baselines/\nCHANGELOG.md',
+          'author': 'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>',
+          'committer': 'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>',
+          'signoff': true,
+        },
+      },
+    ],
+  },
 });
 
 // ---- The projen project type: its own npm-only package (issue 15) ----

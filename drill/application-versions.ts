@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { prepareApplicationFolder } from '../src/rehearse/web-server-unit';
+import { prepareApplicationFolder } from '../src/rehearse/application-folder';
 
 /** How long `/drill/slow` takes to answer, in seconds. */
 export const SLOW_REQUEST_SECONDS = 3;

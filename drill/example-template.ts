@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { WebHealthCheck, WebHealthCheckPresets, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+import { WebHealthCheck, WebHealthCheckPresets, WebTierFeatureFlags, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
 import { readReleasePolicy, ReleasePolicy } from './release-policy';
 import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from './target-group-health-check';
 import { AssemblyFleet, fleetsInCloudAssembly } from '../src/rehearse/cloud-assembly';
@@ -54,7 +54,7 @@ export function synthesizeExample(preset: PresetName, props: Partial<ZeroDowntim
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtier-drill-synth-'));
   let keep = false;
   try {
-    const app = new App({ outdir });
+    const app = new App({ outdir, context: WebTierFeatureFlags.recommended() });
     const stack = new Stack(app, 'ZeroDowntimeWebTierExample', {
       description: 'Tutorial 07: a load-balanced, zero-downtime web tier (cdk-zero-downtime-web-tier example)',
       env: { region: 'eu-west-3' },

@@ -1,7 +1,7 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { Bastion, RedisCache, SubnetGroup, WebFleet, WebLoadBalancer, WebTierNetwork } from '../src';
+import { Bastion, RedisCache, SubnetGroup, WebFleet, WebLoadBalancer, WebTierFeatureFlags, WebTierNetwork } from '../src';
 
 /** 01-network: the VPC, its 15 subnets, the NAT gateways and (as in the tutorial's alb.tf) the load balancer. */
 class NetworkStack extends Stack {
@@ -54,7 +54,7 @@ class WebStack extends Stack {
  * joined by cross-stack references.
  */
 export function fourStacksApp(outdir = 'cdk.out'): { app: App; stacks: Stack[] } {
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: WebTierFeatureFlags.recommended() });
   const network = new NetworkStack(app, 'Tuto07Network');
   const bastion = new BastionStack(app, 'Tuto07Bastion', network.network.vpc);
   const database = new DatabaseStack(app, 'Tuto07Database', network.network.vpc);

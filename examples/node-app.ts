@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { WebApplication, ZeroDowntimeWebTier } from '../src';
+import { WebApplication, WebTierFeatureFlags, ZeroDowntimeWebTier } from '../src';
 
 /**
  * The Node.js visit counter every app that `projen new --from cdk-zero-downtime-web-tier-app` creates starts with
@@ -23,7 +23,7 @@ export function nodeApplication(options: { socketActivation?: boolean } = {}): W
  * (`EXAMPLE=node npm run example`).
  */
 export function nodeExampleApp(outdir = 'cdk.out', options: { socketActivation?: boolean } = {}): { app: App; stack: Stack; tier: ZeroDowntimeWebTier } {
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: WebTierFeatureFlags.recommended() });
   const stack = new Stack(app, 'ZeroDowntimeWebTierNodeExample', {
     description: 'A Node.js visit counter on a zero-downtime web tier (cdk-zero-downtime-web-tier example)',
   });

@@ -1,5 +1,6 @@
 export { ZeroDowntimeWebTier } from './zero-downtime-web-tier';
 export type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier-props';
+export { NatGatewayPlacement } from './network/nat-gateway-placement';
 export { SubnetGroup } from './network/subnet-layout';
 export type { SubnetLayout } from './network/subnet-layout';
 export { WebTierNetwork } from './network/web-tier-network';
@@ -20,6 +21,7 @@ export { Bastion } from './bastion/bastion';
 export type { BastionProps } from './bastion/bastion';
 export { RedisCache } from './cache/redis-cache';
 export { CacheEngine } from './cache/cache-engine';
+export { WebTierFeatureFlags } from './feature-flags';
 export type { RedisCacheProps, IRedisConnection } from './cache/redis-cache';
 export { WebTierMonitoring } from './monitoring/web-tier-monitoring';
 export type { WebTierMonitoringProps } from './monitoring/web-tier-monitoring';

@@ -72,6 +72,7 @@ export function checkMachineImage(scope: Construct, prop: string, image: ec2.IMa
   if (image === null || typeof image !== 'object' || typeof (image as ec2.IMachineImage).getImage !== 'function') {
     throw invalidProp(prop, image, 'must be an ec2.IMachineImage, such as ec2.MachineImage.genericLinux({ \'eu-west-1\': \'ami-...\' })');
   }
+  checkAmiMap(scope, prop, image);
   const config = image.getImage(scratchScope(scope));
   if (config.osType === ec2.OperatingSystemType.WINDOWS) {
     throw invalidProp(prop, describeImage(image, config), 'must be a Linux image: the tier\'s boot scripts are bash (the default is Amazon Linux 2023)');
@@ -89,6 +90,33 @@ export function checkMachineImage(scope: Construct, prop: string, image: ec2.IMa
   if (imageArchitecture !== typeArchitecture) {
     throw invalidProp(prop, describeImage(image, config), `must be an ${typeArchitecture} image for ${instanceTypeProp} ${instanceType.toString()}: ` +
       `this image is ${imageArchitecture}, and EC2 refuses to launch an image of another architecture`);
+  }
+}
+
+/** An AMI ID as EC2 writes it: `ami-` and 8 or 17 hexadecimal digits. */
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/**
+ * Refuses the region map of `MachineImage.genericLinux` (or `genericWindows`) when a value is not an AMI ID (EC2
+ * refuses a name there at launch: `InvalidAMIID.Malformed`,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html) or when the stack's Region, known at
+ * synthesis, is not in it (CDK's own error would not name the prop). In a stack whose Region is known only at deploy,
+ * the map becomes a template mapping and its Regions cannot be checked here.
+ */
+function checkAmiMap(scope: Construct, prop: string, image: ec2.IMachineImage): void {
+  if (!(image instanceof ec2.GenericLinuxImage || image instanceof ec2.GenericWindowsImage)) {
+    return;
+  }
+  const amiMap: Record<string, string> = (image as any).amiMap ?? {};
+  for (const [region, id] of Object.entries(amiMap)) {
+    if (typeof id !== 'string' || (!Token.isUnresolved(id) && !AMI_ID.test(id))) {
+      throw invalidProp(`${prop} (Region ${region})`, id, 'must be an AMI ID such as "ami-0123456789abcdef0", not an image name: EC2 refuses ' +
+        'anything else at launch (InvalidAMIID.Malformed); to find an image by name, use ec2.MachineImage.lookup({ name })');
+    }
+  }
+  const region = Stack.of(scope).region;
+  if (!Token.isUnresolved(region) && !(region in amiMap)) {
+    throw invalidProp(prop, `an AMI map of ${Object.keys(amiMap).join(', ') || 'no Region'}`, `must give an AMI ID for the stack's Region ${region}`);
   }
 }
 

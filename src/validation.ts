@@ -168,6 +168,14 @@ export function warn(scope: IConstruct, id: string, message: string): void {
   Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}${id}`, message);
 }
 
+/**
+ * Adds a validation to `scope` that runs when the template is written (`node.addValidation`), each problem one
+ * message: for rules on parts that are exposed and may change after construction, so the template is the one checked.
+ */
+export function validateAtSynthesis(scope: IConstruct, problems: () => Array<string | undefined>): void {
+  scope.node.addValidation({ validate: () => problems().filter((p): p is string => p !== undefined) });
+}
+
 /** The capacity of an Auto Scaling group, as its props give it. */
 export interface CapacityInput {
   readonly min: number;

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,6 +11,7 @@ import { CacheEngine } from './cache/cache-engine';
 import { WebTierFirewall } from './firewall/web-tier-firewall';
 import { WebHealthCheck } from './load-balancer/web-health-check';
 import { WebZonalAutoshiftOptions } from './load-balancer/zonal-autoshift';
+import { NatGatewayPlacement } from './network/nat-gateway-placement';
 import { SubnetLayout } from './network/subnet-layout';
 import { WebTierSubnets } from './network/web-tier-subnets';
 import { ImpairedZoneHealthCheckBehavior } from './web-fleet/zonal-resilience';
@@ -21,7 +22,7 @@ import { ImpairedZoneHealthCheckBehavior } from './web-fleet/zonal-resilience';
 export interface ZeroDowntimeWebTierProps {
   /**
    * A VPC you already have, to run the tier in: the tier then makes no VPC, subnets, NAT gateways, flow log or S3
-   * endpoint (and so no NAT alarms), and `subnetLayout`, `natGatewayPerAz`, `availabilityZones`, `flowLogs`,
+   * endpoint (and so no NAT alarms), and `subnetLayout`, `natGatewayPerAz`, `natGatewayPlacement`, `availabilityZones`, `flowLogs`,
    * `flowLogRetention` and `s3GatewayEndpoint` must not be given.
    *
    * @default - a new VPC, laid out by `subnetLayout` (`WebTierNetwork`)
@@ -47,11 +48,30 @@ export interface ZeroDowntimeWebTierProps {
 
   /**
    * One NAT gateway per AZ, each web subnet routing through its own AZ's; `false` gives a single NAT gateway
-   * that every AZ routes through.
+   * that every AZ routes through. Superseded by `natGatewayPlacement` (`true` is PER_AZ, `false` SINGLE).
    *
    * @default true
    */
   readonly natGatewayPerAz?: boolean;
+
+  /**
+   * Where the NAT gateways are: one per AZ (the tutorial's), a single one, or one regional NAT gateway in no subnet
+   * (then no NAT subnets are made and the layout's `nat` CIDRs stay reserved). Given with `natGatewayPerAz`, the two
+   * must agree; not with `vpc`.
+   *
+   * @default NatGatewayPlacement.PER_AZ
+   */
+  readonly natGatewayPlacement?: NatGatewayPlacement;
+
+  /**
+   * IPv4 only, or dual-stack: IPv6 clients reach the load balancer (dual-stack, its ports open to `::/0`) and the web
+   * servers reach IPv6 destinations through an egress-only internet gateway, with no NAT charge. In a VPC the tier
+   * builds it is also dual-stack (an Amazon-provided /56, a /64 per subnet); with `vpc`, the load balancer's subnets
+   * must have IPv6 CIDRs. The bastion and the cache stay IPv4.
+   *
+   * @default ec2.IpProtocol.IPV4_ONLY
+   */
+  readonly ipProtocol?: ec2.IpProtocol;
 
   /**
    * The Availability Zones, as many as the subnet layout has CIDRs per group: distinct zone names of the stack's region.
@@ -131,7 +151,7 @@ export interface ZeroDowntimeWebTierProps {
    * Run enough web servers that losing any one AZ still leaves `webMinCapacity` (static stability): 2 over three AZs
    * becomes 3, one per AZ. See the README's Cost table for what it adds.
    *
-   * @default true
+   * @default - true with the `WebTierFeatureFlags.WEB_STATIC_STABILITY` flag (new apps), false without it
    */
   readonly webStaticStability?: boolean;
 
@@ -283,7 +303,7 @@ export interface ZeroDowntimeWebTierProps {
    * The cache engine, Valkey or Redis OSS (the same protocol). Moving a deployed stack from Redis OSS to Valkey
    * upgrades it in place and keeps its endpoint; there is no way back (README, "Cache engine").
    *
-   * @default CacheEngine.VALKEY
+   * @default - CacheEngine.VALKEY with the `WebTierFeatureFlags.CACHE_ENGINE_VALKEY` flag (new apps), else REDIS_OSS
    */
   readonly redisEngine?: CacheEngine;
 
@@ -322,6 +342,14 @@ export interface ZeroDowntimeWebTierProps {
    * @default 15
    */
   readonly redisSnapshotRetentionDays?: number;
+
+  /**
+   * What CloudFormation does with the cache when it leaves the stack (`cdk destroy`) or is replaced: `SNAPSHOT`
+   * deletes it after a final snapshot, `RETAIN` keeps it running outside the stack, `DESTROY` deletes its data.
+   *
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly redisRemovalPolicy?: RemovalPolicy;
 
   /**
    * An ACM certificate: adds HTTPS on 443 with a recommended TLS policy and redirects port 80 to it.

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { WebApplication } from './application/web-application';
 import { Bastion } from './bastion/bastion';
 import { RedisCache } from './cache/redis-cache';
+import { nameCallerProps } from './caller-names';
 import { WebLoadBalancer } from './load-balancer/web-load-balancer';
 import { WebZonalAutoshift } from './load-balancer/zonal-autoshift';
 import { WebTierMonitoring } from './monitoring/web-tier-monitoring';
@@ -15,7 +16,7 @@ import { WebTierNetwork } from './network/web-tier-network';
 import { placeInNetwork, placeInVpc, WebTierPlacement } from './network/web-tier-subnets';
 import { checkPropsObject } from './validation';
 import { WebFleet } from './web-fleet/web-fleet';
-import { checkTierProps, webFleetSettingsOf } from './zero-downtime-web-tier-checks';
+import { checkTierProps, TIER_PART_NAMES, webFleetSettingsOf } from './zero-downtime-web-tier-checks';
 import { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier-props';
 
 /**
@@ -82,7 +83,7 @@ export class ZeroDowntimeWebTier extends Construct {
   /** The web ACL made by `firewall`; undefined without it. */
   public readonly webAcl?: wafv2.CfnWebACL;
 
-  /** Zonal autoshift of the load balancer, with `zonalAutoshift`; its practice runs end on the 5XX and latency alarms. */
+  /** Zonal autoshift of the load balancer, with `zonalAutoshift`; its practice runs end on one composite of the 5XX and latency alarms. */
   public readonly zonalAutoshift?: WebZonalAutoshift;
 
   /** Alarms and dashboard, unless `monitoring` is false. */
@@ -99,15 +100,19 @@ export class ZeroDowntimeWebTier extends Construct {
     checkPropsObject('props', props);
     props = props ?? {};
     checkTierProps(this, props);
+    nameCallerProps(this, TIER_PART_NAMES);
 
+    const dualStack = props.ipProtocol === ec2.IpProtocol.DUAL_STACK;
     let subnets: WebTierPlacement;
     if (props.vpc) {
       this.vpc = props.vpc;
-      subnets = placeInVpc(this, props.vpc, props.subnets, { applicationLogs: props.applicationLogs });
+      subnets = placeInVpc(this, props.vpc, props.subnets, { applicationLogs: props.applicationLogs, dualStack });
     } else {
       const network = new WebTierNetwork(this, 'Network', {
         subnetLayout: props.subnetLayout,
         natGatewayPerAz: props.natGatewayPerAz,
+        natGatewayPlacement: props.natGatewayPlacement,
+        ipProtocol: props.ipProtocol,
         availabilityZones: props.availabilityZones,
         flowLogs: props.flowLogs,
         flowLogRetention: props.flowLogRetention,
@@ -122,6 +127,7 @@ export class ZeroDowntimeWebTier extends Construct {
     this.webLoadBalancer = new WebLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
       vpcSubnets: subnets.alb,
+      ipAddressType: dualStack ? elbv2.IpAddressType.DUAL_STACK : undefined,
       webPort: props.webPort ?? application.port,
       healthCheck: { ...props.healthCheck, path: props.healthCheck?.path ?? application.healthCheckPath },
       deregistrationDelay: props.deregistrationDelay,
@@ -148,6 +154,7 @@ export class ZeroDowntimeWebTier extends Construct {
       replicas: props.redisReplicas,
       multiAz: props.redisMultiAz,
       snapshotRetentionDays: props.redisSnapshotRetentionDays,
+      removalPolicy: props.redisRemovalPolicy,
     });
 
     const keyPair = props.sshPublicKey === undefined ? undefined
@@ -188,6 +195,11 @@ export class ZeroDowntimeWebTier extends Construct {
     this.webFleet.connections.allowFrom(this.bastion, ec2.Port.tcp(22), 'SSH from the bastion');
     this.webFleet.connections.allowToDefaultPort(this.cache, 'Redis from the web servers');
     this.bastion.allowSshAccessFrom(...(props.sshAllowedCidrs ?? []).map(cidr => ec2.Peer.ipv4(cidr)));
+    if (dualStack) {
+      // Dual-stack, the web servers' IPv6 traffic goes out through the egress-only internet gateway (no NAT charge).
+      this.webFleet.securityGroup.addEgressRule(ec2.Peer.anyIpv6(), ec2.Port.tcp(443),
+        'HTTPS out over IPv6: packages, SSM and AWS APIs through the egress-only internet gateway');
+    }
 
     if (props.monitoring ?? true) {
       this.monitoring = new WebTierMonitoring(this, 'Monitoring', {

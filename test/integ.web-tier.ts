@@ -11,13 +11,14 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ZeroDowntimeWebTier } from '../src';
+import { WebTierFeatureFlags, ZeroDowntimeWebTier } from '../src';
 
 /** How many answers the probe reads at least, and at most (each one bounded by its own timeout). */
 const MIN_ANSWERS = 6;
 const MAX_ANSWERS = 20;
 
-const app = new App();
+// A new app: the web tier's recommended feature flags, as a generated app's cdk.json has them.
+const app = new App({ context: WebTierFeatureFlags.recommended() });
 const stack = new Stack(app, 'ZeroDowntimeWebTierInteg');
 const tier = new ZeroDowntimeWebTier(stack, 'WebTier');
 const helloUrl = `http://${tier.loadBalancer.loadBalancerDnsName}/cgi-bin/hello.py`;

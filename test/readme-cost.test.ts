@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { NatGatewayPlacement, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 const HOURS_PER_MONTH = 730;
@@ -27,12 +28,18 @@ function dollars(cell: string): number {
   return Number(match[1]);
 }
 
-function costTable(): { rows: CostRow[]; totals: { defaults: number; lean: number } } {
+/** The rows of the Cost section's tables (header and separator left out), table by table. */
+function costSectionTables(): string[][][] {
   const start = README.indexOf('\n## Cost\n');
   expect(start).toBeGreaterThan(0);
   const section = README.slice(start, README.indexOf('\n## ', start + 1));
-  const cells = section.split('\n').filter(line => /^\| /.test(line)).slice(2)
-    .map(line => line.split('|').slice(1, -1).map(cell => cell.trim()));
+  return section.split(/\n(?!\|)/).map(block => block.split('\n').filter(line => /^\| /.test(line)))
+    .filter(lines => lines.length > 2)
+    .map(lines => lines.slice(2).map(line => line.split('|').slice(1, -1).map(cell => cell.trim())));
+}
+
+function costTable(): { rows: CostRow[]; totals: { defaults: number; lean: number } } {
+  const cells = costSectionTables()[0];
   const total = cells.find(row => row[0].includes('total'))!;
   const rows = cells.filter(row => row !== total).map(([item, price, defaults, defaultsMonthly, lean, leanMonthly]) => ({
     item,
@@ -126,5 +133,40 @@ describe('README Cost table', () => {
     expect(intro).toContain(`about $${lean} `);
     expect(README).toContain(`about **$${defaults} a month**`);
     expect(README).toContain(`about **$${lean}**`);
+  });
+});
+
+describe('README Cost section, the network choices', () => {
+  const rows = costSectionTables()[1];
+  const CHOICES: Array<[RegExp, ZeroDowntimeWebTierProps]> = [
+    [/^`PER_AZ` \(default\)/, {}],
+    [/^`SINGLE`/, { natGatewayPlacement: NatGatewayPlacement.SINGLE }],
+    [/^`REGIONAL`/, { natGatewayPlacement: NatGatewayPlacement.REGIONAL }],
+    [/^`PER_AZ` \+ `DUAL_STACK`/, { ipProtocol: ec2.IpProtocol.DUAL_STACK }],
+  ];
+
+  test('every row is NAT gateway-hours and addresses at the list prices, and its difference from the defaults', () => {
+    expect(rows.map(row => row[0])).toEqual(CHOICES.map(([label]) => expect.stringMatching(label)));
+    const monthly = rows.map(([, nat, addresses]) =>
+      Math.round((parseInt(nat, 10) * 0.045 + parseInt(addresses, 10) * 0.005) * HOURS_PER_MONTH * 100) / 100);
+    expect(rows.map(row => dollars(row[3]))).toEqual(monthly);
+    expect(rows.map(row => Number(row[4].replace('$', '')))).toEqual(monthly.map(m => Math.round((m - monthly[0]) * 100) / 100));
+    // The default row is the NAT and public IPv4 rows of the main table.
+    const main = costTable().rows;
+    const mainDefaults = main.filter(row => /^(NAT gateway|public IPv4)/.test(row.item)).reduce((sum, row) => sum + row.monthly.defaults, 0);
+    expect(monthly[0]).toBe(Math.round(mainDefaults * 100) / 100);
+  });
+
+  test.each(CHOICES)('the counts of %s are what the construct synthesizes (a regional gateway billed in each AZ of the web servers)', (label, props) => {
+    const template = synth(props);
+    const row = rows.find(r => label.test(r[0]))!;
+    const gateways = Object.values(template.findResources('AWS::EC2::NatGateway'));
+    const regional = gateways.filter(gateway => gateway.Properties.AvailabilityMode === 'regional').length;
+    const webAzs = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'))
+      .find(group => group.Properties.TargetGroupARNs)!.Properties.VPCZoneIdentifier.length;
+    const gatewayHours = gateways.length - regional + regional * webAzs;
+    const addresses = count(template, 'AWS::EC2::EIP') + regional * webAzs
+      + Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.Subnets.length;
+    expect({ gatewayHours, addresses }).toEqual({ gatewayHours: parseInt(row[1], 10), addresses: parseInt(row[2], 10) });
   });
 });

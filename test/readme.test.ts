@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import { WebHealthCheckPresets, WebTierFirewall, WebTierMonitoring, WebTierMonitoringProps, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { NatGatewayPlacement, WebHealthCheckPresets, WebTierFirewall, WebTierMonitoring, WebTierMonitoringProps, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
 import { allAcknowledgements } from './security/policy-harness';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -43,7 +44,8 @@ describe('README', () => {
   test('with the Security section, every acknowledgement the library makes is listed with its rule id', () => {
     const security = section('Security');
     const configurations = [tier(), tier({ redisReplicas: 0, redisSnapshotRetentionDays: 1 }), tier({}, true),
-      tier({ firewall: WebTierFirewall.managedRules() })];
+      tier({ firewall: WebTierFirewall.managedRules() }),
+      tier({ ipProtocol: ec2.IpProtocol.DUAL_STACK, natGatewayPlacement: NatGatewayPlacement.REGIONAL })];
     // aws-cdk-lib's own constructs acknowledge CloudFormation-Validate rules (its FlowLog, of its camelCase DestinationOptions).
     const ids = new Set(configurations.flatMap(c => allAcknowledgements(c.stack).map(a => a.id)).filter(id => !id.startsWith('CloudFormation-Validate::')));
     expect(ids.size).toBeGreaterThan(20);

@@ -113,6 +113,12 @@ export interface SubnetFacts {
   readonly mapPublicIpOnLaunch: unknown;
   /** The targets of its route table's `0.0.0.0/0` routes: `igw:<id>` or `nat:<id>`. */
   readonly defaultRoutes: string[];
+  /** The targets of its route table's `::/0` routes: `igw:<id>` or `eigw:<id>`. */
+  readonly ipv6DefaultRoutes: string[];
+  /** Its `Ipv6CidrBlock`, undefined when IPv4 only. */
+  readonly ipv6CidrBlock: unknown;
+  /** Its `AssignIpv6AddressOnCreation`. */
+  readonly assignIpv6AddressOnCreation: unknown;
 }
 
 /** The subnet with this CIDR block, its route table found through its `SubnetRouteTableAssociation`. */
@@ -124,15 +130,19 @@ export function subnetByCidr(template: Template, cidr: string): SubnetFacts {
     .filter(a => referencedId(a.Properties.SubnetId) === id)
     .map(a => referencedId(a.Properties.RouteTableId));
   expect(routeTables).toHaveLength(1);
-  const defaultRoutes = Object.values(resourcesOfType(template, 'AWS::EC2::Route'))
+  const routes = Object.values(resourcesOfType(template, 'AWS::EC2::Route'))
     .map(r => r.Properties)
-    .filter(r => referencedId(r.RouteTableId) === routeTables[0] && r.DestinationCidrBlock === '0.0.0.0/0')
-    .map(r => (r.NatGatewayId ? `nat:${referencedId(r.NatGatewayId)}` : r.GatewayId ? `igw:${referencedId(r.GatewayId)}` : JSON.stringify(r)));
+    .filter(r => referencedId(r.RouteTableId) === routeTables[0]);
+  const target = (r: any) => (r.NatGatewayId ? `nat:${referencedId(r.NatGatewayId)}` : r.GatewayId ? `igw:${referencedId(r.GatewayId)}`
+    : r.EgressOnlyInternetGatewayId ? `eigw:${referencedId(r.EgressOnlyInternetGatewayId)}` : JSON.stringify(r));
   return {
     id,
     availabilityZone: subnet.Properties.AvailabilityZone,
     mapPublicIpOnLaunch: subnet.Properties.MapPublicIpOnLaunch,
-    defaultRoutes,
+    defaultRoutes: routes.filter(r => r.DestinationCidrBlock === '0.0.0.0/0').map(target),
+    ipv6DefaultRoutes: routes.filter(r => r.DestinationIpv6CidrBlock === '::/0').map(target),
+    ipv6CidrBlock: subnet.Properties.Ipv6CidrBlock,
+    assignIpv6AddressOnCreation: subnet.Properties.AssignIpv6AddressOnCreation,
   };
 }
 
@@ -210,6 +220,22 @@ export function expectInvalidProp(construct: () => unknown, expected: { prop: st
   expect(Object.getPrototypeOf(error)).toBe(Error.prototype);
   const message = (error as Error).message;
   expect(message).toContain(expected.prop);
+  expect(message).toContain(expected.received);
+  expect(message).toMatch(expected.rule);
+}
+
+/**
+ * Expects the synthesis of `stack` to fail on a validation (CDK gathers the messages of `node.addValidation` into one
+ * error of its own class) whose message names the prop, the value and the rule, as `invalidProp` writes them.
+ */
+export function expectSynthRefuses(stack: Stack, expected: { prop: string; received: string; rule: RegExp }): void {
+  let message: string | undefined;
+  try {
+    Template.fromStack(stack);
+  } catch (e) {
+    message = String((e as Error).message);
+  }
+  expect(message).toContain(`Invalid ${expected.prop}: received `);
   expect(message).toContain(expected.received);
   expect(message).toMatch(expected.rule);
 }

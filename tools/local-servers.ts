@@ -103,7 +103,9 @@ export async function freePort(): Promise<number> {
 // Prerequisites
 // ---------------------------------------------------------------------------------------------
 
-export type Prerequisite = 'redis-server' | 'redis-tls' | 'shellcheck' | 'openssl' | 'curl';
+export type Prerequisite = 'redis-server' | 'redis-tls' | 'shellcheck' | 'openssl' | 'curl'
+  // The rehearsal's corpus of real servers (Debian: nginx-light, gunicorn + python3-flask, uvicorn + python3-starlette).
+  | 'nginx' | 'gunicorn-flask' | 'uvicorn-starlette';
 
 // The checks and the certificates are the rehearsal's own (src/rehearse/local-redis.ts): one copy for both.
 const runs = commandExists;
@@ -114,6 +116,10 @@ const CHECKS: Record<Prerequisite, () => boolean> = {
   'shellcheck': () => runs('shellcheck', ['--version']),
   'openssl': () => runs('openssl', ['version']),
   'curl': () => runs('curl', ['--version']),
+  'nginx': () => runs('nginx', ['-v']),
+  // Debian's gunicorn and uvicorn run /usr/bin/python3, where python3-flask and python3-starlette install.
+  'gunicorn-flask': () => runs('gunicorn', ['--version']) && runs('/usr/bin/python3', ['-c', 'import flask']),
+  'uvicorn-starlette': () => runs('uvicorn', ['--version']) && runs('/usr/bin/python3', ['-c', 'import starlette']),
 };
 
 /**

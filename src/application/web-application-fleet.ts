@@ -3,7 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { givenHealthCheckPath, WebApplication } from './web-application';
-import { nameSaysSecret, secretCarriedBy } from './web-application-secret';
+import { checkSecretReadable, nameSaysSecret, secretCarriedBy } from './web-application-secret';
 import { invalidProp, warn } from '../validation';
 
 /** A secret as the boot reads it: only where it is, never its value. */
@@ -97,6 +97,7 @@ export function fleetApplication(scope: Construct, application: WebApplication, 
   const secrets: Record<string, BootSecret> = {};
   const statements: iam.PolicyStatement[] = [];
   for (const [name, secret] of Object.entries(application.secrets)) {
+    checkSecretReadable(scope, `secrets.${name}`, secret);
     secrets[name] = { arn: secret.arn, field: secret.field };
     statements.push(...secret.policyStatements());
   }

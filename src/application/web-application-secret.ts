@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { IConstruct } from 'constructs';
-import { checkRequired, invalidProp } from '../validation';
+import { checkRequired, invalidProp, warn } from '../validation';
 
 /**
  * A secret of the web application, in the style of ECS's `Secret`: each web server reads it at boot and writes it
@@ -52,6 +52,7 @@ export abstract class WebApplicationSecret {
     if (encryptionKey !== undefined && encryptionKey !== null && typeof encryptionKey.keyArn !== 'string') {
       throw invalidProp('encryptionKey', encryptionKey, 'must be a KMS key (kms.IKey), or left out');
     }
+    checkParameterName(parameter.parameterName);
     return new SsmParameterSecret(parameter, encryptionKey ?? undefined);
   }
 
@@ -81,11 +82,14 @@ function decryptThrough(key: kms.IKey, service: string, region: string): iam.Pol
 class SecretsManagerSecret extends WebApplicationSecret {
   public readonly arn: string;
   public readonly encryptionKey?: kms.IKey;
+  /** The account of the secret: from its ARN when imported, else its stack's. */
+  public readonly account: string;
 
   constructor(private readonly secret: secretsmanager.ISecret, public readonly field?: string) {
     super();
     this.arn = secret.secretArn;
     this.encryptionKey = secret.encryptionKey;
+    this.account = secret.env.account;
   }
 
   public policyStatements(): iam.PolicyStatement[] {
@@ -118,6 +122,65 @@ class SsmParameterSecret extends WebApplicationSecret {
     }
     return statements;
   }
+}
+
+/** The characters of an SSM parameter name: letters, digits, `_`, `.`, `-`, and `/` between the levels of a hierarchy. */
+const PARAMETER_NAME = /^[a-zA-Z0-9_.\-/]+$/;
+
+/**
+ * Refuses a parameter name SSM would refuse, as PutParameter's naming constraints state
+ * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html#systemsmanager-PutParameter-request-Name,
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html): only a-zA-Z0-9_.-
+ * and `/`, at most 15 levels, at most 1011 characters, not prefixed `aws` or
+ * `ssm` (AWS's own public parameters live under `/aws/`, and may be read). Unresolved names pass; a hierarchy without
+ * its leading `/` is refused by CDK's own imports already.
+ */
+function checkParameterName(name: string): void {
+  if (typeof name !== 'string' || Token.isUnresolved(name)) {
+    return;
+  }
+  const rule = (text: string) => invalidProp('parameter', name, `${text} (SSM's naming rule for parameter names)`);
+  if (!PARAMETER_NAME.test(name)) {
+    throw rule('must be an SSM parameter name of a-z, A-Z, 0-9, _ . - and / only, with no spaces');
+  }
+  if (name.split('/').filter(level => level !== '').length > 15) {
+    throw rule('must have at most 15 levels of hierarchy');
+  }
+  if (name.length > 1011) {
+    throw rule(`must be at most 1011 characters (it has ${name.length})`);
+  }
+  if (/^(aws|ssm)/i.test(name)) {
+    throw rule('must not begin with "aws" or "ssm" (any case)');
+  }
+}
+
+/**
+ * Refuses a Secrets Manager secret of another account than the stack's without a customer managed KMS key, and warns
+ * when the accounts are known only at deploy: a secret encrypted with the AWS managed key (`aws/secretsmanager`)
+ * cannot be read from another account, and the reader needs `kms:Decrypt` on the customer managed key, which the web
+ * servers get when the secret names it (`Secret.fromSecretAttributes({ secretCompleteArn, encryptionKey })`)
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html).
+ *
+ * @param prop the secret as the caller's API names it, such as `secrets.DB_PASSWORD`
+ */
+export function checkSecretReadable(scope: IConstruct, prop: string, secret: WebApplicationSecret): void {
+  if (!(secret instanceof SecretsManagerSecret) || secret.encryptionKey !== undefined) {
+    return;
+  }
+  const theirs = secret.account;
+  const ours = Stack.of(scope).account;
+  if (theirs === ours) {
+    return;
+  }
+  const fix = 'a secret of another account must be encrypted with a customer managed KMS key, given with ' +
+    'secretsmanager.Secret.fromSecretAttributes({ secretCompleteArn, encryptionKey }), so the web servers may decrypt it';
+  if (Token.isUnresolved(theirs) || Token.isUnresolved(ours)) {
+    warn(scope, 'secretAccountUnknown', `${prop} (${Token.isUnresolved(secret.arn) ? 'a secret' : secret.arn}) names no encryption key, and its ` +
+      `account or the stack's is known only at deploy: if it is of another account, every boot fails to read it; ${fix}`);
+    return;
+  }
+  throw invalidProp(prop, secret.arn, `is a secret of account ${theirs}, not the stack's ${ours}, and names no encryption key: the AWS managed ` +
+    `key (aws/secretsmanager) cannot be shared with another account; ${fix}`);
 }
 
 /** CloudFormation's dynamic references to secrets: resolved at deploy time, into the template's resource as plaintext. */

@@ -1,5 +1,7 @@
 import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { NO_MULTI_AZ_FAMILIES, NODE_FAMILIES, NODE_TYPES_READ_ON, PREVIOUS_GENERATION_FAMILIES } from './cache-node-types';
+import { WebTierFeatureFlags } from '../feature-flags';
 import { invalidProp } from '../validation';
 
 /**
@@ -40,11 +42,15 @@ export const ENGINE_VERSIONS: Readonly<Record<CacheEngine, Readonly<Record<strin
 };
 
 /**
- * The default engine and version: Valkey 8.2. A team starting today gets AWS's current engine at the lower price;
- * its `valkey8` parameters are compatible with those of Redis OSS 7.1, the tier's earlier default, which a stack
- * deployed with it upgrades from in place, keeping its endpoint (see the README's "Cache engine").
+ * The default engine of a construct: Valkey 8.2 with the `WebTierFeatureFlags.CACHE_ENGINE_VALKEY` flag (new apps): a
+ * team starting today gets AWS's current engine at the lower price; its `valkey8` parameters are compatible with those
+ * of Redis OSS 7.1, the default of the release of 2026-11-28, which an app without the flag keeps (docs/upgrading.md).
  */
-export const DEFAULT_ENGINE = CacheEngine.VALKEY;
+export function defaultEngine(scope: IConstruct): CacheEngine {
+  return WebTierFeatureFlags.isEnabled(scope, WebTierFeatureFlags.CACHE_ENGINE_VALKEY) ? CacheEngine.VALKEY : CacheEngine.REDIS_OSS;
+}
+
+/** The default version of each engine. */
 export const DEFAULT_ENGINE_VERSIONS: Readonly<Record<CacheEngine, string>> = {
   [CacheEngine.VALKEY]: '8.2',
   [CacheEngine.REDIS_OSS]: '7.1',
@@ -60,10 +66,10 @@ export interface EngineSettingNames {
   readonly nodeType: string;
 }
 
-/** Throws unless `engine` is one of `CacheEngine`; returns it with its default. */
-export function checkEngine(prop: string, engine: CacheEngine | undefined): CacheEngine {
+/** Throws unless `engine` is one of `CacheEngine`; returns it, or `fallback` when it is not given. */
+export function checkEngine(prop: string, engine: CacheEngine | undefined, fallback: CacheEngine): CacheEngine {
   if (engine === undefined || engine === null) {
-    return DEFAULT_ENGINE;
+    return fallback;
   }
   if (!Object.values(CacheEngine).includes(engine)) {
     throw invalidProp(prop, engine, `must be a CacheEngine: ${Object.values(CacheEngine).map(e => JSON.stringify(e)).join(' or ')}`);

@@ -1,4 +1,5 @@
-import { CacheEngine, CacheEngineVersion, checkEngine, checkNodeType, resolveEngineVersion } from './cache-engine';
+import { IConstruct } from 'constructs';
+import { CacheEngine, CacheEngineVersion, checkEngine, defaultEngine, checkNodeType, resolveEngineVersion } from './cache-engine';
 import type { RedisCacheProps } from './redis-cache';
 import { checkIntegerInRange, invalidProp } from '../validation';
 
@@ -27,10 +28,10 @@ export const REDIS_CACHE_NAMES: RedisSettingNames = {
 };
 
 /**
- * Fills in the defaults and checks every setting against what ElastiCache accepts for an encrypted, authenticated
+ * Fills in the defaults (the engine's from the feature flags of `scope`) and checks every setting against what ElastiCache accepts for an encrypted, authenticated
  * replication group, naming each setting as the caller's API does.
  */
-export function resolveRedisSettings(settings: RedisSettings, names: RedisSettingNames): ResolvedRedisSettings {
+export function resolveRedisSettings(scope: IConstruct, settings: RedisSettings, names: RedisSettingNames): ResolvedRedisSettings {
   const port = settings.port ?? 6379;
   checkIntegerInRange(names.port, port, 1, 65535);
   const replicas = settings.replicas ?? 1;
@@ -41,7 +42,8 @@ export function resolveRedisSettings(settings: RedisSettings, names: RedisSettin
   }
   const snapshotRetentionDays = settings.snapshotRetentionDays ?? 15;
   checkIntegerInRange(names.snapshotRetentionDays, snapshotRetentionDays, 0, 35);
-  const engine = resolveEngineVersion(names, checkEngine(names.engine, settings.engine as CacheEngine | undefined), settings.engineVersion);
+  const engineName = checkEngine(names.engine, settings.engine as CacheEngine | undefined, defaultEngine(scope));
+  const engine = resolveEngineVersion(names, engineName, settings.engineVersion);
   const nodeType = settings.nodeType ?? 'cache.t3.micro';
   const { dataTiering } = checkNodeType(names, nodeType, multiAz, engine);
   return { engine, dataTiering, nodeType, port, engineVersion: engine.version, replicas, multiAz, snapshotRetentionDays };

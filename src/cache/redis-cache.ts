@@ -1,10 +1,14 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CacheEngine } from './cache-engine';
+import { applyCacheRemovalPolicy } from './cache-removal-policy';
 import { REDIS_CACHE_NAMES, resolveRedisSettings } from './redis-cache-props';
 import { acknowledge } from '../acknowledgements';
+import { callerName } from '../caller-names';
+import { WebTierFeatureFlags } from '../feature-flags';
 import { SubnetGroup } from '../network/subnet-layout';
 import { checkRequired, warn } from '../validation';
 
@@ -44,7 +48,7 @@ export interface RedisCacheProps {
    * The cache engine: Valkey or Redis OSS, both speaking the Redis protocol. A stack deployed with Redis OSS that
    * moves to Valkey is upgraded in place, keeping its endpoint (README, "Cache engine"); ElastiCache cannot go back.
    *
-   * @default CacheEngine.VALKEY
+   * @default - CacheEngine.VALKEY with the `WebTierFeatureFlags.CACHE_ENGINE_VALKEY` flag (new apps), else REDIS_OSS
    */
   readonly engine?: CacheEngine;
 
@@ -92,6 +96,15 @@ export interface RedisCacheProps {
    * @default 15
    */
   readonly snapshotRetentionDays?: number;
+
+  /**
+   * What CloudFormation does with the replication group when it leaves the stack (`cdk destroy`, a removal) or is
+   * replaced (`DeletionPolicy` and `UpdateReplacePolicy`): `SNAPSHOT` deletes it after a final snapshot,
+   * `RETAIN` keeps it running outside the stack, `DESTROY` deletes it with its data.
+   *
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -125,7 +138,10 @@ export class RedisCache extends Construct implements IRedisConnection {
   /** How many nodes the group has: the primary and its replicas. */
   public readonly nodeCount: number;
 
-  /** The AZ of each node, the primary's first (`PreferredCacheClusterAZs`); empty without Multi-AZ. */
+  /**
+   * The AZ of each node, the primary's first (`PreferredCacheClusterAZs`); empty without Multi-AZ, and without the
+   * `WebTierFeatureFlags.CACHE_NODES_IN_DISTINCT_AZS` flag (ElastiCache then places the nodes).
+   */
   public readonly nodeAvailabilityZones: string[];
 
   /** Clients must connect with TLS (always true: encryption in transit is on). */
@@ -141,21 +157,23 @@ export class RedisCache extends Construct implements IRedisConnection {
     super(scope, id);
 
     checkRequired('vpc', props?.vpc);
-    const settings = resolveRedisSettings(props, REDIS_CACHE_NAMES);
+    // The props as the caller's API names them: the one-liner's redis... names when it built this cache.
+    const names = Object.fromEntries(Object.entries(REDIS_CACHE_NAMES).map(([k, v]) => [k, callerName(this, v)])) as typeof REDIS_CACHE_NAMES;
+    const settings = resolveRedisSettings(this, props, names);
     const { engine, dataTiering, nodeType, port, engineVersion, replicas, multiAz, snapshotRetentionDays } = settings;
     this.port = port;
     this.engine = engine.engine;
     this.engineVersion = engineVersion;
     if (replicas === 0) {
-      warn(this, 'redisSingleNode', `${REDIS_CACHE_NAMES.replicas} is 0: a single Redis node has no automatic failover, so the ` +
+      warn(this, 'redisSingleNode', `${names.replicas} is 0: a single Redis node has no automatic failover, so the ` +
         'counter is unavailable while that node is replaced; the README promises a replica in another AZ');
     }
     if (replicas > 0 && !multiAz) {
-      warn(this, 'redisMultiAzOff', `${REDIS_CACHE_NAMES.multiAz} is false: the primary and its replicas may share an AZ, so an ` +
+      warn(this, 'redisMultiAzOff', `${names.multiAz} is false: the primary and its replicas may share an AZ, so an ` +
         'outage of that AZ stops Redis; the README promises a replica in another AZ');
     }
     if (snapshotRetentionDays === 0) {
-      warn(this, 'redisSnapshotsOff', `${REDIS_CACHE_NAMES.snapshotRetentionDays} is 0: Redis takes no automatic snapshot, so ` +
+      warn(this, 'redisSnapshotsOff', `${names.snapshotRetentionDays} is 0: Redis takes no automatic snapshot, so ` +
         'its data cannot be restored; the README promises daily snapshots');
     }
     this.nodeCount = 1 + replicas;
@@ -179,8 +197,10 @@ export class RedisCache extends Construct implements IRedisConnection {
     // The primary in the first AZ, each replica in the next one (round robin): with 2 or more AZs the primary and its
     // first replica never share one, so an AZ outage leaves a replica to fail over to. AWS wants one AZ per node, in the
     // subnet group's AZs (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html).
+    // Behind a feature flag: the property is create-only, and naming it replaces the cache of a running stack.
     const azs = [...new Set(subnets.availabilityZones)];
-    this.nodeAvailabilityZones = multiAz && azs.length > 1 ? Array.from({ length: this.nodeCount }, (_, i) => azs[i % azs.length]) : [];
+    const placeNodes = WebTierFeatureFlags.isEnabled(this, WebTierFeatureFlags.CACHE_NODES_IN_DISTINCT_AZS);
+    this.nodeAvailabilityZones = placeNodes && multiAz && azs.length > 1 ? Array.from({ length: this.nodeCount }, (_, i) => azs[i % azs.length]) : [];
 
     // ElastiCache accepts 16 to 128 printable characters without @, " or /: 64 letters and digits always qualify.
     const authToken = new secretsmanager.Secret(this, 'AuthToken', {
@@ -229,6 +249,8 @@ export class RedisCache extends Construct implements IRedisConnection {
       acknowledge(this.replicationGroup, 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
         `redisSnapshotRetentionDays: ${snapshotRetentionDays} was chosen; the counter can be rebuilt and needs no long backup history.`);
     }
+
+    applyCacheRemovalPolicy(this.replicationGroup, authToken, callerName(this, 'removalPolicy'), props.removalPolicy);
 
     this.endpointAddress = this.replicationGroup.attrPrimaryEndPointAddress;
   }

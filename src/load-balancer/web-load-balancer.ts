@@ -8,6 +8,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { acknowledge } from '../acknowledgements';
 import { addAccessLogs } from './access-log-bucket';
+import { validateTargetGroupRouting } from './target-group-routing-checks';
 import { checkWebDomain, createAliasRecords, createWebCertificate } from './web-domain';
 import { failoverWindow, healthyAfter, resolveWebHealthCheck, WebHealthCheck } from './web-health-check';
 import { WebTierFirewall } from '../firewall/web-tier-firewall';
@@ -27,6 +28,15 @@ export interface WebLoadBalancerProps {
    * @default - the subnets of the `ALB` group
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Which addresses the load balancer takes: IPv4 only, or dual-stack (IPv4 and IPv6, its subnets need IPv6 CIDRs), or
+   * dual-stack without public IPv4 (no $0.005/h addresses, but IPv4-only clients cannot reach it). Dual-stack opens
+   * its listeners' ports to `::/0` as well as `0.0.0.0/0`.
+   *
+   * @default elbv2.IpAddressType.IPV4
+   */
+  readonly ipAddressType?: elbv2.IpAddressType;
 
   /**
    * The port the web servers listen on; the target group forwards to it.
@@ -199,6 +209,7 @@ export class WebLoadBalancer extends Construct {
     checkWebAcl(props, Stack.of(this).region);
     checkWebDomain(this, props);
     checkSecondsInRange('slowStart', props.slowStart, 30, 900);
+    checkIpAddressType(props.ipAddressType);
     if (props.anomalyMitigation && props.slowStart !== undefined) {
       throw invalidProp('slowStart', props.slowStart,
         'cannot be set with anomalyMitigation: AWS supports slow start only with the round robin and least outstanding ' +
@@ -224,6 +235,7 @@ export class WebLoadBalancer extends Construct {
       securityGroup: this.securityGroup,
       dropInvalidHeaderFields: true,
       deletionProtection: props.deletionProtection ?? false,
+      ipAddressType: props.ipAddressType,
     });
     this.loadBalancer.setAttribute('zonal_shift.config.enabled', String(props.zonalShift ?? true));
     if (!props.deletionProtection) {
@@ -269,6 +281,7 @@ export class WebLoadBalancer extends Construct {
         healthyHttpCodes: healthCheck.healthyHttpCodes,
       },
     });
+    validateTargetGroupRouting(this.targetGroup);
 
     if (props.domainName !== undefined && props.hostedZone !== undefined && props.certificate === undefined) {
       this.certificate = createWebCertificate(this, props.domainName, props.hostedZone);
@@ -302,6 +315,20 @@ export class WebLoadBalancer extends Construct {
       acknowledge(this.listener, 'CT.ELASTICLOADBALANCING.PR.1', reason);
       acknowledge(this.loadBalancer, 'NIST.800.53.R5-ELBv2ACMCertificateRequired', reason);
     }
+    if ((props.ipAddressType ?? elbv2.IpAddressType.IPV4) !== elbv2.IpAddressType.IPV4) {
+      // The same ports for IPv6 clients as for IPv4 ones. CDK's open listeners add them for DUAL_STACK already (a
+      // security group keeps one copy of a rule); without public IPv4 only behind a feature flag.
+      for (const listener of [this.listener, this.httpListener]) {
+        this.securityGroup.addIngressRule(ec2.Peer.anyIpv6(), ec2.Port.tcp(listener.port), `Allow from anyone on port ${listener.port}`);
+      }
+    }
+  }
+}
+
+/** One of the load balancer's address types (ELB's `IpAddressType`), when given. */
+function checkIpAddressType(ipAddressType: elbv2.IpAddressType | undefined): void {
+  if (ipAddressType !== undefined && ipAddressType !== null && !Object.values(elbv2.IpAddressType).includes(ipAddressType)) {
+    throw invalidProp('ipAddressType', ipAddressType, `must be one of ${Object.values(elbv2.IpAddressType).join(', ')}`);
   }
 }
 

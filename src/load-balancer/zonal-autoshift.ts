@@ -3,6 +3,7 @@ import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { checkAutoshiftTarget } from './zonal-autoshift-checks';
 import { checkList, invalidProp } from '../validation';
 
 /**
@@ -10,11 +11,13 @@ import { checkList, invalidProp } from '../validation';
  *
  * AWS's rules (https://docs.aws.amazon.com/arc-zonal-shift/latest/api/API_PracticeRunConfiguration.html): blocked
  * windows `DAY:HH:MM-DAY:HH:MM` in UTC starting and ending on the same day, blocked dates `YYYY-MM-DD`, at most 15 of
- * each; at most 10 blocking alarms, CloudWatch alarms in the resource's Region.
+ * each; CloudWatch alarms in the resource's Region. CloudFormation takes one blocking alarm (see `WebZonalAutoshift`):
+ * the tier combines up to 10 into one composite alarm.
  */
 export interface WebZonalAutoshiftOptions {
   /**
-   * Alarms that keep ARC from starting a practice run while any of them is in ALARM (a deploy in progress, a load test).
+   * Alarms that keep ARC from starting a practice run, and end one in progress, while any of them is in ALARM (a deploy
+   * in progress, a load test); 1 to 10, combined into one composite alarm when there are several.
    *
    * @default - none
    */
@@ -43,6 +46,7 @@ export interface WebZonalAutoshiftProps extends WebZonalAutoshiftOptions {
 
   /**
    * The alarms that end a practice run when any of them goes to ALARM (1 to 10): the ones on what clients see.
+   * Several are combined into one composite alarm, the one outcome alarm CloudFormation takes.
    */
   readonly outcomeAlarms: cloudwatch.IAlarm[];
 }
@@ -61,27 +65,50 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arczonalshift-zonalautoshiftconfiguration.html,
  * https://docs.aws.amazon.com/r53recovery/latest/dg/getting-started-cli-update-zonal_autoshift.create-practice-run.html).
  * Meanwhile the servers of that AZ take no traffic: the fleet must carry the load without them (static stability).
+ *
+ * CloudFormation's resource schema of `AWS::ARCZonalShift::ZonalAutoshiftConfiguration` takes exactly one outcome
+ * alarm and at most one blocking alarm (`PracticeRunConfiguration.OutcomeAlarms` and `BlockingAlarms`: minItems 1,
+ * maxItems 1; the schema cfn-lint 1.51.0 ships). ARC's guide describes the same pair, "the outcome alarm" that ends a
+ * run in ALARM (outcome FAILED) and "the blocking alarm" that keeps runs from starting or continuing
+ * (https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-autoshift.how-it-works.alarms.html). Each is a
+ * CloudWatch alarm named by its ARN (`ControlCondition`, type `CLOUDWATCH`,
+ * https://docs.aws.amazon.com/arc-zonal-shift/latest/api/API_ControlCondition.html); a composite alarm is one
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm.html). So when several
+ * alarms are given, the tier combines them into one composite alarm whose rule is "any of them in ALARM": the meaning
+ * of the list is kept. One alarm is used as it is.
  */
 export class WebZonalAutoshift extends Construct {
   /** The zonal autoshift configuration, with its practice-run configuration. */
   public readonly resource: arczonalshift.CfnZonalAutoshiftConfiguration;
 
+  /** The one outcome alarm of the practice runs: the alarm given, or the composite alarm of the alarms given. */
+  public readonly outcomeAlarm: cloudwatch.IAlarm;
+
+  /**
+   * The one blocking alarm of the practice runs: the alarm given, or the composite alarm of the alarms given.
+   *
+   * @default - none, without `blockingAlarms`
+   */
+  public readonly blockingAlarm?: cloudwatch.IAlarm;
+
   constructor(scope: Construct, id: string, props: WebZonalAutoshiftProps) {
     super(scope, id);
     checkZonalAutoshiftOptions(props);
-    checkList('outcomeAlarms', props.outcomeAlarms, '[monitoring.elb5xxAlarm]');
-    if (!Token.isUnresolved(props.outcomeAlarms) && (props.outcomeAlarms.length < 1 || props.outcomeAlarms.length > 10)) {
-      throw invalidProp('outcomeAlarms', `${props.outcomeAlarms.length} alarms`,
-        'must be 1 to 10 alarms: AWS requires an outcome alarm to end a practice run that hurts clients');
-    }
+    checkAutoshiftTarget(this, props);
+    checkAlarms('outcomeAlarms', props.outcomeAlarms, '[monitoring.elb5xxAlarm]', 1,
+      'AWS requires an outcome alarm to end a practice run that hurts clients, and the tier combines them into the one CloudFormation takes');
+    this.outcomeAlarm = oneAlarm(this, 'OutcomeAlarm', props.outcomeAlarms,
+      'Zonal autoshift practice runs end when this is in ALARM: any of the outcome alarms is');
+    const blocking = props.blockingAlarms ?? [];
+    this.blockingAlarm = blocking.length ? oneAlarm(this, 'BlockingAlarm', blocking,
+      'Zonal autoshift practice runs do not start or go on while this is in ALARM: any of the blocking alarms is') : undefined;
     const condition = (alarm: cloudwatch.IAlarm) => ({ type: 'CLOUDWATCH', alarmIdentifier: alarm.alarmArn });
-    const blockingAlarms = props.blockingAlarms ?? [];
     this.resource = new arczonalshift.CfnZonalAutoshiftConfiguration(this, 'Resource', {
       resourceIdentifier: props.loadBalancer.loadBalancerArn,
       zonalAutoshiftStatus: 'ENABLED',
       practiceRunConfiguration: {
-        outcomeAlarms: props.outcomeAlarms.map(condition),
-        blockingAlarms: blockingAlarms.length ? blockingAlarms.map(condition) : undefined,
+        outcomeAlarms: [condition(this.outcomeAlarm)],
+        blockingAlarms: this.blockingAlarm ? [condition(this.blockingAlarm)] : undefined,
         blockedWindows: props.blockedWindows?.length ? props.blockedWindows : undefined,
         blockedDates: props.blockedDates?.length ? props.blockedDates : undefined,
       },
@@ -89,10 +116,39 @@ export class WebZonalAutoshift extends Construct {
   }
 }
 
+/** The alarm itself when there is one; otherwise a composite alarm in ALARM while any of them is. */
+function oneAlarm(scope: Construct, id: string, alarms: cloudwatch.IAlarm[], description: string): cloudwatch.IAlarm {
+  if (alarms.length === 1) return alarms[0];
+  return new cloudwatch.CompositeAlarm(scope, id, {
+    alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
+    alarmDescription: description,
+  });
+}
+
+/** The most alarms the tier combines into one (AWS's former API limit of 10; a composite rule stays far below its 10240 characters). */
+const MAX_ALARMS = 10;
+
+/** Throws unless `alarms` is a list of `min` to 10 CloudWatch alarms. */
+function checkAlarms(prop: string, alarms: unknown, example: string, min: number, why: string): void {
+  checkList(prop, alarms, example);
+  if (alarms === undefined || Token.isUnresolved(alarms)) return;
+  const list = alarms as unknown[];
+  if (list.length < min || list.length > MAX_ALARMS) {
+    throw invalidProp(prop, `${list.length} alarms`, `must be ${min} to ${MAX_ALARMS} alarms: ${why}`);
+  }
+  list.forEach((alarm, i) => {
+    const arn = (alarm as { alarmArn?: unknown } | null)?.alarmArn;
+    if (typeof arn !== 'string') {
+      throw invalidProp(`${prop}[${i}]`, alarm, `must be a CloudWatch alarm (cloudwatch.IAlarm), such as ${example.slice(1, -1)}`);
+    }
+  });
+}
+
 /** Checks the blocked windows, dates and alarms against AWS's rules, naming them with `prefix` (the one-liner's `zonalAutoshift.`). */
 export function checkZonalAutoshiftOptions(options: WebZonalAutoshiftOptions, prefix = ''): void {
+  checkAlarms(`${prefix}blockingAlarms`, options.blockingAlarms, '[deployAlarm]', 0,
+    'the tier combines them into the one blocking alarm CloudFormation takes');
   const lists: Array<[string, unknown[] | undefined, string, number]> = [
-    ['blockingAlarms', options.blockingAlarms, '[deployAlarm]', 10],
     ['blockedWindows', options.blockedWindows, '["Mon:09:00-Mon:10:30"]', 15],
     ['blockedDates', options.blockedDates, '["2026-12-24"]', 15],
   ];

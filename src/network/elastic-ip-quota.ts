@@ -19,7 +19,7 @@ class ElasticIpQuotaCheck implements IAspect {
       warn(this.stack, 'elasticIpQuota',
         `This stack allocates ${count} Elastic IPs, more than the default quota of ${DEFAULT_ELASTIC_IP_QUOTA} per region ` +
         '(one web tier takes one per NAT gateway and one for the bastion): the deploy fails unless the quota was raised ' +
-        '(Service Quotas, "EC2-VPC Elastic IPs") or natGatewayPerAz is false');
+        '(Service Quotas, "EC2-VPC Elastic IPs") or natGatewayPlacement is SINGLE or REGIONAL');
     }
   }
 }

@@ -142,3 +142,18 @@ export function checkWebReach(scope: Construct, vpc: ec2.IVpc, prop: string, sub
       'the endpoints: vpc.addGatewayEndpoint for S3, vpc.addInterfaceEndpoint for the others');
   }
 }
+
+/**
+ * A dual-stack load balancer needs an IPv6 CIDR block in each subnet, and ELB refuses the others at deploy
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#ip-address-type):
+ * refuses subnets of this app made without one. Imported subnets cannot be seen and pass.
+ */
+export function checkIpv6Subnets(prop: string, subnets: ec2.ISubnet[], why: string): void {
+  const ipv4Only = subnets.filter(subnet => {
+    const resource = subnet.node.defaultChild;
+    return resource instanceof ec2.CfnSubnet && resource.ipv6CidrBlock === undefined && resource.ipv6IpamPoolId === undefined;
+  });
+  if (ipv4Only.length > 0) {
+    throw invalidProp(prop, named(ipv4Only), `must select subnets with an IPv6 CIDR block: ${why}`);
+  }
+}

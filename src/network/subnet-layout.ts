@@ -24,7 +24,7 @@ export interface SubnetLayout {
   readonly alb?: string[];
 
   /**
-   * Public subnets of the NAT gateways, one per AZ.
+   * Public subnets of the NAT gateways, one per AZ; reserved (no subnets made) with a regional NAT gateway.
    *
    * @default ["10.0.21.0/24", "10.0.22.0/24", "10.0.23.0/24"]
    */
@@ -56,7 +56,7 @@ export interface SubnetLayout {
 export enum SubnetGroup {
   /** Public subnets of the Application Load Balancer. */
   ALB = 'ALB',
-  /** Public subnets of the NAT gateways. */
+  /** Public subnets of the zonal NAT gateways (none with a regional NAT gateway). */
   NAT = 'NAT',
   /** Public subnets of the bastion host. */
   BASTION = 'Bastion',

@@ -6,10 +6,11 @@ import { Construct } from 'constructs';
 import { acknowledgeNamedZones, resolveAvailabilityZones } from './availability-zones';
 import { checkElasticIpQuota } from './elastic-ip-quota';
 import { FixedSubnetCidrs } from './fixed-subnet-cidrs';
+import { NatGatewayPlacement, resolveNatGatewayPlacement } from './nat-gateway-placement';
 import { addS3GatewayEndpoint } from './s3-gateway-endpoint';
 import { resolveSubnetLayout, ResolvedSubnetLayout, SubnetGroup, SubnetLayout } from './subnet-layout';
 import { acknowledge } from '../acknowledgements';
-import { checkPropsObject, checkRetentionDays, warn } from '../validation';
+import { checkPropsObject, checkRetentionDays, invalidProp, warn } from '../validation';
 
 /**
  * Properties of a `WebTierNetwork`.
@@ -26,11 +27,29 @@ export interface WebTierNetworkProps {
   /**
    * One NAT gateway in each AZ, each web subnet routing through the one in its own AZ.
    * With `false`, a single NAT gateway in the first AZ serves every AZ: cheaper, but an outage of that AZ
-   * cuts every web server off the internet.
+   * cuts every web server off the internet. Superseded by `natGatewayPlacement` (`true` is PER_AZ, `false` SINGLE).
    *
    * @default true
    */
   readonly natGatewayPerAz?: boolean;
+
+  /**
+   * Where the NAT gateways are: one per AZ, a single one, or one regional NAT gateway in no subnet (then the layout's
+   * `nat` CIDRs stay reserved, with no subnets in them). Given with `natGatewayPerAz`, the two must agree.
+   *
+   * @default NatGatewayPlacement.PER_AZ
+   */
+  readonly natGatewayPlacement?: NatGatewayPlacement;
+
+  /**
+   * IPv4 only, or dual-stack: an Amazon-provided IPv6 block on the VPC, a /64 in every subnet, `::/0` routed to the
+   * internet gateway from the public subnets and to an egress-only internet gateway from the web subnets. Only web
+   * subnets give new network interfaces an IPv6 address (the bastion and Redis stay IPv4; the load balancer takes its
+   * own).
+   *
+   * @default ec2.IpProtocol.IPV4_ONLY
+   */
+  readonly ipProtocol?: ec2.IpProtocol;
 
   /**
    * The Availability Zones to use, as many as the subnet layout has CIDRs per group: distinct zone names
@@ -67,10 +86,12 @@ export interface WebTierNetworkProps {
 
 /**
  * The web tier's network: a VPC with an internet gateway, five subnet groups over N AZs
- * (ALB, NAT and bastion public; web private with egress; Redis isolated), and NAT gateways in the NAT subnets.
+ * (ALB, NAT and bastion public; web private with egress; Redis isolated), and NAT gateways in the NAT subnets
+ * (or one regional NAT gateway in no subnet, the NAT group then reserved).
  *
  * Public subnets route `0.0.0.0/0` to the internet gateway; each web subnet routes `0.0.0.0/0` to the NAT gateway
- * of its own AZ (or to the single one); Redis subnets have no route out. No subnet assigns public IPs on launch.
+ * of its own AZ (or to the single or regional one); Redis subnets have no route out. No subnet assigns public IPs on
+ * launch. Dual-stack, public subnets also route `::/0` to the internet gateway and web subnets to an egress-only one.
  */
 export class WebTierNetwork extends Construct {
   /** The VPC. */
@@ -82,6 +103,15 @@ export class WebTierNetwork extends Construct {
 
   /** How many NAT gateways the VPC has. */
   public readonly natGatewayCount: number;
+
+  /** Where the NAT gateways are. */
+  public readonly natGatewayPlacement: NatGatewayPlacement;
+
+  /** IPv4 only or dual-stack. */
+  public readonly ipProtocol: ec2.IpProtocol;
+
+  /** The egress-only internet gateway the web subnets route `::/0` to; only when dual-stack. */
+  public readonly egressOnlyInternetGatewayId?: string;
 
   /** The NAT gateways' ids, in AZ order. */
   public readonly natGatewayIds: string[];
@@ -104,10 +134,14 @@ export class WebTierNetwork extends Construct {
     const azCount = layout.azCount;
     this.availabilityZones = resolveAvailabilityZones(this, props.availabilityZones, azCount);
     checkRetentionDays('flowLogRetention', props.flowLogRetention);
-    this.natGatewayCount = (props.natGatewayPerAz ?? true) ? azCount : 1;
-    if (this.natGatewayCount === 1) {
-      warn(this, 'singleNatGateway', 'natGatewayPerAz is false: one NAT gateway serves every AZ, so an outage of its AZ ' +
-        'cuts every web server off the internet (packages, AWS APIs); the README promises one NAT gateway per AZ');
+    this.natGatewayPlacement = resolveNatGatewayPlacement(props.natGatewayPlacement, props.natGatewayPerAz);
+    this.ipProtocol = resolveIpProtocol(props.ipProtocol);
+    const regional = this.natGatewayPlacement === NatGatewayPlacement.REGIONAL;
+    this.natGatewayCount = this.natGatewayPlacement === NatGatewayPlacement.PER_AZ ? azCount : 1;
+    if (this.natGatewayPlacement === NatGatewayPlacement.SINGLE) {
+      warn(this, 'singleNatGateway', `${props.natGatewayPlacement ? 'natGatewayPlacement is SINGLE' : 'natGatewayPerAz is false'}: ` +
+        'one NAT gateway serves every AZ, so an outage of its AZ cuts every web server off the internet (packages, AWS ' +
+        'APIs); the README promises a way out in every AZ (PER_AZ or REGIONAL)');
     }
     if (!(props.flowLogs ?? true)) {
       warn(this, 'flowLogsOff', 'flowLogs is false: the VPC\'s traffic is not recorded, so accepted and rejected ' +
@@ -116,20 +150,27 @@ export class WebTierNetwork extends Construct {
     checkElasticIpQuota(this);
 
     const groups = layout.groups;
+    const dualStack = this.ipProtocol === ec2.IpProtocol.DUAL_STACK;
     const group = (name: SubnetGroup, subnetType: ec2.SubnetType): ec2.SubnetConfiguration => ({
       name,
       subnetType,
       cidrMask: Number(groups[name][0].split('/')[1]),
       mapPublicIpOnLaunch: subnetType === ec2.SubnetType.PUBLIC ? false : undefined,
+      // With a regional NAT gateway the NAT group's CIDRs stay reserved: no subnets, and nothing else moves.
+      reserved: name === SubnetGroup.NAT && regional ? true : undefined,
+      // Only the web servers take an IPv6 address (their egress goes out through the egress-only gateway).
+      ipv6AssignAddressOnCreation: dualStack ? name === SubnetGroup.WEB : undefined,
     });
 
-    const natProvider = ec2.NatProvider.gateway();
+    const natProvider = regional ? ec2.NatProvider.regionalGateway() : ec2.NatProvider.gateway();
     this.vpc = new ec2.Vpc(this, 'Resource', {
       ipAddresses: new FixedSubnetCidrs(layout, this.availabilityZones),
       availabilityZones: this.availabilityZones,
-      natGateways: this.natGatewayCount,
-      natGatewaySubnets: { subnetGroupName: SubnetGroup.NAT },
+      // A regional gateway is made by its provider at the VPC's level: CDK warns when it is given either.
+      natGateways: regional ? undefined : this.natGatewayCount,
+      natGatewaySubnets: regional ? undefined : { subnetGroupName: SubnetGroup.NAT },
       natGatewayProvider: natProvider,
+      ...(dualStack ? { ipProtocol: ec2.IpProtocol.DUAL_STACK, ipv6Addresses: ec2.Ipv6Addresses.amazonProvided() } : {}),
       subnetConfiguration: [
         group(SubnetGroup.ALB, ec2.SubnetType.PUBLIC),
         group(SubnetGroup.NAT, ec2.SubnetType.PUBLIC),
@@ -154,6 +195,17 @@ export class WebTierNetwork extends Construct {
         'The ALB, NAT and bastion subnets are public by design: their 0.0.0.0/0 route to the internet gateway is what makes ' +
         'the load balancer reachable and gives the NAT gateways their way out. Web and Redis subnets have no such route.');
     }
+    if (dualStack) {
+      for (const subnet of this.vpc.selectSubnets({ subnetGroupName: SubnetGroup.WEB }).subnets) {
+        acknowledge(subnet, 'NIST.800.53.R5-VPCSubnetAutoAssignPublicIpDisabled',
+          'Dual-stack, the web servers take an IPv6 address so that they reach IPv6 destinations without the NAT charge. ' +
+          'The subnet routes ::/0 only to an egress-only internet gateway, which lets no connection in from the ' +
+          'internet, and the servers\' security group admits only the load balancer and the bastion. No IPv4 is public.');
+      }
+    }
+    // CDK makes the egress-only internet gateway of a dual-stack VPC with private subnets, and routes ::/0 to it.
+    const egressOnly = this.vpc.node.tryFindChild('EIGW6') as ec2.CfnEgressOnlyInternetGateway | undefined;
+    this.egressOnlyInternetGatewayId = egressOnly?.ref;
     if (props.flowLogs ?? true) {
       [this.flowLog, this.flowLogGroup] = this.addFlowLog(props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR);
     }
@@ -198,4 +250,13 @@ export class WebTierNetwork extends Construct {
   public subnets(group: SubnetGroup): ec2.SubnetSelection {
     return { subnetGroupName: group };
   }
+}
+
+/** `ipProtocol` checked: one of `ec2.IpProtocol`'s two values, IPv4 only when not given. */
+export function resolveIpProtocol(ipProtocol: ec2.IpProtocol | undefined, prop = 'ipProtocol'): ec2.IpProtocol {
+  ipProtocol = ipProtocol ?? undefined;
+  if (ipProtocol !== undefined && !Object.values(ec2.IpProtocol).includes(ipProtocol)) {
+    throw invalidProp(prop, ipProtocol, 'must be ec2.IpProtocol.IPV4_ONLY or ec2.IpProtocol.DUAL_STACK');
+  }
+  return ipProtocol ?? ec2.IpProtocol.IPV4_ONLY;
 }

@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { checkAlbSubnetSizes, checkInternetFacing, checkWebReach } from './existing-vpc-checks';
+import { checkAlbSubnetSizes, checkInternetFacing, checkIpv6Subnets, checkWebReach } from './existing-vpc-checks';
 import { SubnetGroup } from './subnet-layout';
 import { WebTierNetwork } from './web-tier-network';
 import { invalidProp } from '../validation';
@@ -67,7 +67,7 @@ const PRIVATE_PARTS: Array<keyof WebTierPlacement> = ['web', 'redis'];
  * each checked to reach 2 or more AZs and, for web and Redis, to select no public subnet.
  */
 export function placeInVpc(scope: Construct, vpc: ec2.IVpc, subnets: WebTierSubnets = {},
-  options: { applicationLogs?: boolean } = {}): WebTierPlacement {
+  options: { applicationLogs?: boolean; dualStack?: boolean } = {}): WebTierPlacement {
   const placement: WebTierPlacement = {
     alb: subnets.alb ?? { subnetType: ec2.SubnetType.PUBLIC },
     bastion: subnets.bastion ?? { subnetType: ec2.SubnetType.PUBLIC },
@@ -80,6 +80,10 @@ export function placeInVpc(scope: Construct, vpc: ec2.IVpc, subnets: WebTierSubn
     checkSelection(scope, vpc, `subnets.${part}`, placement[part], PRIVATE_PARTS.includes(part), subnets[part] === undefined);
   }
   checkReach(scope, vpc, placement, options.applicationLogs ?? true);
+  if (options.dualStack) {
+    checkIpv6Subnets('subnets.alb', vpc.selectSubnets(placement.alb).subnets,
+      'ipProtocol is DUAL_STACK: a dual-stack load balancer needs an IPv6 CIDR in each of its subnets');
+  }
   return placement;
 }
 
@@ -142,7 +146,7 @@ function describeSelection(selection: ec2.SubnetSelection): Record<string, unkno
 
 /** The facade's props that shape the network, for `checkNetworkChoice`. */
 export type NetworkChoice = Pick<ZeroDowntimeWebTierProps,
-'vpc' | 'subnets' | 'subnetLayout' | 'natGatewayPerAz' | 'availabilityZones' | 'flowLogs' | 'flowLogRetention' | 's3GatewayEndpoint'>;
+'vpc' | 'subnets' | 'subnetLayout' | 'natGatewayPerAz' | 'natGatewayPlacement' | 'availabilityZones' | 'flowLogs' | 'flowLogRetention' | 's3GatewayEndpoint'>;
 
 /**
  * Throws when props that shape the network the tier builds come with `vpc` (the tier builds none then),
@@ -156,7 +160,7 @@ export function checkNetworkChoice(props: NetworkChoice): void {
     }
     return;
   }
-  const buildOnly = ['subnetLayout', 'natGatewayPerAz', 'availabilityZones', 'flowLogs', 'flowLogRetention', 's3GatewayEndpoint'] as const;
+  const buildOnly = ['subnetLayout', 'natGatewayPerAz', 'natGatewayPlacement', 'availabilityZones', 'flowLogs', 'flowLogRetention', 's3GatewayEndpoint'] as const;
   for (const prop of buildOnly) {
     if (props[prop] !== undefined && props[prop] !== null) {
       throw invalidProp(prop, props[prop],

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { AssemblyFleet, fleetsInCloudAssembly } from './cloud-assembly';
 import { commandExists } from './local-redis';
+import { stopEverything } from './process-group';
 import { rehearse, RehearsalReport, ScenarioName, SCENARIOS } from './rehearsal';
 import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from './rehearsal-target';
 import { formatRepeats, formatReport, rehearsalTimeline } from './report';
@@ -16,7 +17,8 @@ import { timelineSvg } from './timeline-svg';
 
 const USAGE = `usage:
   cdk-zero-downtime-web-tier rehearse [--app cdk.out]            every tier of the synthesized app
-  cdk-zero-downtime-web-tier rehearse --dir ./app --start "node server.js" [--health /healthz] [--port 8000] [--socket-activation]
+  cdk-zero-downtime-web-tier rehearse --dir ./app --start "exec node server.js" [--health /healthz] [--port 8000] [--socket-activation] [--redis]
+         (--redis: the application uses the tier's Redis; a local redis-server is started only then)
 options: --page PATH (repeatable; default /)  --scenarios ${SCENARIOS.join(',')}  --json FILE
          --out DIR (writes DIR/rehearsal.json, the report, and DIR/rehearsal.svg, its timeline picture)
          --repeat N (a benchmark: every scenario N times, with the failed requests of each run)`;
@@ -36,7 +38,7 @@ function parse(argv: string[]): Args {
       throw new CannotRun(`unexpected argument ${JSON.stringify(arg)}\n${USAGE}`);
     }
     const key = arg.slice(2);
-    if (key === 'socket-activation' || key === 'help') {
+    if (key === 'socket-activation' || key === 'help' || key === 'redis') {
       args[key] = true;
     } else if (i + 1 >= argv.length) {
       throw new CannotRun(`${arg} needs a value\n${USAGE}`);
@@ -61,6 +63,7 @@ function targets(args: Args, unpackDir: string): RehearsalTarget[] {
     if (typeof args.start !== 'string' || args.start.trim() === '') {
       throw new CannotRun(`--dir needs --start, the command that starts the application (the tier's startCommand)\n${USAGE}`);
     }
+    checkPath('--health', args.health);
     const port = args.port === undefined ? 8000 : Number(args.port);
     if (!Number.isInteger(port) || port < 1024 || port > 65535) {
       throw new CannotRun(`--port ${args.port}: must be a whole number from 1024 to 65535 (the tier's webPort)`);
@@ -76,6 +79,7 @@ function targets(args: Args, unpackDir: string): RehearsalTarget[] {
         environment: {},
         secretNames: [],
         installCommands: [],
+        usesRedis: args.redis === true,
       },
       settings: TIER_DEFAULT_SETTINGS,
     }];
@@ -108,6 +112,20 @@ function unzip(file: string, dir: string): string {
   return dir;
 }
 
+/**
+ * A page as the target group takes it: the tier's own rule for healthCheckPath (src/application/web-application-checks.ts:
+ * starts with "/", at most 1024 characters, no spaces or control characters).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html (HealthCheckPath)
+ */
+function checkPath(flag: string, value: string | string[] | boolean | undefined): void {
+  for (const page of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+    if (typeof page !== 'string' || !page.startsWith('/') || /[\s\x00-\x1f\x7f]/.test(page) || page.length > 1024) {
+      throw new CannotRun(`${flag} ${JSON.stringify(page)}: must start with "/", be at most 1024 characters and hold no spaces ` +
+        '(the tier refuses such a healthCheckPath)');
+    }
+  }
+}
+
 function scenariosOf(args: Args): ScenarioName[] | undefined {
   if (args.scenarios === undefined) {
     return undefined;
@@ -132,10 +150,9 @@ export async function main(argv: string[], out: (line: string) => void = console
       out(USAGE);
       return 0;
     }
-    for (const [command, install] of [['redis-server', 'redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)'], ['bash', 'bash']]) {
-      if (!commandExists(command, ['--version'])) {
-        throw new CannotRun(`${command} is missing: install ${install}`);
-      }
+    checkPath('--page', args.page);
+    if (args.redis === true && args.dir === undefined) {
+      throw new CannotRun('--redis goes with --dir: a synthesized tier always has its cache, and the rehearsal starts a redis-server for it');
     }
     const scenarios = scenariosOf(args);
     const repeat = args.repeat === undefined ? 1 : Number(args.repeat);
@@ -151,8 +168,19 @@ export async function main(argv: string[], out: (line: string) => void = console
         throw new CannotRun(`--out ${outDir}: cannot make the folder (${(error as Error).message})`);
       }
     }
+    const all = targets(args, unpackDir);
+    const needed: Array<[string, string]> = [];
+    if (all.some(t => t.application.usesRedis ?? true)) {
+      needed.push(['redis-server', 'redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)']);
+    }
+    needed.push(['bash', 'bash']);
+    for (const [command, install] of needed) {
+      if (!commandExists(command, ['--version'])) {
+        throw new CannotRun(`${command} is missing: install ${install}`);
+      }
+    }
     const reports: RehearsalReport[] = [];
-    for (const target of targets(args, unpackDir)) {
+    for (const target of all) {
       fs.chmodSync(unpackDir, 0o755);
       const skipped = target.application.installCommands.length;
       if (skipped > 0) {
@@ -196,5 +224,13 @@ export async function main(argv: string[], out: (line: string) => void = console
 }
 
 if (require.main === module) {
+  // Ctrl-C or SIGTERM: every process the rehearsal started (servers, their unit holders, redis-servers) goes at once.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      console.error(`rehearse: ${signal}: stopping every process it started`);
+      stopEverything();
+      process.exit(code);
+    });
+  }
   void main(process.argv.slice(2)).then(code => process.exit(code));
 }

@@ -27,6 +27,15 @@ export function fleetsInCloudAssembly(dir: string): AssemblyFleet[] {
   return fleets;
 }
 
+/** A JSON file of the cloud assembly; a file that is not JSON is named in the error. */
+function readJson(file: string): any {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${(error as Error).message}): run \`npx cdk synth\` again`);
+  }
+}
+
 type Metadata = Record<string, Array<{ type: string; data: unknown }>>;
 
 interface Manifest {
@@ -40,7 +49,7 @@ interface Manifest {
 }
 
 function readAssembly(dir: string): AssemblyFleet[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = readJson(path.join(dir, 'manifest.json')) as Manifest;
   const fleets: AssemblyFleet[] = [];
   for (const [name, artifact] of Object.entries(manifest.artifacts ?? {})) {
     if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
@@ -49,10 +58,10 @@ function readAssembly(dir: string): AssemblyFleet[] {
     if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) {
       continue;
     }
-    const template = JSON.parse(fs.readFileSync(path.join(dir, artifact.properties.templateFile), 'utf8'));
+    const template = readJson(path.join(dir, artifact.properties.templateFile));
     const metadata: Metadata = { ...(artifact.metadata ?? {}) };
     if (artifact.additionalMetadataFile) {
-      for (const [key, entries] of Object.entries(JSON.parse(fs.readFileSync(path.join(dir, artifact.additionalMetadataFile), 'utf8')) as Metadata)) {
+      for (const [key, entries] of Object.entries(readJson(path.join(dir, artifact.additionalMetadataFile)) as Metadata)) {
         metadata[key] = [...(metadata[key] ?? []), ...entries];
       }
     }

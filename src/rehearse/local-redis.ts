@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { freePort, waitUntil } from './local-process';
+import { trackStarted } from './process-group';
 import { redisCommand, RedisEndpoint } from './redis-command';
 
 /** The stand-in for the tier's ElastiCache: a real `redis-server` on 127.0.0.1 with AUTH, and TLS where it can. */
@@ -83,6 +84,9 @@ export async function startLocalRedis(dir: string): Promise<LocalRedis> {
     args.push('--port', String(port));
   }
   const proc: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Interrupted (Ctrl-C), the command kills it with everything else it started.
+  const forget = trackStarted(() => proc.kill('SIGKILL'));
+  proc.once('exit', forget);
   let output = '';
   proc.stdout!.on('data', (d: Buffer) => output = (output + d.toString()).slice(-4000));
   proc.stderr!.on('data', (d: Buffer) => output = (output + d.toString()).slice(-4000));

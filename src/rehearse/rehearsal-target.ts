@@ -29,6 +29,11 @@ export interface RehearsedApplication {
   readonly installCommands: string[];
   /** The tier's release checks, one a line as the user-data holds them (`WEBTIER_RELEASE_CHECKS`); none when absent. */
   readonly releaseChecks?: string;
+  /**
+   * Whether the application uses the tier's Redis: a local redis-server is started, and REDIS_* set, only then.
+   * @default true (a synthesized tier always has its cache; `--dir` sets it from `--redis`)
+   */
+  readonly usesRedis?: boolean;
 }
 
 /**

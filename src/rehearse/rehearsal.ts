@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { folderChanges, folderSnapshot, prepareApplicationFolder } from './application-folder';
+import { rehearsalDeadlines, withinDeadline } from './deadlines';
 import { Finding, FINDINGS } from './findings';
 import { LoadBalancerStandIn } from './load-balancer-stand-in';
 import { freePort } from './local-process';
@@ -10,8 +12,9 @@ import { releaseChecksFinding, ReleaseChecksRun, runReleaseChecks } from './rele
 import { SCENARIOS, ScenarioName, ScenarioResult } from './scenario-record';
 import * as runs from './scenario-runs';
 import { ScenarioContext } from './scenario-runs';
-import { accepts, bootSeconds, nonLoopbackAddress } from './server-probes';
-import { canSandbox, folderChanges, folderSnapshot, prepareApplicationFolder, WebServerUnit } from './web-server-unit';
+import { serverKind } from './server-kind';
+import { accepts, answerHeaders, bootSeconds, nonLoopbackAddress } from './server-probes';
+import { canSandbox, WebServerUnit } from './web-server-unit';
 import { describeReleaseDuration } from '../web-fleet/release-duration';
 
 export { SCENARIOS } from './scenario-record';
@@ -30,6 +33,10 @@ export interface RehearsalOptions {
 
 export interface RehearsalReport {
   readonly application: string;
+  /** The deadlines the rehearsal kept (seconds): a scenario's own work, the whole run. */
+  readonly deadlines?: { readonly scenarioSeconds: number; readonly runSeconds: number };
+  /** Facts worth knowing that are no flaw (a server that closes every connection: no keep-alive race, a connection per request). */
+  readonly notes?: string[];
   readonly date: string;
   readonly machine: string;
   readonly redis: string;
@@ -56,9 +63,11 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
   const pages = options.pages ?? app.pages ?? ['/'];
   const rate = options.rate ?? 20;
   const log = options.log ?? (() => undefined);
+  const deadlines = rehearsalDeadlines(settings);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webtier-rehearsal-'));
   fs.chmodSync(workDir, 0o755);
   const findings: Finding[] = [];
+  const notes: string[] = [];
   const scenarios: ScenarioResult[] = [];
   const units: WebServerUnit[] = [];
   let redis: LocalRedis | undefined;
@@ -68,44 +77,95 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
   let checked: ReleaseChecksRun | undefined;
   let folder: string | undefined;
   let before: Map<string, string> | undefined;
+  let kind = serverKind(app.startCommand);
+  /** Set once the rehearsal is over (or past its deadline): nothing starts after it. */
+  let closed = false;
+  const open = () => {
+    if (closed) {
+      throw new Error('the rehearsal is over: nothing more is started');
+    }
+  };
+  log(`deadlines: each scenario ${deadlines.scenarioSeconds} s, the whole rehearsal ${deadlines.runSeconds} s ` +
+    `(a server's boot ${deadlines.bootSeconds} s)`);
   try {
+    const done = await withinDeadline(deadlines.runSeconds, run());
+    if (done === undefined) {
+      log(`the rehearsal did not finish within its deadline of ${deadlines.runSeconds} s: stopping everything it started`);
+      findings.push(FINDINGS.overDeadline('the rehearsal', deadlines.runSeconds));
+    }
+    return finish();
+  } finally {
+    closed = true;
+    await Promise.all(units.map(u => u.stop(5)));
+    await Promise.all(albs.map(alb => alb.close()));
+    redises.forEach(r => r.stop());
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+
+  async function run(): Promise<void> {
     // A redis-server in a folder of its own, whose CA the application's user can read.
     const newRedis = async () => {
+      open();
       const redisDir = path.join(workDir, `redis-${redises.length}`);
       fs.mkdirSync(redisDir, { mode: 0o755 });
       const started = await startLocalRedis(redisDir);
       redises.push(started);
+      if (closed) {
+        started.stop();
+      }
       for (const file of fs.readdirSync(redisDir)) {
         fs.chmodSync(path.join(redisDir, file), file.endsWith('.key') ? 0o600 : 0o644);
       }
       return started;
     };
-    redis = await newRedis();
+    if (app.usesRedis ?? true) {
+      redis = await newRedis();
+      log(`Redis: a local redis-server for the tier's cache (${redis.description}); REDIS_* name it`);
+    } else {
+      log('Redis: none (the application does not use the tier\'s cache: give --redis if it does); REDIS_* are not set');
+    }
     folder = prepareApplicationFolder(app.directory, path.join(workDir, 'app'));
     before = folderSnapshot(folder);
-    // A slow boot is measured past the budget (and reported as slow); one that never answers is given up on.
-    const budget = Math.min(settings.readinessBudgetSeconds + 30, 120);
+    const budget = deadlines.bootSeconds;
     const newUnit = async (name: string, zone: string, own?: LocalRedis) => {
-      const unit = new WebServerUnit(app, folder!, `i-rehearsal-${name}`, zone, await freePort(), own ?? redis!, workDir);
+      const port = await freePort();
+      open();
+      const unit = new WebServerUnit(app, folder!, `i-rehearsal-${name}`, zone, port, own ?? redis, workDir);
       units.push(unit);
       await unit.start();
+      if (closed) {
+        await unit.stop(5);
+      }
       return unit;
     };
-    const booted = async (unit: WebServerUnit) =>
-      bootSeconds(unit.port, app.healthCheckPath, settings.healthyHttpCodes, unit.startTime, budget * 1000);
+    // A slow boot is measured past the budget (and reported as slow); one that never answers is given up on, and one
+    // whose start command exits is given up on at once.
+    const booted = async (unit: WebServerUnit) => {
+      const exits = unit.exits.length;
+      return bootSeconds(unit.port, app.healthCheckPath, settings.healthyHttpCodes, unit.startTime, budget * 1000, () => unit.exits.length > exits);
+    };
 
-    log(`starting two web servers of ${app.name}`);
+    log(`starting two web servers of ${app.name} (boot deadline ${budget} s)`);
     const [a, b] = [await newUnit('a', 'rehearsal-1a'), await newUnit('b', 'rehearsal-1b')];
     const boots = await Promise.all([booted(a), booted(b)]);
     if (boots.some(s => s === undefined)) {
-      // A write refused by the read-only folder is the cause when there is one (finish() reports it).
-      if (refusedWrites().length === 0) {
-        const open = await accepts('127.0.0.1', a.port);
-        findings.push(open || app.socketActivation
-          ? FINDINGS.neverHealthy(app.healthCheckPath, budget, lastLine(a.log), app.socketActivation)
-          : FINDINGS.portIgnored(a.port));
+      // A write refused by the read-only folder is the cause when there is one (finish() reports it), exited or not.
+      if (refusedWrites().length > 0) {
+        return;
       }
-      return finish();
+      const exited = [a, b].find(u => u.exits.length > 0);
+      if (exited) {
+        const { code, signal } = exited.exits[0];
+        const finding = FINDINGS.startCommandExited(signal ? `killed by ${signal}` : `exit code ${code}`, lastLines(exited.log, 10));
+        log(`${finding.id}: ${finding.message}`);
+        findings.push(finding);
+      } else {
+        const listening = await accepts('127.0.0.1', a.port);
+        findings.push(listening || app.socketActivation
+          ? FINDINGS.neverHealthy(app.healthCheckPath, budget, lastLines(a.log, 3).split('\n').join(' | ').slice(0, 300), app.socketActivation)
+          : FINDINGS.portIgnored(a.port, kind));
+      }
+      return;
     }
     boot = Math.max(...(boots as number[]));
     if (boot > settings.readinessBudgetSeconds) {
@@ -116,9 +176,10 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
     if (failedCheck) {
       findings.push(failedCheck);
     }
+    kind = serverKind(app.startCommand, await answerHeaders(a.port, app.healthCheckPath));
     const address = nonLoopbackAddress();
     if (!app.socketActivation && address !== undefined && !(await accepts(address, a.port))) {
-      findings.push(FINDINGS.loopbackOnly(a.port, address));
+      findings.push(FINDINGS.loopbackOnly(a.port, address, kind));
     }
 
     // The groups of scenarios that share no server run at once (see scenario-runs.ts); the idle connection is the
@@ -130,6 +191,7 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
       rate,
       log,
       redis,
+      scenarioSeconds: deadlines.scenarioSeconds,
       newRedis,
       units,
       newUnit,
@@ -159,22 +221,28 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
     if (stopped) {
       scenarios.push(stopped.result);
       if (stopped.probe.inFlight && stopped.probe.failure) {
-        findings.push(FINDINGS.sigterm(stopped.probe.failure));
+        findings.push(FINDINGS.sigterm(stopped.probe.failure, kind));
       }
       if (stopped.killed) {
-        findings.push(FINDINGS.stopNeedsSigkill(WebServerUnit.STOP_TIMEOUT_SECONDS));
+        findings.push(FINDINGS.stopNeedsSigkill(WebServerUnit.STOP_TIMEOUT_SECONDS, kind));
       }
     }
     if (idled) {
       scenarios.push(idled.result);
-      if (idled.probe.closedAfterSeconds !== undefined) {
-        findings.push(FINDINGS.keepAlive(idled.probe.closedAfterSeconds, settings.idleTimeoutSeconds));
+      if (idled.probe.connectionClose) {
+        notes.push('every answer says Connection: close: the load balancer never reuses a connection to this server, so it ' +
+          'cannot race the idle timeout (no keep-alive finding); the cost is a new connection per request');
+      } else if (idled.probe.closedAfterSeconds !== undefined) {
+        findings.push(FINDINGS.keepAlive(idled.probe.closedAfterSeconds, settings.idleTimeoutSeconds, kind));
       }
     }
     scenarios.sort((x, y) => SCENARIOS.indexOf(x.name) - SCENARIOS.indexOf(y.name));
     const crash = scenarios.find(s => s.name === 'crash');
     if (crash && !app.socketActivation && crash.failed > 0) {
-      findings.push(FINDINGS.restartRefuses(crash.failed));
+      findings.push(FINDINGS.restartRefuses(crash.failed, kind));
+    }
+    for (const s of scenarios.filter(x => x.overDeadlineSeconds !== undefined)) {
+      findings.push(FINDINGS.overDeadline(`the ${s.name} scenario`, s.overDeadlineSeconds!));
     }
     // Failures the application answered itself (no cause from the stand-in) are the pages' own, named by that finding.
     const pagesFail = findings.some(f => f.id === 'health-page-hides-failures');
@@ -184,12 +252,6 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
         findings.push(FINDINGS.requestsFailed(s.name, s.failed, [...new Set(s.causes)].join('; ')));
       }
     }
-    return finish();
-  } finally {
-    await Promise.all(units.map(u => u.stop(5)));
-    await Promise.all(albs.map(alb => alb.close()));
-    redises.forEach(r => r.stop());
-    fs.rmSync(workDir, { recursive: true, force: true });
   }
 
   /** In the sandbox writes into the folder fail instead: the lines of the application's output that say so. */
@@ -208,17 +270,20 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
     const error = findings.some(f => f.severity === 'error');
     return {
       application: app.name,
+      deadlines: { scenarioSeconds: deadlines.scenarioSeconds, runSeconds: deadlines.runSeconds },
+      notes: [...notes],
       date: new Date().toISOString(),
       machine: `${os.hostname()}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}, Node.js ${process.version}`,
-      redis: redis?.description ?? 'not started',
+      redis: redis?.description ?? 'none (the application does not use the tier\'s cache)',
       sandbox: canSandbox()
         ? 'an unprivileged user (nobody) in a read-only copy of the folder, as the unit'
         : 'none (not root): what the application writes into its folder is reported instead',
       bootSeconds: boot,
       releaseChecks: checked,
       releaseDuration: target.releaseDuration && describeReleaseDuration(target.releaseDuration),
-      scenarios,
-      findings,
+      // Copies: work stopped at the deadline may still finish in the background; the report is what was done by then.
+      scenarios: [...scenarios],
+      findings: [...findings],
       exitCode: missed || error ? 1 : 0,
     };
   }
@@ -237,6 +302,7 @@ async function settled<T extends readonly unknown[]>(promises: T): Promise<{ -re
   return outcomes.map(o => (o as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
-function lastLine(log: string): string {
-  return log.trim().split('\n').slice(-3).join(' | ').slice(0, 300);
+/** The last `n` lines of an output, each cut at 200 characters. */
+function lastLines(log: string, n: number): string {
+  return log.trim().split('\n').slice(-n).map(line => line.slice(0, 200)).join('\n');
 }

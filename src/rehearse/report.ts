@@ -12,6 +12,7 @@ export function formatReport(report: RehearsalReport, settings: LoadBalancerSett
       `(timeout ${settings.healthCheckTimeoutSeconds} s, healthy after ${settings.healthyThreshold}, unhealthy after ${settings.unhealthyThreshold}), ` +
       `deregistration delay ${settings.deregistrationDelaySeconds} s. Redis: ${report.redis}. Sandbox: ${report.sandbox}.`,
     report.bootSeconds === undefined ? 'Boot: never answered its health page.' : `Boot: health page answered ${report.bootSeconds.toFixed(1)} s after the start.`,
+    ...(report.deadlines ? [`Deadlines: each scenario ${report.deadlines.scenarioSeconds} s, the whole rehearsal ${report.deadlines.runSeconds} s.`] : []),
     ...(report.releaseChecks ? [`Release checks (before a new server joins the target group): ${report.releaseChecks.passed ? 'passed' : 'FAILED'}`,
       ...report.releaseChecks.lines.map(line => `  ${line}`)] : []),
     ...(report.releaseDuration ? [`Release: ${report.releaseDuration}`] : []),
@@ -35,6 +36,9 @@ export function formatReport(report: RehearsalReport, settings: LoadBalancerSett
   for (const f of report.findings) {
     lines.push(`${f.severity.toUpperCase()} ${f.id}: ${f.message}`);
     lines.push(`  fix: ${f.fix}`);
+  }
+  for (const note of report.notes ?? []) {
+    lines.push(`NOTE ${note}`);
   }
   lines.push('', report.exitCode === 0 ? 'Result: clean (exit 0).' : 'Result: not clean (exit 1).');
   return lines.join('\n');

@@ -28,6 +28,8 @@ export interface ScenarioResult {
    * SIGTERM, so none was in flight): neither a pass nor a failure, and no effect on the exit code.
    */
   readonly notExercised?: string;
+  /** Set when the scenario's event did not finish within its deadline (seconds): the load was stopped at it. */
+  readonly overDeadlineSeconds?: number;
   /** What the timeline picture (`--out`) draws. */
   readonly timeline: ScenarioTimeline;
 }

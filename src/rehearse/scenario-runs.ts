@@ -4,6 +4,7 @@
  * under the load balancer's idle timeout), not the sum of the waits for health checks.
  */
 import { clientLoad } from './client-load';
+import { withinDeadline } from './deadlines';
 import { ForwardedRequest, IN_FLIGHT_RESET, LoadBalancerStandIn } from './load-balancer-stand-in';
 import { sleep, waitUntil } from './local-process';
 import { LocalRedis, withRedisPaused } from './local-redis';
@@ -20,8 +21,10 @@ export interface ScenarioContext {
   readonly pages: string[];
   readonly rate: number;
   readonly log: (line: string) => void;
-  /** The rehearsal's redis-server, which the application's environment names. */
-  readonly redis: LocalRedis;
+  /** The rehearsal's redis-server, which the application's environment names (none when it uses no Redis). */
+  readonly redis?: LocalRedis;
+  /** The deadline of each scenario's own work, in seconds (deadlines.ts). */
+  readonly scenarioSeconds: number;
   /** Every unit started so far (the rehearsal stops them all at the end). */
   readonly units: WebServerUnit[];
   /** Another redis-server, of one scenario alone (stopped by the rehearsal at the end). */
@@ -47,7 +50,9 @@ async function standInWith(ctx: ScenarioContext, members: WebServerUnit[]): Prom
   for (const unit of members) {
     alb.register(unit.instanceId, unit.port);
   }
-  await waitHealthy(alb, members, ctx.settings);
+  const s = ctx.settings;
+  ctx.log(`${members.map(u => u.instanceId).join(', ')}: registered, healthy after ${s.healthyThreshold} checks ${s.healthCheckIntervalSeconds} s apart`);
+  await waitHealthy(alb, members, s);
   return { alb, port };
 }
 
@@ -61,15 +66,23 @@ async function waitHealthy(alb: LoadBalancerStandIn, units: WebServerUnit[], s: 
 /** Client load through the stand-in for at least `seconds` and until `during` is done. */
 async function loadScenario(ctx: ScenarioContext, { alb, port }: Listening, name: ScenarioName, description: string,
   zeroTarget: boolean, seconds: number, during?: () => Promise<void>): Promise<{ result: ScenarioResult; forwarded: ForwardedRequest[] }> {
-  ctx.log(`${name}: ${description}`);
+  ctx.log(`${name}: ${description} (deadline ${ctx.scenarioSeconds} s)`);
   const started = Date.now();
   const first = alb.requests.length;
-  const results = await clientLoad(port, ctx.pages, ctx.rate, seconds, during);
+  let late = false;
+  const bounded = async () => {
+    late = (await withinDeadline(ctx.scenarioSeconds, (during ?? (async () => undefined))())) === undefined;
+    if (late) {
+      ctx.log(`${name}: not done within its deadline of ${ctx.scenarioSeconds} s: stopped`);
+    }
+  };
+  const results = await clientLoad(port, ctx.pages, ctx.rate, seconds, bounded, ctx.scenarioSeconds + seconds);
   const forwarded = alb.requests.slice(first);
   const lost = name === 'crash' ? forwarded.filter(r => r.cause === IN_FLIGHT_RESET).length : 0;
   const timeline = standInTimeline(started, forwarded, alb.events, ctx.units);
   const result = summarize(name, description, zeroTarget, results, forwarded.map(r => r.cause), started, timeline, lost);
-  return { result, forwarded };
+  ctx.log(`${name}: done in ${result.seconds.toFixed(0)} s (${result.requests} requests, ${result.failed} failed)`);
+  return { result: late ? { ...result, overDeadlineSeconds: ctx.scenarioSeconds } : result, forwarded };
 }
 
 /** What steady load showed of the pages against the health page. */
@@ -173,7 +186,7 @@ export async function sigterm(ctx: ScenarioContext): Promise<{ result: ScenarioR
   };
   let probe = await through(f, requestThroughSigterm);
   let held = `POST ${ctx.pages[0]} with its body still arriving`;
-  if (!probe.inFlight) {
+  if (!probe.inFlight && ctx.redis !== undefined) {
     // A redis-server of g's own: pausing the shared one would slow the scenarios running beside this one.
     const own = await ctx.newRedis();
     const g = await ctx.newUnit('g', 'rehearsal-1a', own);
@@ -196,7 +209,8 @@ export async function sigterm(ctx: ScenarioContext): Promise<{ result: ScenarioR
       seconds: (Date.now() - started) / 1000,
       causes: failure ? [failure] : [],
       heldInFlightBy: probe.inFlight ? held : undefined,
-      notExercised: probe.inFlight ? undefined : 'every answer came before SIGTERM',
+      notExercised: probe.inFlight ? undefined
+        : `every answer came before SIGTERM${ctx.redis === undefined ? ' (and without Redis no page can be held on it)' : ''}`,
       timeline: probeTimeline(started, requests),
     },
     probe: { ...probe, failure },
@@ -207,6 +221,7 @@ export async function sigterm(ctx: ScenarioContext): Promise<{ result: ScenarioR
 /** The load balancer's connection to server b, idle until just under the idle timeout, then used again. */
 export async function idle(ctx: ScenarioContext, b: WebServerUnit): Promise<{ result: ScenarioResult; probe: IdleConnectionResult }> {
   const started = Date.now();
+  ctx.log(`idle-connection: a request, then the connection left idle ${ctx.settings.idleTimeoutSeconds - 1} s, then a second one`);
   const probe = await idleConnection(b.port, ctx.app.healthCheckPath, ctx.settings.idleTimeoutSeconds);
   const ok = probe.secondStatus !== undefined && probe.secondStatus < 500;
   const closed = probe.closedAfterSeconds === undefined ? [] : [{ at: started + probe.closedAfterSeconds * 1000, event: 'closed-idle' as const, unit: b }];

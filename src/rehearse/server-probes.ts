@@ -4,16 +4,32 @@ import * as os from 'os';
 import { sleep } from './local-process';
 import { healthCheck } from './target-group-stand-in';
 
-/** Seconds from the start until the health page first answered with a healthy code, or undefined within `budgetMs`. */
-export async function bootSeconds(port: number, path: string, codes: string, startedAt: number, budgetMs: number): Promise<number | undefined> {
+/**
+ * Seconds from the start until the health page first answered with a healthy code, or undefined within `budgetMs`,
+ * or as soon as `gaveUp()` (the start command exited).
+ */
+export async function bootSeconds(port: number, path: string, codes: string, startedAt: number, budgetMs: number,
+  gaveUp: () => boolean = () => false): Promise<number | undefined> {
   const deadline = startedAt + budgetMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !gaveUp()) {
     if (await healthCheck(port, path, 2_000, codes)) {
       return (Date.now() - startedAt) / 1000;
     }
     await sleep(200);
   }
   return undefined;
+}
+
+/** The headers of an answer to `GET path` (empty when there is none within 5 s): which server answers. */
+export function answerHeaders(port: number, path: string): Promise<Record<string, string | string[] | undefined>> {
+  return new Promise(resolve => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: 5_000 }, res => {
+      res.resume();
+      resolve(res.headers);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve({}));
+  });
 }
 
 /** What the keep-alive probe saw on one connection left idle. */
@@ -24,6 +40,14 @@ export interface IdleConnectionResult {
   readonly secondStatus?: number;
   /** Why the second request failed, if it did. */
   readonly failure?: string;
+  /**
+   * The first answer said `Connection: close` (RFC 9112 9.6: the server closes the connection after it, and a client,
+   * the load balancer included, never sends another request on it): no idle connection to race. The second request
+   * then goes at once on a new connection, as the load balancer would send it.
+   */
+  readonly connectionClose?: boolean;
+  /** The headers of the first answer (which server it is). */
+  readonly headers?: Record<string, string | string[] | undefined>;
 }
 
 /**
@@ -38,14 +62,21 @@ export async function idleConnection(port: number, path: string, idleSeconds: nu
   try {
     let socket: net.Socket | undefined;
     let answeredAt = 0;
+    let headers: Record<string, string | string[] | undefined> = {};
     await new Promise<void>((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port, path, agent }, res => {
+      const req = http.get({ host: '127.0.0.1', port, path, agent, timeout: 10_000 }, res => {
         socket = res.socket;
+        headers = res.headers;
         res.resume();
         res.on('end', () => { answeredAt = Date.now(); resolve(); });
       });
+      req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
       req.on('error', reject);
     });
+    if (/\bclose\b/i.test(String(headers.connection ?? ''))) {
+      const again = await secondRequest(port, path, agent);
+      return { connectionClose: true, headers, ...(again.error ? { secondStatus: 502, failure: again.error } : { secondStatus: again.status }) };
+    }
     let closedAt: number | undefined;
     socket?.once('close', () => closedAt = Date.now());
     const until = answeredAt + (idleSeconds - 1) * 1000;
@@ -55,24 +86,30 @@ export async function idleConnection(port: number, path: string, idleSeconds: nu
     if (closedAt !== undefined) {
       const after = Math.round((closedAt - answeredAt) / 100) / 10;
       return {
+        headers,
         closedAfterSeconds: after,
         secondStatus: 502,
         failure: `the application closed the idle connection after ${after} s; the load balancer keeps it ${idleSeconds} s and ` +
           'may send the next request on it as it closes (502)',
       };
     }
-    const second = await new Promise<{ status?: number; error?: string }>(resolve => {
-      const req = http.get({ host: '127.0.0.1', port, path, agent, timeout: 10_000 }, res => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode }));
-      });
-      req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
-      req.on('error', error => resolve({ error: error.message }));
-    });
-    return second.error ? { secondStatus: 502, failure: second.error } : { secondStatus: second.status };
+    const second = await secondRequest(port, path, agent);
+    return second.error ? { headers, secondStatus: 502, failure: second.error } : { headers, secondStatus: second.status };
   } finally {
     agent.destroy();
   }
+}
+
+/** A request through `agent` (on its idle connection when it has one), given 10 s. */
+function secondRequest(port: number, path: string, agent: http.Agent): Promise<{ status?: number; error?: string }> {
+  return new Promise(resolve => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent, timeout: 10_000 }, res => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode }));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
+    req.on('error', error => resolve({ error: error.message }));
+  });
 }
 
 /** What the SIGTERM probe saw. */

@@ -12,6 +12,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
+import { killGroup, processGroupAlive } from './process-group';
 
 /** What `WebServerUnit` tells the holder. */
 export interface UnitHolderConfig {
@@ -29,6 +30,8 @@ export interface UnitHolderConfig {
   /** Exists once the unit is stopping: no restart after the next exit. */
   readonly stopFile: string;
   readonly restartSeconds: number;
+  /** `TimeoutStopSec=`: after the main process exits by itself, how long what is left of the unit gets before SIGKILL. */
+  readonly stopTimeoutSeconds: number;
 }
 
 /** `setsid` of util-linux, where there is one. */
@@ -62,10 +65,30 @@ function run(config: UnitHolderConfig, fd3: number | undefined): void {
     if (fs.existsSync(config.stopFile)) {
       return;
     }
+    // systemd.service(5): when the main process exits the unit is stopped before Restart= starts it again: what is
+    // left of it (a child started without exec, a daemon) gets KillSignal, then SIGKILL after TimeoutStopSec.
+    if (SETSID && result.pid) {
+      stopLeftovers(result.pid, config.stopTimeoutSeconds);
+    }
     blockFor(config.restartSeconds * 1000);
     if (fs.existsSync(config.stopFile)) {
       return;
     }
+  }
+}
+
+/** SIGTERM to what is left of the process group `group`, SIGKILL after `seconds` (the holder blocks meanwhile). */
+function stopLeftovers(group: number, seconds: number): void {
+  if (!processGroupAlive(group)) {
+    return;
+  }
+  killGroup(group, 'SIGTERM');
+  const deadline = Date.now() + seconds * 1000;
+  while (processGroupAlive(group) && Date.now() < deadline) {
+    blockFor(50);
+  }
+  if (processGroupAlive(group)) {
+    killGroup(group, 'SIGKILL');
   }
 }
 

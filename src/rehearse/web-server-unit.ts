@@ -1,20 +1,29 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { waitUntil } from './local-process';
+import { sleep, waitUntil } from './local-process';
 import { LocalRedis } from './local-redis';
+import { killGroup, processGroupAlive, trackStarted } from './process-group';
 import { RehearsedApplication } from './rehearsal-target';
+import { readServiceUnit } from './systemd-unit-file';
 import { UnitHolderConfig } from './unit-holder';
+
+/** The shipped `webtier.service`'s settings (RestartSec, TimeoutStopSec, KillMode, Environment). */
+const UNIT = readServiceUnit();
 
 /**
  * The stand-in for one web server's `webtier.service` (and `webtier.socket` with socket activation), as
  * `assets/web/webtier.service` and `bootstrap-web.sh` set them up:
  * - the environment file the boot writes (PORT, INSTANCE_ID, AVAILABILITY_ZONE, REDIS_*, the application's own
  *   `environment`, its `secrets` as placeholders), mode 0600;
- * - `ExecStart=/bin/bash start-app` (the startCommand) in the application's folder;
- * - `Restart=always`, `RestartSec=1`; on stop SIGTERM to every process of the unit (`KillMode=control-group`),
- *   SIGKILL after `TimeoutStopSec=30`;
+ * - `ExecStart=/bin/bash start-app` (the startCommand) in the application's folder, with the unit's own
+ *   `Environment=` (`PYTHONDONTWRITEBYTECODE=1`...): every setting read from the shipped unit file (systemd-unit-file.ts);
+ * - `Restart=always`, `RestartSec`; on stop, as systemd.kill(5) describes `KillMode=control-group`: the stop signal
+ *   (SIGTERM) to every process of the unit at once, then a wait of up to `TimeoutStopSec` for all of them to exit
+ *   (not only the main process: without `exec` that is bash, which exits at once), then SIGKILL to whatever is left.
+ *   The unit's control group is modelled by the process group `setsid` gives the start command: a process that
+ *   leaves that group (double-fork with setsid) escapes the stand-in but not systemd;
  * - with socket activation, the unit's socket (backlog 1024) held here and passed as fd 3 (`LISTEN_FDS=1`,
  *   `LISTEN_PID` the pid of bash, as systemd sets it);
  * - the sandbox, where this process can impose it (root on Linux): the application runs as an unprivileged user
@@ -22,10 +31,10 @@ import { UnitHolderConfig } from './unit-holder';
  *   and the rehearsal reports what the application wrote into it.
  */
 export class WebServerUnit {
-  /** `RestartSec=` of the unit. */
-  public static readonly RESTART_SECONDS = 1;
-  /** `TimeoutStopSec=` of the unit. */
-  public static readonly STOP_TIMEOUT_SECONDS = 30;
+  /** `RestartSec=` of the shipped unit. */
+  public static readonly RESTART_SECONDS = UNIT.restartSeconds;
+  /** `TimeoutStopSec=` of the shipped unit. */
+  public static readonly STOP_TIMEOUT_SECONDS = UNIT.timeoutStopSeconds;
 
   /** Each exit of the application, with when (Date.now()) and how. */
   public readonly exits: Array<{ at: number; code: number | null; signal: string | null }> = [];
@@ -48,7 +57,8 @@ export class WebServerUnit {
     public readonly zone: string,
     /** The port this server listens on (each local server has its own: on AWS each has its own address). */
     public readonly port: number,
-    private readonly redis: LocalRedis,
+    /** The tier's cache stand-in, when the application uses it (REDIS_* are set only then). */
+    private readonly redis: LocalRedis | undefined,
     workDir: string,
   ) {
     const f = (suffix: string) => path.join(workDir, `${instanceId}.${suffix}`);
@@ -108,9 +118,13 @@ export class WebServerUnit {
       logFile: this.files.log,
       stopFile: this.files.stop,
       restartSeconds: WebServerUnit.RESTART_SECONDS,
+      stopTimeoutSeconds: WebServerUnit.STOP_TIMEOUT_SECONDS,
     };
     const holder = spawn(process.execPath, [...unitHolderCommand(), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.holder = holder;
+    // Interrupted (Ctrl-C), the command kills every process of the unit and its holder at once.
+    const forget = trackStarted(() => this.killEverything());
+    holder.once('exit', forget);
     let buffered = '';
     let holderError = '';
     holder.stderr!.on('data', (d: Buffer) => holderError = (holderError + d.toString()).slice(-2000));
@@ -161,11 +175,20 @@ export class WebServerUnit {
    * (SIGKILL); nothing restarts. Returns the application's pid.
    */
   public lose(): number | undefined {
-    fs.writeFileSync(this.files.stop, '');
-    const pid = this.kill('SIGKILL');
-    this.holder?.kill('SIGKILL');
+    const pid = this.pid;
+    this.killEverything();
     this.alive = false;
     return pid;
+  }
+
+  /** SIGKILL to every process of the unit (whether or not its main process still runs) and to its holder. */
+  private killEverything(): void {
+    fs.writeFileSync(this.files.stop, '');
+    const group = Number(fs.readFileSync(this.files.pid, 'utf8').trim());
+    if (group > 0) {
+      killGroup(group, 'SIGKILL');
+    }
+    this.holder?.kill('SIGKILL');
   }
 
   /** Sends `signal` to every process of the application now; returns its main pid (undefined when it is not running). */
@@ -185,7 +208,13 @@ export class WebServerUnit {
     await waitUntil(`${this.instanceId} to exit`, 10_000, () => this.exits.length > exits);
   }
 
-  /** `systemctl stop`: SIGTERM, SIGKILL after `TimeoutStopSec`; no restart. Resolves once the unit is gone. */
+  /**
+   * `systemctl stop`, as systemd.kill(5) and systemd.service(5) describe it for the shipped unit: `KillSignal`
+   * (SIGTERM) to every process of the unit (`KillMode=control-group`), then a wait of up to `TimeoutStopSec` for every
+   * one of them to exit (the main process exiting first ends nothing), then SIGKILL to what is left; no restart.
+   * Resolves once the unit is gone.
+   * https://www.freedesktop.org/software/systemd/man/latest/systemd.kill.html#KillMode=
+   */
   public async stop(timeoutSeconds = WebServerUnit.STOP_TIMEOUT_SECONDS): Promise<void> {
     const holder = this.holder;
     if (!holder || holder.exitCode !== null || holder.signalCode !== null) {
@@ -194,51 +223,73 @@ export class WebServerUnit {
     fs.writeFileSync(this.files.stop, '');
     const started = Date.now();
     const gone = new Promise<void>(resolve => holder.once('exit', () => resolve()));
-    const exits = this.exits.length;
     this.events.push({ at: Date.now(), event: 'SIGTERM' });
-    await this.signalApplication('SIGTERM');
+    const group = await this.groupId();
+    if (group !== undefined) {
+      killGroup(group, UNIT.killSignal);
+    }
     let killed = false;
-    const timer = setTimeout(() => {
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    // Every process of the unit, not only its main one: bash without `exec` exits at once, its server finishes.
+    while (Date.now() < deadline && (this.alive || (group !== undefined && processGroupAlive(group)))) {
+      await sleep(50);
+    }
+    if (this.alive || (group !== undefined && processGroupAlive(group))) {
       killed = true;
-      void this.signalApplication('SIGKILL');
-    }, timeoutSeconds * 1000);
-    await waitUntil(`${this.instanceId} to stop`, (timeoutSeconds + 10) * 1000, () => this.exits.length > exits || !this.alive);
-    clearTimeout(timer);
+      if (group !== undefined) {
+        killGroup(group, 'SIGKILL');
+      }
+      await waitUntil(`${this.instanceId} to exit after SIGKILL`, 10_000,
+        () => !this.alive && (group === undefined || !processGroupAlive(group)));
+    }
     this.lastStop = { ms: Date.now() - started, killed };
     this.events.push({ at: Date.now(), event: 'stop' });
-    // Children the application left behind go with the unit (its control group).
-    await this.signalApplication('SIGKILL');
     await gone;
   }
 
-  /** Signals every process of the application (its process group), once its bash has written its pid. */
-  private async signalApplication(signal: NodeJS.Signals): Promise<void> {
+  /** The unit's process group (the pid of its bash, which `setsid` made a group leader), once bash has written it. */
+  private async groupId(): Promise<number | undefined> {
     let pid = NaN;
     await waitUntil(`the pid of ${this.instanceId}`, 5_000, () => {
       pid = Number(fs.readFileSync(this.files.pid, 'utf8').trim());
       return pid > 0 || !this.alive;
     }).catch(() => undefined);
-    if (pid > 0) {
-      killGroup(pid, signal);
+    return pid > 0 ? pid : undefined;
+  }
+
+  /** Signals every process of the application (its process group), once its bash has written its pid. */
+  private async signalApplication(signal: NodeJS.Signals): Promise<void> {
+    const group = await this.groupId();
+    if (group !== undefined) {
+      killGroup(group, signal);
     }
   }
 
-  /** The environment file `bootstrap-web.sh` writes, with this machine's Redis. */
+  /** REDIS_* of the environment file, naming `redis`. */
+  private redisEnvironment(redis: LocalRedis): Record<string, string> {
+    return {
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: String(redis.port),
+      REDIS_TLS: redis.tlsCaFile ? 'true' : 'false',
+      REDIS_AUTH_TOKEN: redis.authToken,
+      // The rehearsal's Redis has a certificate of its own CA: trusted as ElastiCache's public one is on AWS.
+      ...(redis.tlsCaFile ? { REDIS_TLS_CA_FILE: redis.tlsCaFile, NODE_EXTRA_CA_CERTS: redis.tlsCaFile } : {}),
+    };
+  }
+
+  /** The environment file `bootstrap-web.sh` writes, with this machine's Redis when the application uses one. */
   private environment(): Record<string, string> {
     return {
       PORT: String(this.port),
       INSTANCE_ID: this.instanceId,
       AVAILABILITY_ZONE: this.zone,
-      REDIS_HOST: '127.0.0.1',
-      REDIS_PORT: String(this.redis.port),
-      REDIS_TLS: this.redis.tlsCaFile ? 'true' : 'false',
-      REDIS_AUTH_TOKEN: this.redis.authToken,
-      // The rehearsal's Redis has a certificate of its own CA: trusted as ElastiCache's public one is on AWS.
-      ...(this.redis.tlsCaFile ? { REDIS_TLS_CA_FILE: this.redis.tlsCaFile, NODE_EXTRA_CA_CERTS: this.redis.tlsCaFile } : {}),
+      ...(this.redis ? this.redisEnvironment(this.redis) : {}),
       WEBTIER_ENV_FILE: this.files.env,
       WEB_BIND: '0.0.0.0',
       WEB_PORT: String(this.port),
       COUNTER_KEY: 'webtier:hello:counter',
+      // The unit's own `Environment=` lines (systemd.exec(5)): PYTHONDONTWRITEBYTECODE=1, as on the instance.
+      ...UNIT.environment,
       ...this.app.environment,
       ...Object.fromEntries(this.app.secretNames.map(name => [name, `rehearsal-placeholder-for-${name}`])),
     };
@@ -254,69 +305,10 @@ function unitHolderCommand(): string[] {
   return fs.existsSync(js) ? [js] : ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'unit-holder.ts')];
 }
 
-/** Signals the process group of `pid` (setsid made one), or the process alone where there is no group. */
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  for (const target of [-pid, pid]) {
-    try {
-      process.kill(target, signal);
-      return;
-    } catch {
-      // Not a group, or already gone.
-    }
-  }
-}
-
 /** The uid and gid of `nobody` on Linux. */
 const NOBODY = 65534;
 
 /** Whether the unit's user and read-only folder can be imposed here (root on Linux). */
 export function canSandbox(): boolean {
   return os.platform() === 'linux' && typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
-/**
- * Copies the application's folder to `target` as the boot unpacks it: readable by everyone, writable by no one
- * but root (`chmod -R a+rX,go-w`, as `bootstrap-web.sh` does). Returns `target`.
- */
-export function prepareApplicationFolder(source: string, target: string): string {
-  fs.cpSync(source, target, { recursive: true, dereference: false, filter: src => !/(^|\/)(\.git|cdk\.out)$/.test(src) });
-  const r = spawnSync('chmod', ['-R', 'a+rX,go-w', target], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    throw new Error(`cannot make ${target} read-only: ${r.stderr}`);
-  }
-  return target;
-}
-
-/** The files of `folder` (relative path, size and modification time), to tell what the application wrote. */
-export function folderSnapshot(folder: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      const stat = fs.lstatSync(full);
-      files.set(path.relative(folder, full), entry.isDirectory() ? 'dir' : `${stat.size}:${stat.mtimeMs}`);
-      if (entry.isDirectory()) {
-        walk(full);
-      }
-    }
-  };
-  walk(folder);
-  return files;
-}
-
-/** What changed between two snapshots of a folder: paths added, removed or modified. */
-export function folderChanges(before: Map<string, string>, after: Map<string, string>): string[] {
-  const changed = new Set<string>();
-  for (const [file, sig] of after) {
-    // A folder counts when it is new; what changes inside an old one is counted by its files.
-    if (!before.has(file) || (sig !== 'dir' && before.get(file) !== sig)) {
-      changed.add(file);
-    }
-  }
-  for (const file of before.keys()) {
-    if (!after.has(file)) {
-      changed.add(file);
-    }
-  }
-  return [...changed].sort();
 }

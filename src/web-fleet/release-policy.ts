@@ -127,11 +127,12 @@ function defaultWarmup(healthyAfter: Duration | undefined): Duration {
 }
 
 /** The release's instance refresh, its settings checked; `scope` takes the warnings. */
-export function releaseUpdatePolicy(scope: IConstruct, settings: ReleaseSettings): autoscaling.UpdatePolicy {
-  const { bakeTime, checkpoints, alarms, instanceWarmup } = resolveReleaseSettings(settings);
+export function releaseUpdatePolicy(scope: IConstruct, settings: ReleaseSettings,
+  names: ReleaseSettingNames = { instanceWarmup: 'instanceWarmup' }): autoscaling.UpdatePolicy {
+  const { bakeTime, checkpoints, alarms, instanceWarmup } = resolveReleaseSettings(settings, names);
   const judged = settings.healthyAfter && settings.gateAlarms.length > 0 ? defaultWarmup(settings.healthyAfter) : undefined;
   if (judged && !judged.isUnresolved() && !instanceWarmup.isUnresolved() && instanceWarmup.toSeconds() < judged.toSeconds()) {
-    warn(scope, 'instanceWarmupShorterThanGate', `instanceWarmup is ${instanceWarmup.toHumanString()}: a new server counts (and an old one ` +
+    warn(scope, 'instanceWarmupShorterThanGate', `${names.instanceWarmup} is ${instanceWarmup.toHumanString()}: a new server counts (and an old one ` +
       `stops) before the release gate can judge its traffic (${judged.toSeconds()} s: the health checks and ${GATE_DETECTION_MINUTES} minutes), ` +
       'so a bad canary leaves the previous version one server short until the rollback');
   }

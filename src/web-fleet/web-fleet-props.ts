@@ -188,7 +188,7 @@ export interface WebFleetProps {
    * ceil(minCapacity / (AZs - 1))`, so 2 over three AZs becomes 3, one per AZ; `maxCapacity` and `desiredCapacity` rise
    * to it when lower.
    *
-   * @default true
+   * @default - true with the `WebTierFeatureFlags.WEB_STATIC_STABILITY` flag (new apps), false without it
    */
   readonly staticStability?: boolean;
 

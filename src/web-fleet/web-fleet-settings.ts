@@ -84,3 +84,19 @@ export function checkDeployTimeout(prop: string, deployTimeout: Duration | undef
       `${needed} seconds in all: a shorter timeout fails every deploy`);
   }
 }
+
+/**
+ * Why the deploy timeout cannot cover a boot and the target group's health check as the template has it
+ * (`healthyAfter`, when known), or `undefined`: for a validation at synthesis, as the target group may change.
+ */
+export function deployTimeoutProblem(prop: string, deployTimeout: Duration, healthyAfter: Duration | undefined): string | undefined {
+  if (healthyAfter === undefined) {
+    return undefined;
+  }
+  try {
+    checkDeployTimeout(prop, deployTimeout, healthyAfter, `the targetGroup's healthyThreshold x interval (${healthyAfter.toSeconds()} seconds)`);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}

@@ -11,18 +11,22 @@ import { releaseChecksReporting } from './release-checks-alarm';
 import { ReleaseGate } from './release-gate';
 import { releaseUpdatePolicy } from './release-policy';
 import { WebFleetProps } from './web-fleet-props';
-import { checkDeployTimeout, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
+import { checkDeployTimeout, deployTimeoutProblem, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
 import { addWebUserData, S3Location, WEB_BOOT_FILES } from './web-user-data';
 import { applyZonalResilience, zonalCapacity } from './zonal-resilience';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { encodeReleaseChecks, ReleaseCheck, resolveReleaseChecks } from '../application/release-check';
 import { applicationAsset, applicationMainPage, WebApplication } from '../application/web-application';
 import { fleetApplication } from '../application/web-application-fleet';
+import { callerName } from '../caller-names';
+import { checkManagedPolicySize } from '../iam-policy-size';
+import { WebTierFeatureFlags } from '../feature-flags';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
+import { checkAlarmsEnvironment, INSTANCE_REFRESH_ALARMS } from '../monitoring/alarm-region-checks';
 import { SubnetGroup } from '../network/subnet-layout';
 import { recordFleetForRehearsal } from '../rehearse/fleet-record';
-import { checkRequired, checkSecondsInRange, invalidProp, warn } from '../validation';
+import { checkRequired, checkRetentionDays, checkSecondsInRange, invalidProp, validateAtSynthesis, warn } from '../validation';
 
 /** Throws unless the application's own port, when it names one, is the fleet's `webPort`. */
 function checkApplicationPort(application: WebApplication, webPort: number): void {
@@ -99,23 +103,29 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     super(scope, id);
 
     checkRequired('vpc', props?.vpc);
+    // The props as the caller's API names them: the one-liner's web... names when it built this fleet.
+    const name = (prop: string) => callerName(this, prop);
     this.application = props.application ?? WebApplication.helloCounter();
+    const settingNames = Object.fromEntries(Object.entries(WEB_FLEET_NAMES).map(([k, v]) => [k, name(v)])) as typeof WEB_FLEET_NAMES;
     const { webPort, ...requested } = resolveWebFleetSettings(
-      { ...props, webPort: props.webPort ?? this.application.port }, WEB_FLEET_NAMES);
+      { ...props, webPort: props.webPort ?? this.application.port }, settingNames);
     const vpcSubnets = props.vpcSubnets ?? { subnetGroupName: SubnetGroup.WEB };
     const { minCapacity, maxCapacity, desiredCapacity } = zonalCapacity(this, { ...requested, desiredCapacity: props.desiredCapacity },
-      new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones).size, props.staticStability ?? true, { minCapacity: 'minCapacity', staticStability: 'staticStability' });
+      new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones).size, props.staticStability ?? WebTierFeatureFlags.isEnabled(this, WebTierFeatureFlags.WEB_STATIC_STABILITY), { minCapacity: name('minCapacity'), staticStability: name('staticStability') });
     this.webPort = webPort;
     this.minCapacity = minCapacity;
     checkApplicationPort(this.application, this.webPort);
     const application = fleetApplication(this, this.application, props.targetGroup);
+    checkRetentionDays('applicationLogRetention', props.applicationLogRetention);
     const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
     checkSecondsInRange('healthCheckGracePeriod', gracePeriod, 0, 7200);
     const deployTimeout = props.deployTimeout ?? Duration.minutes(15);
-    checkDeployTimeout('deployTimeout', deployTimeout, Duration.seconds(0), '');
+    checkDeployTimeout(name('deployTimeout'), deployTimeout, Duration.seconds(0), '');
+    // The target group is exposed and its health check may be changed after the fleet is made: check the one in the template.
+    validateAtSynthesis(this, () => [deployTimeoutProblem(name('deployTimeout'), deployTimeout, healthyAfterOf(props.targetGroup))]);
     if (minCapacity < 2) {
       warn(this, 'webFleetBelowTwo',
-        `minCapacity is ${minCapacity}: with fewer than 2 web servers the tier is no longer zero-downtime (losing one server, or replacing it, stops service)`);
+        `${name('minCapacity')} is ${minCapacity}: with fewer than 2 web servers the tier is no longer zero-downtime (losing one server, or replacing it, stops service)`);
     }
 
     this.securityGroup = httpsOutSecurityGroup(this, props.vpc,
@@ -136,6 +146,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       associatePublicIpAddress: false,
     });
 
+    checkAlarmsEnvironment(this, name('releaseAlarms'), props.releaseAlarms, INSTANCE_REFRESH_ALARMS);
     if (props.targetGroup) {
       this.releaseGate = new ReleaseGate(this, 'ReleaseGate', { targetGroup: props.targetGroup });
     }
@@ -144,7 +155,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     const checksReporting = this.releaseChecks.length > 0 ? releaseChecksReporting(this) : undefined;
     this.releaseChecksAlarm = checksReporting?.alarm;
     if (desiredCapacity !== undefined && minCapacity < maxCapacity) {
-      warn(this, 'desiredCapacityResetOnDeploy', `desiredCapacity is ${desiredCapacity} on a fleet that can scale from ${minCapacity} to ` +
+      warn(this, 'desiredCapacityResetOnDeploy', `${name('desiredCapacity')} is ${desiredCapacity} on a fleet that can scale from ${minCapacity} to ` +
         `${maxCapacity}: every deploy that changes it sets the group back to ${desiredCapacity}, whatever it had scaled to`);
     }
     this.autoScalingGroup = instanceGroup(this, {
@@ -170,7 +181,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         userAlarms: props.releaseAlarms,
         instanceWarmup: props.instanceWarmup,
         healthyAfter: healthyAfterOf(props.targetGroup),
-      }),
+      }, { instanceWarmup: name('instanceWarmup') }),
       // The stack's creation waits for a SUCCESS signal from each first server (signal-ready.sh).
       signals: autoscaling.Signals.waitForAll({ timeout: deployTimeout }),
       // Health replacements (a server that fails its checks): launch the new one before terminating the old one.
@@ -197,7 +208,8 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       defaultResult: 'ABANDON',
       heartbeatTimeout: deployTimeout.isUnresolved() ? MAX_HEARTBEAT_SECONDS : Math.min(deployTimeout.toSeconds(), MAX_HEARTBEAT_SECONDS),
     }];
-    applyZonalResilience(this.autoScalingGroup, props);
+    applyZonalResilience(this.autoScalingGroup, props,
+      { zonalShift: name('zonalShift'), impairedZoneHealthCheckBehavior: name('impairedZoneHealthCheckBehavior') });
     if (props.targetGroup) {
       props.targetGroup.addTarget(this.autoScalingGroup);
     }
@@ -294,6 +306,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     }
     this.policy = instancePolicy(this, role, 'Web tier web servers', statements);
     if (this.policy) {
+      checkManagedPolicySize(this.policy, name('application'), () => `${Object.keys(application.secrets).length} secrets`);
       acknowledgeWildcardResources(this.policy, ['*', LAUNCH_HOOK_GROUPS],
         'autoscaling:DescribeAutoScalingInstances and elasticloadbalancing:DescribeTargetHealth support no resource-level permission ' +
         '(AWS accepts only "*"); they read states and nothing else: a server asks which group it is in and whether its target group ' +

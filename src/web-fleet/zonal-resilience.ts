@@ -1,8 +1,9 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
-import { invalidProp, warn } from '../validation';
+import { synthesizedAttributes } from '../load-balancer/synthesized-attributes';
+import { invalidProp, validateAtSynthesis, warn } from '../validation';
 
 /**
  * What the web Auto Scaling group does with an instance that fails its health checks in the Availability Zone of an
@@ -73,23 +74,26 @@ export interface ZonalResilienceOptions {
 }
 
 /**
- * Throws when the target group turns cross-zone load balancing off (`load_balancing.cross_zone.enabled: false`):
- * Auto Scaling refuses zonal shift on a group attached to such a target group unless its validation is skipped, since
- * capacity could become imbalanced across AZs (`SkipZonalShiftValidation`,
- * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AttachTrafficSources.html).
+ * Why the target group may not turn cross-zone load balancing off (`load_balancing.cross_zone.enabled: false`) while
+ * zonal shift is on: Auto Scaling refuses zonal shift on a group attached to such a target group unless its
+ * validation is skipped, since capacity could become imbalanced across AZs (`SkipZonalShiftValidation`,
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AttachTrafficSources.html). Checked on the template
+ * (the target group is exposed, and its attributes may change after the fleet is made), else `undefined`.
  */
-function checkCrossZone(targetGroup: elbv2.IApplicationTargetGroup | undefined): void {
-  const cfn = targetGroup?.node.defaultChild;
-  if (!(cfn instanceof elbv2.CfnTargetGroup)) {
-    return;
+function crossZoneProblem(targetGroup: elbv2.IApplicationTargetGroup | undefined, zonalShiftProp: string): string | undefined {
+  const crossZone = synthesizedAttributes(targetGroup)?.get('load_balancing.cross_zone.enabled');
+  if (crossZone !== 'false') {
+    return undefined;
   }
-  const attributes = Stack.of(cfn).resolve(cfn.targetGroupAttributes) as Array<{ key?: unknown; value?: unknown }> | undefined;
-  const crossZone = (Array.isArray(attributes) ? attributes : []).find(a => a?.key === 'load_balancing.cross_zone.enabled');
-  if (crossZone && String(crossZone.value) === 'false') {
-    throw invalidProp('zonalShift', true, 'cannot be used with a target group whose load_balancing.cross_zone.enabled is false: ' +
-      'Auto Scaling refuses zonal shift with cross-zone load balancing off (capacity could become imbalanced across AZs); ' +
-      'turn cross-zone back on or set zonalShift: false');
-  }
+  return invalidProp(zonalShiftProp, true, 'cannot be used with a target group whose load_balancing.cross_zone.enabled is false: ' +
+    'Auto Scaling refuses zonal shift with cross-zone load balancing off (capacity could become imbalanced across AZs); ' +
+    `turn cross-zone back on or set ${zonalShiftProp}: false`).message;
+}
+
+/** The names the caller's API gives the zonal resilience options. */
+export interface ZonalResilienceNames {
+  readonly zonalShift: string;
+  readonly impairedZoneHealthCheckBehavior: string;
 }
 
 /**
@@ -104,18 +108,19 @@ function checkCrossZone(targetGroup: elbv2.IApplicationTargetGroup | undefined):
  *   The default behaviour is ReplaceUnhealthy: a server that died with its AZ is replaced in a healthy AZ, so the
  *   fleet gets back to full capacity during the shift; IgnoreUnhealthy would keep the dead servers counted.
  */
-export function applyZonalResilience(group: autoscaling.AutoScalingGroup, options: ZonalResilienceOptions): void {
+export function applyZonalResilience(group: autoscaling.AutoScalingGroup, options: ZonalResilienceOptions,
+  names: ZonalResilienceNames = { zonalShift: 'zonalShift', impairedZoneHealthCheckBehavior: 'impairedZoneHealthCheckBehavior' }): void {
   const zonalShift = options.zonalShift ?? true;
   const behavior = options.impairedZoneHealthCheckBehavior;
   if (behavior !== undefined && !Object.values(ImpairedZoneHealthCheckBehavior).includes(behavior)) {
-    throw invalidProp('impairedZoneHealthCheckBehavior', behavior, 'must be ImpairedZoneHealthCheckBehavior.REPLACE_UNHEALTHY or IGNORE_UNHEALTHY');
+    throw invalidProp(names.impairedZoneHealthCheckBehavior, behavior, 'must be ImpairedZoneHealthCheckBehavior.REPLACE_UNHEALTHY or IGNORE_UNHEALTHY');
   }
   if (!zonalShift && options.impairedZoneHealthCheckBehavior !== undefined) {
-    throw invalidProp('impairedZoneHealthCheckBehavior', options.impairedZoneHealthCheckBehavior,
-      'applies only with zonalShift: true (AWS applies the impaired-zone behaviour during an active zonal shift only)');
+    throw invalidProp(names.impairedZoneHealthCheckBehavior, options.impairedZoneHealthCheckBehavior,
+      `applies only with ${names.zonalShift}: true (AWS applies the impaired-zone behaviour during an active zonal shift only)`);
   }
   if (zonalShift) {
-    checkCrossZone(options.targetGroup);
+    validateAtSynthesis(group, () => [crossZoneProblem(options.targetGroup, names.zonalShift)]);
   }
   const cfn = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
   cfn.availabilityZoneDistribution = { capacityDistributionStrategy: autoscaling.CapacityDistributionStrategy.BALANCED_BEST_EFFORT };

@@ -212,11 +212,14 @@ describe('projen new --from the packed project type package', () => {
       expect(read(appDir, `webapp/${file}`)).toBe(read(path.join(APP_PACKAGE_DIR, 'templates', 'app', 'webapp'), file));
     }
 
-    // THEN cdk.json has the feature flags of the aws-cdk-lib the app installed, as `cdk init` writes them
+    // THEN cdk.json has the feature flags of the aws-cdk-lib the app installed, as `cdk init` writes them, and the
+    // recommended flags of the library it installed (a new app gets today's defaults)
     const installedCdk = path.join(appDir, 'node_modules', 'aws-cdk-lib');
     const recommended = JSON.parse(fs.readFileSync(path.join(installedCdk, 'recommended-feature-flags.json'), 'utf8'));
     expect(Object.keys(recommended).length).toBeGreaterThan(50);
-    expect(JSON.parse(read(appDir, 'cdk.json')).context).toEqual(recommended);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const installedLibrary = require(path.join(appDir, 'node_modules', LIBRARY));
+    expect(JSON.parse(read(appDir, 'cdk.json')).context).toEqual({ ...recommended, ...installedLibrary.WebTierFeatureFlags.recommended() });
 
     // THEN `cdk synth` produces the web tier and warns about nothing (no unconfigured feature flags)
     const synth = await run('npx', ['cdk', 'synth', '--quiet', '--no-notices'], appDir);

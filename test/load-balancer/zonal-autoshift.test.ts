@@ -29,6 +29,22 @@ function autoshiftAlone(options: WebZonalAutoshiftOptions = {}, outcomeAlarmCoun
   return Template.fromStack(stack);
 }
 
+/** The rule of the one composite alarm with this logical id. */
+function onlyCompositeRule(template: Template, id: string): string {
+  const composite = template.toJSON().Resources[id];
+  expect(composite?.Type).toBe('AWS::CloudWatch::CompositeAlarm');
+  return composite.Properties.AlarmRule;
+}
+
+/** The logical ids of the alarms a composite alarm's "any of" rule names, in order (its rule is a Fn::Join of ARNs). */
+function anyOfRule(template: Template, id: string): string[] {
+  const rule = onlyCompositeRule(template, id) as unknown as { 'Fn::Join': [string, unknown[]] };
+  const parts = rule['Fn::Join'][1];
+  const ids = parts.filter(p => typeof p !== 'string').map(p => (p as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]);
+  expect(parts.filter(p => typeof p === 'string').join('')).toBe(`(${ids.map(() => 'ALARM("")').join(' OR ')})`);
+  return ids;
+}
+
 describe('load balancer zonal shift', () => {
   test('by default, the ALB has ARC zonal shift integration on (zonal_shift.config.enabled)', () => {
     const stack = newStack();
@@ -82,16 +98,29 @@ describe('zonal autoshift', () => {
     expect(webTier.zonalAutoshift).toBeUndefined();
   });
 
-  test('with zonalAutoshift {}, it is ENABLED for the load balancer, and practice runs end on the tier\'s 5XX and latency alarms', () => {
+  test('with zonalAutoshift {}, it is ENABLED for the load balancer, and practice runs end on one composite of the tier\'s 5XX and latency alarms', () => {
     const { template, webTier } = tier({ zonalAutoshift: {} });
     const config = onlyResource(template, AUTOSHIFT).Properties;
     expect(config.ZonalAutoshiftStatus).toBe('ENABLED');
     expect(config.ResourceIdentifier).toEqual({ Ref: logicalId(webTier.loadBalancer) });
+    const outcome = webTier.zonalAutoshift!.outcomeAlarm;
+    expect(config.PracticeRunConfiguration.OutcomeAlarms).toEqual([{ Type: 'CLOUDWATCH', AlarmIdentifier: { 'Fn::GetAtt': [logicalId(outcome), 'Arn'] } }]);
     const m = webTier.monitoring!;
-    expect(config.PracticeRunConfiguration.OutcomeAlarms).toEqual([m.elb5xxAlarm!, m.target5xxAlarm!, m.responseTimeAlarm!]
-      .map(alarm => ({ Type: 'CLOUDWATCH', AlarmIdentifier: { 'Fn::GetAtt': [logicalId(alarm), 'Arn'] } })));
+    expect(anyOfRule(template, logicalId(outcome))).toEqual([m.elb5xxAlarm!, m.target5xxAlarm!, m.responseTimeAlarm!].map(logicalId));
     expect(config.PracticeRunConfiguration.BlockingAlarms).toBeUndefined();
     expect(config.PracticeRunConfiguration.BlockedWindows).toBeUndefined();
+  });
+
+  test('CloudFormation\'s limits hold: one outcome alarm and at most one blocking alarm, however many are given', () => {
+    // AWS::ARCZonalShift::ZonalAutoshiftConfiguration's resource schema: OutcomeAlarms and BlockingAlarms take 1 item (minItems = maxItems = 1).
+    const stack = newStack();
+    const alarms = Array.from({ length: 10 }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `Blocker${i}`, `arn:aws:cloudwatch:eu-west-3:111122223333:alarm:b${i}`));
+    new ZeroDowntimeWebTier(stack, 'WebTier', { zonalAutoshift: { blockingAlarms: alarms } });
+    const template = Template.fromStack(stack);
+    const practice = onlyResource(template, AUTOSHIFT).Properties.PracticeRunConfiguration;
+    expect([practice.OutcomeAlarms.length, practice.BlockingAlarms.length]).toEqual([1, 1]);
+    const rule = onlyCompositeRule(template, practice.BlockingAlarms[0].AlarmIdentifier['Fn::GetAtt'][0]);
+    expect(rule).toBe(`(${alarms.map(a => `ALARM("${a.alarmArn}")`).join(' OR ')})`);
   });
 
   test('with blocking alarms, windows and dates, they reach the practice-run configuration', () => {
@@ -106,9 +135,26 @@ describe('zonal autoshift', () => {
     expect(practice.BlockedDates).toEqual(['2026-12-24']);
   });
 
-  test('used alone, it takes the outcome alarms it is given', () => {
-    const practice = onlyResource(autoshiftAlone({}, 2), AUTOSHIFT).Properties.PracticeRunConfiguration;
-    expect(practice.OutcomeAlarms).toHaveLength(2);
+  test('used alone with one outcome alarm, it names that alarm and makes no composite alarm', () => {
+    const template = autoshiftAlone({}, 1);
+    const practice = onlyResource(template, AUTOSHIFT).Properties.PracticeRunConfiguration;
+    expect(practice.OutcomeAlarms).toEqual([{ Type: 'CLOUDWATCH', AlarmIdentifier: { 'Fn::GetAtt': [expect.stringMatching(/^Alarm0/), 'Arn'] } }]);
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 0);
+  });
+
+  test('used alone with two outcome alarms, it names one composite alarm in ALARM when either is', () => {
+    const template = autoshiftAlone({}, 2);
+    const practice = onlyResource(template, AUTOSHIFT).Properties.PracticeRunConfiguration;
+    expect(practice.OutcomeAlarms).toHaveLength(1);
+    expect(anyOfRule(template, practice.OutcomeAlarms[0].AlarmIdentifier['Fn::GetAtt'][0])).toEqual([
+      expect.stringMatching(/^Alarm0/), expect.stringMatching(/^Alarm1/),
+    ]);
+  });
+
+  test('the configuration keeps its logical id (its construct id Resource)', () => {
+    const { template, webTier } = tier({ zonalAutoshift: {} });
+    expect(Object.keys(template.findResources(AUTOSHIFT))).toEqual([logicalId(webTier.zonalAutoshift!)]);
+    expect(logicalId(webTier.zonalAutoshift!)).toMatch(/^WebTierZonalAutoshift[0-9A-F]{8}$/);
   });
 
   test('fails with zonalShift false', () => {
@@ -126,6 +172,25 @@ describe('zonal autoshift', () => {
 
   test.each([[0], [11]])('used alone, fails with %p outcome alarms', (n) => {
     expectInvalidProp(() => autoshiftAlone({}, n), { prop: 'outcomeAlarms', received: `${n} alarms`, rule: /must be 1 to 10 alarms/ });
+  });
+
+  test('fails with 11 blocking alarms, in the one-liner\'s names', () => {
+    const stack = newStack();
+    const alarms = Array.from({ length: 11 }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `Blocker${i}`, `arn:aws:cloudwatch:eu-west-3:111122223333:alarm:b${i}`));
+    expectInvalidProp(() => new ZeroDowntimeWebTier(stack, 'WebTier', { zonalAutoshift: { blockingAlarms: alarms } }),
+      { prop: 'zonalAutoshift.blockingAlarms', received: '11 alarms', rule: /must be 0 to 10 alarms: the tier combines them into the one blocking alarm/ });
+  });
+
+  test('fails with an alarm ARN string instead of an alarm (JavaScript callers)', () => {
+    expectInvalidProp(() => tier({ zonalAutoshift: { blockingAlarms: ['arn:aws:cloudwatch:eu-west-3:111122223333:alarm:b' as never] } }),
+      { prop: 'zonalAutoshift.blockingAlarms[0]', received: '"arn:aws:cloudwatch:eu-west-3:111122223333:alarm:b"', rule: /must be a CloudWatch alarm/ });
+  });
+
+  test('used alone, fails with an outcome alarm that is not an alarm', () => {
+    const stack = newStack();
+    const lb = new WebLoadBalancer(stack, 'LoadBalancer', { vpc: new WebTierNetwork(stack, 'Network').vpc });
+    expectInvalidProp(() => new WebZonalAutoshift(stack, 'Autoshift', { loadBalancer: lb.loadBalancer, outcomeAlarms: [{} as never] }),
+      { prop: 'outcomeAlarms[0]', received: '{}', rule: /must be a CloudWatch alarm/ });
   });
 
   const badOptions: Array<[string, WebZonalAutoshiftOptions, string, string, RegExp]> = [

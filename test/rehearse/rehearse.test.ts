@@ -9,12 +9,12 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { allElements, parseXml, XmlElement } from './well-formed-xml';
 import { WebApplication, ZeroDowntimeWebTier } from '../../src';
+import { folderChanges, folderSnapshot } from '../../src/rehearse/application-folder';
 import { main } from '../../src/rehearse/cli';
 import { FINDING_IDS, FindingId } from '../../src/rehearse/findings';
 import { rehearse, RehearsalReport, ScenarioName } from '../../src/rehearse/rehearsal';
 import { LoadBalancerSettings, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
 import { formatReport } from '../../src/rehearse/report';
-import { folderChanges, folderSnapshot } from '../../src/rehearse/web-server-unit';
 import { describeWith } from '../runtime/harness';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -142,6 +142,10 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
 
   test('the cloud assembly\'s settings are the ones rehearsed: the one-liner\'s health check and deregistration delay, the ALB idle timeout', () => {
     expect(cli.get('starter')!.output).toContain('idle timeout 60 s, health check every 30 s (timeout 3 s, healthy after 2, unhealthy after 2), deregistration delay 30 s');
+    // The deadlines those settings give, stated before anything starts (README: 158 s and 774 s).
+    expect(cli.get('starter')!.output).toContain('deadlines: each scenario 158 s, the whole rehearsal 774 s');
+    expect(cli.get('starter')!.output).toContain('Deadlines: each scenario 158 s, the whole rehearsal 774 s.');
+    expect(cli.get('starter')!.output).toContain('Redis: a local redis-server for the tier\'s cache');
   });
 
   test.each(FLAWED.map(f => [f.name, f.finding] as const))('%s: reported as %s, with a fix', (name, finding) => {
@@ -304,7 +308,9 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
   });
 
   test('pages that answer at once and touch nothing: the sigterm row says not exercised, no finding, exit 0, the JSON says the same', () => {
-    expect(nothingSlow.output).toMatch(/^sigterm +2 +0 +200 x2 +not exercised: every answer came before SIGTERM$/m);
+    // --dir without --redis: no redis-server, so no GET can be held on one either.
+    expect(nothingSlow.output).toContain('Redis: none (the application does not use the tier\'s cache: give --redis if it does)');
+    expect(nothingSlow.output).toMatch(/^sigterm +1 +0 +200 x1 +not exercised: every answer came before SIGTERM \(and without Redis no page can be held on it\)$/m);
     expect(nothingSlow.output).toContain('Result: clean (exit 0).');
     expect(nothingSlow.code).toBe(0);
     expect(fs.readFileSync(path.join(nothingSlow.dir, 'rehearsal.json'), 'utf8')).toEqual(fs.readFileSync(nothingSlow.json, 'utf8'));
@@ -312,7 +318,7 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
     expect(report.findings).toEqual([]);
     expect(report.exitCode).toBe(0);
     const [sigterm] = report.scenarios;
-    expect(sigterm).toMatchObject({ name: 'sigterm', notExercised: 'every answer came before SIGTERM', failed: 0 });
+    expect(sigterm).toMatchObject({ name: 'sigterm', notExercised: 'every answer came before SIGTERM (and without Redis no page can be held on it)', failed: 0 });
     expect(sigterm.heldInFlightBy).toBeUndefined();
     // SIGTERM was never sent: no request was in flight for it to rehearse.
     expect(sigterm.timeline.events.map(e => e.event)).not.toContain('SIGTERM');
@@ -329,7 +335,7 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
 describeWith(['redis-server'])('rehearse --repeat (a benchmark)', () => {
   async function repeated(dir: string, runs: number): Promise<{ code: number; output: string }> {
     const lines: string[] = [];
-    const code = await main(['rehearse', '--dir', dir, '--start', 'exec node server.js', '--health', '/healthz',
+    const code = await main(['rehearse', '--dir', dir, '--start', 'exec node server.js', '--health', '/healthz', '--redis',
       '--scenarios', 'sigterm', '--repeat', String(runs)], l => lines.push(l), l => lines.push(l));
     return { code, output: lines.join('\n') };
   }
@@ -351,10 +357,10 @@ describeWith(['redis-server'])('rehearse --repeat (a benchmark)', () => {
 });
 
 describe('rehearse could not run', () => {
-  test('without redis-server on the PATH: one line naming what to install, exit 2', () => {
+  test('with --redis but without redis-server on the PATH: one line naming what to install, exit 2', () => {
     // In a process of its own: jest's process.env is not the one child_process reads.
     const cli = path.join(__dirname, '..', '..', 'src', 'rehearse', 'cli.ts');
-    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, 'rehearse', '--dir', STARTER, '--start', 'node server.js'], {
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, 'rehearse', '--dir', STARTER, '--start', 'node server.js', '--redis'], {
       encoding: 'utf8', timeout: 60_000, env: { PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'empty-path-')) },
     });
     expect(r.status).toBe(2);
@@ -385,7 +391,8 @@ describe('the README\'s table of findings', () => {
     for (const id of listed) {
       expect(FINDING_IDS).toContain(id);
     }
-    expect(listed.sort()).toEqual([...new Set(FLAWED.map(f => f.finding))].sort());
+    // start-command-exited is proven by test/rehearse/cli-misuse.test.ts (a typo in the start command).
+    expect(listed.sort()).toEqual([...new Set([...FLAWED.map(f => f.finding), 'start-command-exited'])].sort());
   });
 });
 

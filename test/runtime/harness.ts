@@ -12,7 +12,7 @@ export * from '../../tools/local-servers';
 export function describeWith(needs: Prerequisite[]): jest.Describe {
   const missing = missingPrerequisites(needs);
   if (missing.length === 0) return describe;
-  const hint = `runtime tests need ${missing.join(', ')}: run .ci/run, or apt-get install redis-server shellcheck openssl curl`;
+  const hint = `runtime tests need ${missing.join(', ')}: run .ci/run, or apt-get install redis-server shellcheck openssl curl (the rehearsal's corpus: nginx-light gunicorn python3-flask uvicorn python3-starlette)`;
   if (process.env.CI) throw new Error(`CI is set and prerequisites are missing: ${hint}`);
   // eslint-disable-next-line no-console
   console.warn(`SKIPPING: ${hint}`);

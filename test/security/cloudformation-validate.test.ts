@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Aws, CfnCondition, Fn, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ZeroDowntimeWebTier } from '../../src';
 import { pinnedImageContext } from '../util';
@@ -46,6 +47,15 @@ describe('aws-cdk-lib\'s built-in CloudFormation validation (on for users, off i
 
   test('reports nothing on the one-liner\'s template (its named zones acknowledged, W3010)', () => {
     expect(cloudFormationValidate((stack) => new ZeroDowntimeWebTier(stack, 'WebTier'))).toEqual([]);
+  });
+
+  test('reports nothing on the one-liner with zonal autoshift and two blocking alarms (composite outcome and blocking alarms)', () => {
+    expect(cloudFormationValidate((stack) => new ZeroDowntimeWebTier(stack, 'WebTier', {
+      zonalAutoshift: {
+        blockingAlarms: ['deploying', 'load-test'].map(name => cloudwatch.Alarm.fromAlarmArn(stack, name, `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`)),
+        blockedWindows: ['Mon:09:00-Mon:10:30'],
+      },
+    }))).toEqual([]);
   });
 
   test('reports nothing on the one-liner in an environment-agnostic stack', () => {

@@ -10,7 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { acknowledgementFor, allAcknowledgements, appWithPolicyPlugins, controlTowerId, PolicyReport, synthWithPolicies } from './policy-harness';
 import { NODE_APP_DIR } from '../../examples/node-app';
-import { ImpairedZoneHealthCheckBehavior, WebApplication, WebApplicationSecret, WebTierFirewall, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+import { ImpairedZoneHealthCheckBehavior, NatGatewayPlacement, WebApplication, WebApplicationSecret, WebTierFirewall, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 
 /** Every optional feature switched on, in an environment with an account and a region. */
 const ALL_FEATURES: ZeroDowntimeWebTierProps = {
@@ -26,6 +26,9 @@ const ALL_FEATURES: ZeroDowntimeWebTierProps = {
   flowLogRetention: logs.RetentionDays.TWO_YEARS,
   zonalAutoshift: { blockedWindows: ['Mon:09:00-Mon:10:30'], blockedDates: ['2026-12-24'] },
   webImpairedZoneHealthCheckBehavior: ImpairedZoneHealthCheckBehavior.IGNORE_UNHEALTHY,
+  // The network of 2026 (the default stack keeps the per-AZ, IPv4-only one under the same rules).
+  natGatewayPlacement: NatGatewayPlacement.REGIONAL,
+  ipProtocol: ec2.IpProtocol.DUAL_STACK,
 };
 
 function defaultStack(): { report: PolicyReport; app: ReturnType<typeof appWithPolicyPlugins>; stack: Stack } {
@@ -109,7 +112,8 @@ describe.each([
   });
 
   test('with acknowledgements, each sits below the web tier construct (no blanket acknowledgement) and gives a reason', () => {
-    const acks = allAcknowledgements(stack);
+    // aws-cdk-lib (2.273) acknowledges W3010 itself on a stack whose zones it looked up; that one is not the library's.
+    const acks = allAcknowledgements(stack).filter(ack => !(ack.path === stack.stackName && ack.id === 'CloudFormation-Validate::W3010'));
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
       expect(ack.path).toMatch(new RegExp(`^${stack.stackName}/(WebTier|Custom::VpcRestrictDefaultSGCustomResourceProvider)/.+`));

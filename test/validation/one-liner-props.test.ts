@@ -178,7 +178,10 @@ describe('ZeroDowntimeWebTier props', () => {
       ['accessLogs false', { accessLogs: false }, 'accessLogsOff', 'accessLogs is false: the load balancer keeps no record'],
       ['flowLogs false', { flowLogs: false }, 'flowLogsOff', 'flowLogs is false'],
       ['natGatewayPerAz false', { natGatewayPerAz: false }, 'singleNatGateway', 'natGatewayPerAz is false'],
-      ['redisReplicas 0', { redisReplicas: 0 }, 'redisSingleNode', 'replicas is 0: a single Redis node'],
+      ['redisReplicas 0', { redisReplicas: 0 }, 'redisSingleNode', '^redisReplicas is 0: a single Redis node'],
+      ['redisMultiAz false', { redisMultiAz: false }, 'redisMultiAzOff', '^redisMultiAz is false: the primary and its replicas'],
+      ['redisSnapshotRetentionDays 0', { redisSnapshotRetentionDays: 0 }, 'redisSnapshotsOff', '^redisSnapshotRetentionDays is 0: Redis takes no'],
+      ['webMinCapacity 1', { webMinCapacity: 1, webStaticStability: false }, 'webFleetBelowTwo', '^webMinCapacity is 1: with fewer than 2'],
       ['sshAllowedCidrs 0.0.0.0/0', { sshAllowedCidrs: ['0.0.0.0/0'] }, 'sshOpenToWorld', 'SSH into the bastion is open to 0.0.0.0/0'],
     ])('warns with %s', (_case, props, id, message) => {
       // GIVEN

@@ -84,7 +84,12 @@ describe('releases of the web fleet', () => {
     test('warns with webInstanceWarmup 2 minutes: a canary would count before the gate can judge it', () => {
       const custom = tierWith({ webInstanceWarmup: Duration.minutes(2) });
       expect(custom.preferences.InstanceWarmup).toBe(120);
-      Annotations.fromStack(custom.stack).hasWarning('*', Match.stringLikeRegexp('instanceWarmup is 2 minutes: a new server counts'));
+      Annotations.fromStack(custom.stack).hasWarning('*', Match.stringLikeRegexp('^webInstanceWarmup is 2 minutes: a new server counts'));
+    });
+
+    test('with releaseBakeTime 48 hours, AWS\'s longest, each step bakes 172800 s', () => {
+      const custom = tierWith({ releaseBakeTime: Duration.hours(48) });
+      expect(custom.preferences).toEqual(expect.objectContaining({ CheckpointDelay: 172800, BakeTime: 172800 }));
     });
 
     test('with releaseBakeTime 10 minutes and releaseCheckpoints [20, 50, 100], each step bakes 10 minutes', () => {

@@ -95,7 +95,7 @@ describe('zero-downtime deploys of the web fleet', () => {
         // THEN
         expect(custom.group.Properties.DesiredCapacity).toBe('3');
         expect(custom.group.CreationPolicy.ResourceSignal.Count).toBe(3);
-        Annotations.fromStack(custom.stack).hasWarning('*', Match.stringLikeRegexp('desiredCapacity is 3 on a fleet that can scale'));
+        Annotations.fromStack(custom.stack).hasWarning('*', Match.stringLikeRegexp('^webDesiredCapacity is 3 on a fleet that can scale'));
       });
     });
 

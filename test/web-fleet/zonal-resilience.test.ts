@@ -1,7 +1,7 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ImpairedZoneHealthCheckBehavior, WebFleet, WebFleetProps, WebTierNetwork } from '../../src';
-import { expectInvalidProp, newStack, onlyResource, tutorialCidrs } from '../util';
+import { expectInvalidProp, expectSynthRefuses, newStack, onlyResource, tutorialCidrs } from '../util';
 
 /** A web fleet alone in the tier's network (three AZs unless `azs` says otherwise). */
 function fleet(props: Partial<WebFleetProps> = {}, azs = 3) {
@@ -48,13 +48,13 @@ describe('WebFleet zonal resilience', () => {
       { prop: 'impairedZoneHealthCheckBehavior', received: '"IgnoreUnhealthy"', rule: /only with zonalShift: true/ });
   });
 
-  test('fails with a target group that turns cross-zone load balancing off, as Auto Scaling refuses zonal shift then', () => {
-    expectInvalidProp(() => {
-      const stack = newStack();
-      const network = new WebTierNetwork(stack, 'Network');
-      const targetGroup = new elbv2.ApplicationTargetGroup(stack, 'Group', { vpc: network.vpc, port: 8000, crossZoneEnabled: false });
-      new WebFleet(stack, 'WebFleet', { vpc: network.vpc, targetGroup });
-    }, { prop: 'zonalShift', received: 'true', rule: /cross_zone.enabled is false/ });
+  test('fails at synthesis with a target group that turns cross-zone load balancing off, as Auto Scaling refuses zonal shift then', () => {
+    const stack = newStack();
+    const network = new WebTierNetwork(stack, 'Network');
+    const targetGroup = new elbv2.ApplicationTargetGroup(stack, 'Group', { vpc: network.vpc, port: 8000, crossZoneEnabled: false });
+    new WebFleet(stack, 'WebFleet', { vpc: network.vpc, targetGroup });
+    new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc: network.vpc }).addListener('Http', { port: 80, defaultTargetGroups: [targetGroup] });
+    expectSynthRefuses(stack, { prop: 'zonalShift', received: 'true', rule: /cross_zone.enabled is false/ });
   });
 
   test('with cross-zone load balancing off and zonalShift false, the fleet is built without the policy', () => {

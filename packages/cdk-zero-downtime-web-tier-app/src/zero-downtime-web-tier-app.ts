@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { awscdk, javascript, SampleDir, SampleFile } from 'projen';
+import { WEB_TIER_FEATURE_FLAGS } from './web-tier-feature-flags';
 
 /** The construct library's npm name: the generated app depends on it. */
 const LIBRARY_NAME = 'cdk-zero-downtime-web-tier';
@@ -132,8 +133,9 @@ export class ZeroDowntimeWebTierApp extends awscdk.AwsCdkTypeScriptApp {
       cdkVersion,
       deps: [...(options.deps ?? []), `${LIBRARY_NAME}@${libraryVersion}`],
       devDeps: (options.devDeps ?? []).map(ownTarballSpec),
-      // `cdk init`'s flags: without them, `cdk synth` warns about every unconfigured one.
-      context: recommendedFeatureFlags(outdir),
+      // `cdk init`'s flags (without them, `cdk synth` warns about every unconfigured one), and the web tier's: a new
+      // app gets today's defaults, which an app created before them keeps out of until it opts in.
+      context: { ...recommendedFeatureFlags(outdir), ...WEB_TIER_FEATURE_FLAGS },
       projenrcTs: true,
       // The sample below replaces projen's hello-world stack.
       sampleCode: false,

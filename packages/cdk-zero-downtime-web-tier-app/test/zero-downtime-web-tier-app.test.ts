@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'projen';
 import { ZeroDowntimeWebTierApp, ZeroDowntimeWebTierAppOptions } from '../src';
+import { WEB_TIER_FEATURE_FLAGS } from '../src/web-tier-feature-flags';
 
 const ROOT = path.join(__dirname, '..');
 /** The web app the generated app starts with: its one copy, in the template. */
@@ -96,13 +97,14 @@ describe('ZeroDowntimeWebTierApp', () => {
     expect(files['package.json'].devDependencies['cdk-zero-downtime-web-tier-app']).toBe('^1.2.0');
   });
 
-  test('writes the feature flags `cdk init` writes into cdk.json', () => {
+  test('writes the feature flags `cdk init` writes into cdk.json, and the web tier\'s recommended flags', () => {
     // WHEN
     const files = synthApp();
 
     // THEN
     expect(Object.keys(RECOMMENDED_FLAGS).length).toBeGreaterThan(50);
-    expect(files['cdk.json'].context).toEqual(RECOMMENDED_FLAGS);
+    expect(files['cdk.json'].context).toEqual({ ...RECOMMENDED_FLAGS, ...WEB_TIER_FEATURE_FLAGS });
+    expect(files['cdk.json'].context).toMatchObject({ 'cdk-zero-downtime-web-tier:cacheEngineValkey': true });
   });
 
   test('with libraryVersion and cdkVersion, uses them', () => {

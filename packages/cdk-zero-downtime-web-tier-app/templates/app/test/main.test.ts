@@ -10,8 +10,14 @@ import { WebTierStack } from '../src/main';
 /** The web app the web servers run. */
 const WEBAPP = path.join(__dirname, '..', 'webapp');
 
+/**
+ * The context of cdk.json (aws-cdk-lib's and the web tier's feature flags): the CDK CLI hands it to the app at
+ * `cdk synth` and `cdk deploy`, so the tests synthesize with it too.
+ */
+const CONTEXT = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
+
 describe('WebTierStack', () => {
-  const app = new App();
+  const app = new App({ context: CONTEXT });
   const stack = new WebTierStack(app, 'test');
   const template = Template.fromStack(stack);
 
@@ -94,7 +100,7 @@ describe('the web app, rehearsed before it ships', () => {
     // GIVEN the app synthesized into a cloud assembly of its own
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearse-'));
     try {
-      const app = new App({ outdir });
+      const app = new App({ outdir, context: CONTEXT });
       new WebTierStack(app, 'rehearsal');
       app.synth();
 
