@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { ReleaseCheck, resolveReleaseChecks } from './release-check';
 import { checkApplicationFolder, checkAssetIsZip, checkWebApplicationOptions, normalizedOptions } from './web-application-checks';
 import { WebApplicationSecret } from './web-application-secret';
+import { WebTierFeatureFlags } from '../feature-flags';
 import { ASSETS_DIR } from '../instance-files';
 import { invalidProp } from '../validation';
 
@@ -76,7 +77,7 @@ export interface WebApplicationOptions {
    * At most 10; an empty list checks nothing beyond the health page. They run on every new server, also when the
    * group replaces a failed one, so keep them free of side effects.
    *
-   * @default - the application's main page answers 200: `GET /` (the hello counter's `HEAD /cgi-bin/hello.py`, which reads its counter in Redis and counts no visit)
+   * @default - the application's main page answers 200: `GET /` (the hello counter's `HEAD /cgi-bin/hello.py`, which reads its counter in Redis and counts no visit); without the feature flag `WebTierFeatureFlags.RELEASE_CHECK_MAIN_PAGE` (an app from before it), an application of the user's gets none
    */
   readonly releaseChecks?: ReleaseCheck[];
 }
@@ -107,6 +108,18 @@ const BOUND_ASSETS = new WeakMap<WebApplication, s3assets.Asset>();
 
 /** The hello counters made by `helloCounter()`: their page is `/cgi-bin/hello.py`, not `/`. */
 const HELLO_COUNTERS = new WeakSet<WebApplication>();
+
+/** The applications whose `releaseChecks` is the default (`GET /`), not given by the user. */
+const DEFAULT_RELEASE_CHECKS = new WeakSet<WebApplication>();
+
+/**
+ * The release checks a fleet in `scope` runs for `application`: its own, or the default main-page check only where
+ * the app has the feature flag `RELEASE_CHECK_MAIN_PAGE` (an app from before it keeps releasing without a check).
+ */
+export function applicationReleaseChecks(scope: Construct, application: WebApplication): ReleaseCheck[] {
+  return DEFAULT_RELEASE_CHECKS.has(application) && !WebTierFeatureFlags.isEnabled(scope, WebTierFeatureFlags.RELEASE_CHECK_MAIN_PAGE)
+    ? [] : application.releaseChecks;
+}
 
 /** The page a visitor asks of `application` (for the rehearsal's clients). */
 export function applicationMainPage(application: WebApplication): string {
@@ -226,6 +239,9 @@ export abstract class WebApplication {
     this.socketActivation = options.socketActivation ?? false;
     this.secrets = { ...(options.secrets ?? {}) };
     this.releaseChecks = resolveReleaseChecks(options.releaseChecks ?? [{ path: '/' }], 'releaseChecks');
+    if (options.releaseChecks === undefined) {
+      DEFAULT_RELEASE_CHECKS.add(this);
+    }
   }
 
   /**

@@ -16,7 +16,7 @@ import { addWebUserData, S3Location, WEB_BOOT_FILES } from './web-user-data';
 import { applyZonalResilience, zonalCapacity } from './zonal-resilience';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
 import { encodeReleaseChecks, ReleaseCheck, resolveReleaseChecks } from '../application/release-check';
-import { applicationAsset, applicationMainPage, WebApplication } from '../application/web-application';
+import { applicationAsset, applicationMainPage, applicationReleaseChecks, WebApplication } from '../application/web-application';
 import { fleetApplication } from '../application/web-application-fleet';
 import { callerName } from '../caller-names';
 import { checkManagedPolicySize } from '../iam-policy-size';
@@ -150,7 +150,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     if (props.targetGroup) {
       this.releaseGate = new ReleaseGate(this, 'ReleaseGate', { targetGroup: props.targetGroup });
     }
-    this.releaseChecks = props.releaseChecks === undefined ? this.application.releaseChecks
+    this.releaseChecks = props.releaseChecks === undefined ? applicationReleaseChecks(this, this.application)
       : resolveReleaseChecks(props.releaseChecks, 'releaseChecks');
     const checksReporting = this.releaseChecks.length > 0 ? releaseChecksReporting(this) : undefined;
     this.releaseChecksAlarm = checksReporting?.alarm;
