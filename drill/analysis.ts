@@ -14,9 +14,9 @@ import { TargetState } from '../src/rehearse/target-group-stand-in';
 export type ScenarioKind = 'crash' | 'instance-loss' | 'deploy' | 'scale-in' | 'redis-failover' | ReleaseKind;
 
 /** The release scenarios: an instance refresh with the template's update policy, of one version each. */
-export type ReleaseKind = 'release' | 'bad-release' | 'slow-release' | 'never-healthy' | 'scaled-out';
+export type ReleaseKind = 'release' | 'bad-release' | 'slow-release' | 'never-healthy' | 'scaled-out' | 'broken-release';
 
-export const RELEASE_KINDS: ReleaseKind[] = ['release', 'bad-release', 'slow-release', 'never-healthy', 'scaled-out'];
+export const RELEASE_KINDS: ReleaseKind[] = ['release', 'bad-release', 'slow-release', 'never-healthy', 'scaled-out', 'broken-release'];
 
 export function isRelease(kind: ScenarioKind): kind is ReleaseKind {
   return (RELEASE_KINDS as string[]).includes(kind);
@@ -52,10 +52,11 @@ export const SCENARIO_TITLES: Record<ScenarioKind, string> = {
   'scale-in': 'scale-in (one of three servers drained and stopped)',
   'redis-failover': 'Redis failover (replica promoted, endpoint switched, old primary gone)',
   'release': 'release of a good version (instance refresh: canary, checkpoints, bake)',
-  'bad-release': 'bad release (health page 200, every other page 500): the gate rolls it back',
+  'bad-release': 'bad release (health page 200, one answer in three of the other pages 500): the gate rolls it back',
   'slow-release': 'slow release (ten times slower): the latency gate rolls it back',
   'never-healthy': 'release that never passes its health check: rolled back',
   'scaled-out': 'release of a fleet scaled out to 4 (minimum 2)',
+  'broken-release': 'broken release (health page 200, main page 500): its release checks fail, rolled back before any request',
 };
 
 export interface DrillInstance {

@@ -15,10 +15,13 @@ export const SLOW_REQUEST_PATH = '/drill/slow';
 
 /**
  * The versions a release scenario deploys (the product server in assets/web/ has no such mode): `good` is the
- * shipped server as is; `bad` answers its health page 200 and 500 on every other page (a missing setting, a bad
- * route); `slow` answers every other page `slowExtraSeconds` later; `never-healthy` answers its health page 503.
+ * shipped server as is; `broken` answers its health page 200 and 500 on every other page (a missing setting, a bad
+ * route: an outright failure, which the release checks catch before any user request); `bad` answers its health
+ * page 200 and every third answer of the other pages 500 (a failure of some requests only: the release checks,
+ * tried up to 3 times, pass, and the release gate must catch it); `slow` answers every other page
+ * `slowExtraSeconds` later; `never-healthy` answers its health page 503.
  */
-export type WebVersion = 'good' | 'bad' | 'slow' | 'never-healthy';
+export type WebVersion = 'good' | 'bad' | 'broken' | 'slow' | 'never-healthy';
 
 /** The hello counter's server file, which its start command runs. */
 const SERVER_FILE = 'webtier_server.py';
@@ -28,17 +31,22 @@ const SHIPPED_FILE = 'webtier_server_shipped.py';
 /** The Python that wraps the shipped server: the slow page, and the routes of `version` swapped in. */
 export function serverCode(healthPath: string, version: WebVersion = 'good', slowExtraSeconds = 0): string {
   return [
-    'import sys, time',
+    'import itertools, sys, time',
     `import ${path.basename(SHIPPED_FILE, '.py')} as w`,
     `w.ROUTES[${JSON.stringify(SLOW_REQUEST_PATH)}] = lambda conf, head=False: (time.sleep(${SLOW_REQUEST_SECONDS}), (200, "text/plain", b"slow"))[1]`,
-    `VERSION, HEALTH, EXTRA = ${JSON.stringify(version)}, ${JSON.stringify(healthPath)}, ${Number(slowExtraSeconds)}`,
+    `VERSION, HEALTH, EXTRA, SLOW = ${JSON.stringify(version)}, ${JSON.stringify(healthPath)}, ${Number(slowExtraSeconds)}, ${JSON.stringify(SLOW_REQUEST_PATH)}`,
     'def slowed(handler):',
     '    return lambda conf, head=False: (time.sleep(EXTRA), handler(conf, head))[1]',
+    'ANSWERS = itertools.count(1)',
+    'def one_in_three_fails(handler):',
+    '    return lambda conf, head=False: (500, "text/plain; charset=utf-8", b"release bug\\n") if next(ANSWERS) % 3 == 0 else handler(conf, head)',
     'for route, handler in list(w.ROUTES.items()):',
     '    if VERSION == "never-healthy" and route == HEALTH:',
     '        w.ROUTES[route] = lambda conf, head=False: (503, "text/plain", b"never healthy")',
-    '    elif VERSION == "bad" and route != HEALTH:',
+    '    elif VERSION == "broken" and route != HEALTH:',
     '        w.ROUTES[route] = lambda conf, head=False: (500, "text/plain; charset=utf-8", b"release bug\\n")',
+    '    elif VERSION == "bad" and route != HEALTH and route != SLOW:',
+    '        w.ROUTES[route] = one_in_three_fails(handler)',
     '    elif VERSION == "slow" and route != HEALTH:',
     '        w.ROUTES[route] = slowed(handler)',
     'sys.exit(w.main(sys.argv[1:]))',

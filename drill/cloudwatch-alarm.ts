@@ -10,15 +10,29 @@
  * - ALB metrics have one-minute resolution and a count metric has no datapoint in a period without such requests
  *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html):
  *   a period's datapoint exists only once the period is over, so detection takes at least one full period.
+ * - a metric a server publishes itself (the release checks' `FailedReleaseChecks`, at a one-second storage
+ *   resolution) has a datapoint in each period where it published, the statistic of what it published; a 10-second
+ *   alarm on it is a high-resolution alarm, evaluated every 10 seconds
+ *   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#high-resolution-alarms).
  * Not modelled: CloudWatch's ingestion delay (seconds to a minute more on AWS) and its alignment of periods to the
  * clock (here periods start with the drill's load).
  */
 import { RequestRecord } from './load-generator';
 
-/** A metric of AWS/ApplicationELB and its statistic (`Sum`, `Maximum`, `p90` ...). */
+/** A metric of AWS/ApplicationELB (no `namespace`), or one the servers publish, and its statistic (`Sum`, `Maximum`, `p90` ...). */
 export interface MetricRef {
   readonly metricName: string;
   readonly stat: string;
+  /** The namespace of a metric the servers publish (PutMetricData); absent for AWS/ApplicationELB. */
+  readonly namespace?: string;
+}
+
+/** A value a server published (PutMetricData), on the drill's clock. */
+export interface PublishedDatapoint {
+  readonly atMs: number;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly value: number;
 }
 
 /** What an alarm watches: one metric, or the rate `100 * FILL(errors, 0) / requests`. */
@@ -92,7 +106,11 @@ export function statistic(values: number[], stat: string): number | undefined {
  * seconds, of the requests a target answered; UnHealthyHostCount and HealthyHostCount from the samples.
  */
 export function datapoint(metric: MetricRef, records: RequestRecord[], samples: HostSample[], startMs: number,
-  endMs: number): number | undefined {
+  endMs: number, published: PublishedDatapoint[] = []): number | undefined {
+  if (metric.namespace !== undefined) {
+    return statistic(published.filter((d) => d.namespace === metric.namespace && d.metricName === metric.metricName &&
+      d.atMs >= startMs && d.atMs < endMs).map((d) => d.value), metric.stat);
+  }
   const answered = records.filter((r) => typeof r.outcome === 'number' && r.doneAt >= startMs && r.doneAt < endMs);
   const count = (keep: (status: number) => boolean) => {
     const n = answered.filter((r) => keep(r.outcome as number)).length;
@@ -114,8 +132,8 @@ export function datapoint(metric: MetricRef, records: RequestRecord[], samples: 
 
 /** The alarm's value for a period: its metric, or the rate (missing when there were no requests). */
 export function expressionValue(e: GateExpression, records: RequestRecord[], samples: HostSample[], startMs: number,
-  endMs: number): number | undefined {
-  if (e.kind === 'metric') return datapoint(e.metric, records, samples, startMs, endMs);
+  endMs: number, published: PublishedDatapoint[] = []): number | undefined {
+  if (e.kind === 'metric') return datapoint(e.metric, records, samples, startMs, endMs, published);
   const requests = datapoint(e.requests, records, samples, startMs, endMs);
   if (requests === undefined || requests === 0) return undefined;
   return (100 * (datapoint(e.errors, records, samples, startMs, endMs) ?? 0)) / requests;
@@ -195,6 +213,8 @@ export class CloudWatchAlarms {
   public readonly models = new Map<string, AnomalyModel>();
   /** Every datapoint evaluated, by alarm. */
   public readonly datapoints = new Map<string, Array<{ readonly startMs: number; readonly value: number | undefined }>>();
+  /** What the servers published (PutMetricData). */
+  public readonly published: PublishedDatapoint[] = [];
   private readonly states = new Map<string, AlarmState>();
   private readonly next = new Map<string, number>();
 
@@ -243,12 +263,17 @@ export class CloudWatchAlarms {
     return this.inAlarm();
   }
 
+  /** A server's PutMetricData. */
+  public publish(point: PublishedDatapoint): void {
+    this.published.push(point);
+  }
+
   public inAlarm(): string[] {
     return this.alarms.filter((a) => this.states.get(a.logicalId) === 'ALARM').map((a) => a.logicalId);
   }
 
   private value(a: GateAlarm, k: number): number | undefined {
     const p = a.periodSeconds * 1000;
-    return expressionValue(a.expression, this.records(), this.samples(), this.originMs + k * p, this.originMs + (k + 1) * p);
+    return expressionValue(a.expression, this.records(), this.samples(), this.originMs + k * p, this.originMs + (k + 1) * p, this.published);
   }
 }

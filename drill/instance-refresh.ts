@@ -13,6 +13,11 @@
  *   without a delay (https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-adding-checkpoints-instance-refresh.html);
  * - BakeTime: CloudFormation waits that long after the refresh before it considers the update successful;
  * - any alarm of AlarmSpecification in ALARM fails the refresh; so does a replacement that never becomes healthy;
+ * - a new instance whose release checks fail abandons its launch lifecycle action: the group terminates it
+ *   (https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html) and it never enters service; the
+ *   instance published its failure first, and the release checks alarm (10-second period) fails the refresh. The
+ *   group would launch another instance in its place; the drill, whose alarm fires within a period, does not, and
+ *   counts the batch as failed after `replacementTimeoutSeconds` when no alarm fires;
  * - on failure, the rollback replaces the instances deployed so far with the previous configuration (the previous
  *   launch template version), launching before terminating again; the stack update rolls back with it
  *   (https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html).
@@ -35,15 +40,18 @@ export interface RefreshInstance {
 
 /** What the refresh asks of the group and its target group. */
 export interface RefreshFleet {
-  /** Launches an instance of `version`; resolves once it is InService and registered in the target group. */
-  launch(version: ReleaseVersion): Promise<RefreshInstance>;
+  /**
+   * Launches an instance of `version`; resolves once it is InService and registered in the target group, or with
+   * 'abandoned' when it abandoned its launch (its release checks failed: it was terminated, never registered).
+   */
+  launch(version: ReleaseVersion): Promise<RefreshInstance | 'abandoned'>;
   /** The target group's health of the instance ('initial' while it passes its first checks). */
   targetHealth(instance: RefreshInstance): 'healthy' | 'initial' | 'unhealthy';
   /** Deregisters the instances (deregistration delay), then terminates them. */
   terminate(instances: RefreshInstance[]): Promise<void>;
 }
 
-export type RefreshMarkKind = 'refresh-start' | 'launch' | 'counted' | 'checkpoint' | 'bake' | 'alarm' | 'refresh-failed' | 'rollback-done' | 'successful';
+export type RefreshMarkKind = 'refresh-start' | 'launch' | 'abandoned' | 'counted' | 'checkpoint' | 'bake' | 'alarm' | 'refresh-failed' | 'rollback-done' | 'successful';
 
 export interface RefreshMark {
   readonly atMs: number;
@@ -114,10 +122,16 @@ export async function runInstanceRefresh(o: RefreshOptions): Promise<RefreshResu
     let replaced = 0;
     while (replaced < o.desiredCapacity) {
       const n = nextBatchSize(o.desiredCapacity, replaced, p.maxHealthyPercentage, p.checkpointPercentages);
-      const batch = await Promise.all(Array.from({ length: n }, () => o.fleet.launch('new')));
+      const results = await Promise.all(Array.from({ length: n }, () => o.fleet.launch('new')));
+      const batch = results.filter((r): r is RefreshInstance => r !== 'abandoned');
       launched.push(...batch);
       pending.push(...batch);
-      mark('launch', `launched ${batch.map((i) => i.name).join(', ')} (new version)`);
+      if (batch.length) mark('launch', `launched ${batch.map((i) => i.name).join(', ')} (new version)`);
+      if (batch.length < n) {
+        mark('abandoned', `${n - batch.length} new instance(s) abandoned the launch lifecycle action (release checks failed): terminated, never in service`);
+        await watch(o, o.replacementTimeoutSeconds);
+        throw new RefreshFailure(`${n - batch.length} new instance(s) abandoned their launch for ${o.replacementTimeoutSeconds} s`);
+      }
       await waitCounted(o, batch, true);
       pending.splice(0, pending.length);
       counted.push(...batch);
@@ -184,8 +198,10 @@ async function rollback(o: RefreshOptions, counted: RefreshInstance[], pending: 
   const headroom = nextBatchSize(o.desiredCapacity, 0, o.policy.maxHealthyPercentage, [100]);
   while (counted.length) {
     const out = counted.splice(0, headroom);
-    const back = await Promise.all(out.map(() => o.fleet.launch('previous')));
+    const results = await Promise.all(out.map(() => o.fleet.launch('previous')));
+    const back = results.filter((r): r is RefreshInstance => r !== 'abandoned');
     launched.push(...back);
+    if (back.length < results.length) throw new Error('the rollback failed: an instance of the previous version abandoned its launch');
     o.log(`instance refresh: rollback launched ${back.map((i) => i.name).join(', ')} (previous version) for ${out.map((i) => i.name).join(', ')}`);
     try {
       await waitCounted(o, back, false);

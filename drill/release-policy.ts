@@ -8,6 +8,8 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html
  */
 import { GateAlarm, GateExpression, MetricRef } from './cloudwatch-alarm';
+import { RELEASE_CHECKS_NAMESPACE } from '../src/web-fleet/release-checks-alarm';
+import { releaseChecksOfGroup } from '../src/web-fleet/release-duration';
 
 /** What the instance refresh of a release does, as the template says. */
 export interface ReleasePolicy {
@@ -26,6 +28,8 @@ export interface ReleasePolicy {
   readonly bakeTimeSeconds: number;
   /** The alarms of `AlarmSpecification`, read from their resources; empty when absent. */
   readonly alarms: GateAlarm[];
+  /** The release checks each new server runs before it completes its launch (`WEBTIER_RELEASE_CHECKS`); empty: none. */
+  readonly releaseChecks: string;
 }
 
 type Resource = { Type?: string; Properties?: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> };
@@ -91,6 +95,7 @@ export function readReleasePolicy(template: unknown): ReleasePolicy {
     checkpointDelaySeconds: num(where, 'CheckpointDelay', p.CheckpointDelay, 0, 172_800, 3600),
     bakeTimeSeconds: num(where, 'BakeTime', p.BakeTime, 0, 172_800, 0),
     alarms: alarmRefs.map((ref) => readGateAlarm(resources, where, ref)),
+    releaseChecks: releaseChecksOfGroup(group, resources),
   };
 }
 
@@ -128,12 +133,17 @@ function readGateAlarm(resources: Record<string, Resource>, where: string, ref: 
   };
 }
 
-/** A `MetricStat.Metric` or the alarm's own `Namespace`/`MetricName`/`Statistic`; ALB metrics only. */
+/**
+ * A `MetricStat.Metric` or the alarm's own `Namespace`/`MetricName`/`Statistic`: ALB metrics, and the release checks'
+ * metric that the servers publish (its dimensions name the one fleet the drill runs).
+ */
 function metricRef(id: string, m: Record<string, unknown>, stat?: unknown): MetricRef {
-  if (m.Namespace !== 'AWS/ApplicationELB') fail(id, `namespace ${JSON.stringify(m.Namespace)}: the drill computes AWS/ApplicationELB metrics only`);
+  if (m.Namespace !== 'AWS/ApplicationELB' && m.Namespace !== RELEASE_CHECKS_NAMESPACE) {
+    fail(id, `namespace ${JSON.stringify(m.Namespace)}: the drill computes AWS/ApplicationELB metrics and ${RELEASE_CHECKS_NAMESPACE} only`);
+  }
   const s = String(stat ?? m.ExtendedStatistic ?? m.Statistic);
   if (!/^(Sum|Average|Maximum|Minimum|SampleCount|p\d+(\.\d+)?)$/.test(s)) fail(id, `statistic ${JSON.stringify(s)} is not one the drill computes`);
-  return { metricName: String(m.MetricName), stat: s };
+  return { metricName: String(m.MetricName), stat: s, ...(m.Namespace === RELEASE_CHECKS_NAMESPACE ? { namespace: RELEASE_CHECKS_NAMESPACE } : {}) };
 }
 
 /** Metric math: the rate form `100 * FILL(errors, 0) / requests`, or `ANOMALY_DETECTION_BAND(m, k)` with `ThresholdMetricId`. */

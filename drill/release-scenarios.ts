@@ -2,6 +2,7 @@
  * The release scenarios: the template's instance refresh (`instance-refresh.ts`) replaces the servers behind the
  * stand-in ALB with a new version while the gate alarms (`cloudwatch-alarm.ts`) watch what the load generator sees.
  */
+import * as path from 'path';
 import { DrillInstance, inRotation, ReleaseKind } from './analysis';
 import { WebVersion } from './application-versions';
 import { CloudWatchAlarms, HostSample, MIN_STD_DEV_SECONDS, statistic } from './cloudwatch-alarm';
@@ -9,6 +10,9 @@ import { RefreshFleet, RefreshInstance, ReleaseVersion, runInstanceRefresh } fro
 import { FleetSample, ReleaseRecord } from './release-analysis';
 import { scaleReleasePolicy } from './release-policy';
 import { layoutOf, RELEASE_HISTORY_PERIODS, ScenarioContext, ScenarioOutcome, sleep } from './scenario';
+import { WebInstance } from './web-instance';
+import { RELEASE_CHECKS_METRIC, RELEASE_CHECKS_NAMESPACE } from '../src/web-fleet/release-checks-alarm';
+import { ASSETS_DIR, runScript } from '../tools/local-servers';
 
 /** The version each release scenario deploys. */
 export const RELEASE_VERSIONS: Record<ReleaseKind, WebVersion> = {
@@ -17,17 +21,21 @@ export const RELEASE_VERSIONS: Record<ReleaseKind, WebVersion> = {
   'slow-release': 'slow',
   'never-healthy': 'never-healthy',
   'scaled-out': 'good',
+  'broken-release': 'broken',
 };
 
 /** How many times slower the `slow` version answers than the old one. */
 export const SLOW_FACTOR = 10;
 
 /**
- * What the `slow` version adds to each answer: `SLOW_FACTOR` times the old version's median, and at least ten times
- * the band's least standard deviation (a loopback median of 3 ms times 10 would still sit inside that band).
+ * What the `slow` version adds to each answer: `SLOW_FACTOR` times the old version's median, at least ten times
+ * the band's least standard deviation (a loopback median of 3 ms times 10 would still sit inside that band), and,
+ * given the band the drill trained (`upperBandSeconds`: expected + stdDevs x sigma), at least that band's top: on a
+ * machine loaded by other work, the old version's jitter widens the band beyond ten times its median, and a version
+ * inside the band is no slow release for any gate.
  */
-export function slowExtraSecondsFor(baselineSeconds: number): number {
-  return Math.max((SLOW_FACTOR - 1) * baselineSeconds, 10 * MIN_STD_DEV_SECONDS);
+export function slowExtraSecondsFor(baselineSeconds: number, upperBandSeconds = 0): number {
+  return Math.max((SLOW_FACTOR - 1) * baselineSeconds, 10 * MIN_STD_DEV_SECONDS, upperBandSeconds);
 }
 
 /**
@@ -52,16 +60,38 @@ class TargetGroupHealth {
   }
 }
 
-/** The Auto Scaling group on the drill's slots: launch boots a server of the version and registers it; terminate drains and stops. */
+/**
+ * What a new server does before it completes its launch lifecycle action, as signal-ready.sh does it: the shipped
+ * release checks runner (assets/web/release-checks.sh, with its real tries, pause and timeout) against the server's
+ * own port; on a failure, PutMetricData of 1 to the release checks' metric. Resolves whether the checks passed.
+ */
+async function releaseChecksPass(ctx: ScenarioContext, s: WebInstance, checks: string, alarms: CloudWatchAlarms): Promise<boolean> {
+  if (checks === '') return true;
+  const result = await runScript(path.join(ASSETS_DIR, 'web', 'release-checks.sh'), {
+    WEBTIER_HOME: ASSETS_DIR, WEBTIER_WEB_PORT: String(s.port), WEBTIER_RELEASE_CHECKS: checks,
+  }, 120_000);
+  for (const line of result.stderr.trim().split('\n').filter(Boolean)) ctx.log(`${s.name}: ${line}`);
+  if (result.code === 0) return true;
+  alarms.publish({ atMs: ctx.now(), namespace: RELEASE_CHECKS_NAMESPACE, metricName: RELEASE_CHECKS_METRIC, value: 1 });
+  ctx.log(`${s.name}: PutMetricData ${RELEASE_CHECKS_NAMESPACE} ${RELEASE_CHECKS_METRIC} 1; launch abandoned: terminated, never registered`);
+  await s.stop();
+  return false;
+}
+
+/**
+ * The Auto Scaling group on the drill's slots: launch boots a server of the version, runs its release checks and
+ * registers it (or abandons it); terminate drains and stops.
+ */
 function drillFleet(ctx: ScenarioContext, kind: ReleaseKind, slowExtraSeconds: number, tg: TargetGroupHealth,
-  versions: Map<string, ReleaseVersion>): RefreshFleet {
+  versions: Map<string, ReleaseVersion>, checks: string, alarms: CloudWatchAlarms): RefreshFleet {
   const free = [...layoutOf(kind).standby];
   return {
-    launch: async (v: ReleaseVersion): Promise<RefreshInstance> => {
+    launch: async (v: ReleaseVersion): Promise<RefreshInstance | 'abandoned'> => {
       const name = free.shift();
       if (!name) throw new Error('the drill has no standby slot left for another instance');
       const s = await ctx.boot(name, v === 'new' ? RELEASE_VERSIONS[kind] : 'good', slowExtraSeconds);
       versions.set(name, v);
+      if (!await releaseChecksPass(ctx, s, checks, alarms)) return 'abandoned';
       ctx.register(name);
       tg.added(name);
       return { name, instanceId: s.instanceId, version: v, inServiceAt: ctx.now() };
@@ -112,8 +142,10 @@ export async function runRelease(ctx: ScenarioContext, kind: ReleaseKind): Promi
     alarms.train(ctx.now());
     for (const [id, m] of alarms.models) ctx.log(`anomaly band of ${id}: expected ${(m.expected * 1000).toFixed(1)} ms, sigma ${(m.stdDev * 1000).toFixed(1)} ms (${m.trainedOn} datapoints)`);
     const baseline = medianLatency(ctx, origin);
-    const slowExtraSeconds = version === 'slow' ? slowExtraSecondsFor(baseline) : 0;
-    const fleet = drillFleet(ctx, kind, slowExtraSeconds, tg, versions);
+    const bands = policy.alarms.filter((a) => a.stdDevs !== undefined && alarms.models.has(a.logicalId))
+      .map((a) => alarms.models.get(a.logicalId)!.expected + a.stdDevs! * alarms.models.get(a.logicalId)!.stdDev);
+    const slowExtraSeconds = version === 'slow' ? slowExtraSecondsFor(baseline, Math.max(0, ...bands)) : 0;
+    const fleet = drillFleet(ctx, kind, slowExtraSeconds, tg, versions, policy.releaseChecks, alarms);
     const hc = ctx.o.example.healthCheck;
     const refresh = await runInstanceRefresh({
       policy,

@@ -56,6 +56,7 @@ const ROWS: Record<ScenarioKind, Row[]> = {
   'slow-release': RELEASE_ROWS,
   'never-healthy': RELEASE_ROWS,
   'scaled-out': RELEASE_ROWS,
+  'broken-release': RELEASE_ROWS,
   'crash': [
     ...COMMON_HEAD,
     ['kill -> out of rotation (unhealthy)', (s) => seconds(s.measured.killToOutOfRotationSeconds, 'never (stayed healthy)')],
@@ -157,6 +158,17 @@ export function missedReleaseTargets(where: string, r: NonNullable<ScenarioResul
       missed.push(`${where}: ${r.canary.failed} failed requests, more than rate x canary share x exposure (${r.canary.failedBound})`);
     }
     if (r.failedAfterRollback > 0) missed.push(`${where}: ${r.failedAfterRollback} requests failed after the rollback`);
+  }
+  if (r.version === 'broken') {
+    // Caught by the release checks before any request: no old server stopped, the new one never in rotation.
+    if (r.minPreviousInRotation < r.capacityBefore) {
+      missed.push(`${where}: old servers left rotation (${r.minPreviousInRotation} of ${r.capacityBefore} at the fewest)`);
+    }
+    if (r.canary) missed.push(`${where}: the new version was in rotation for ${r.canary.exposureSeconds} s`);
+    const checks = r.gate.filter((g) => g.watches.startsWith('FailedReleaseChecks')).map((g) => g.alarm);
+    if (!checks.some((id) => (r.reason ?? '').includes(id))) {
+      missed.push(`${where}: not rolled back by the release checks alarm (${checks.join(', ') || 'none in the gate'}): ${r.reason ?? 'no failure'}`);
+    }
   }
   const latency = r.gate.filter((g) => g.watches.startsWith('TargetResponseTime')).map((g) => g.alarm);
   if (r.version === 'slow' && !latency.some((id) => (r.reason ?? '').includes(id))) {

@@ -201,4 +201,5 @@ export const SCENARIO_STEPS: Record<ScenarioKind, (ctx: ScenarioContext) => Prom
   'slow-release': (ctx) => runRelease(ctx, 'slow-release'),
   'never-healthy': (ctx) => runRelease(ctx, 'never-healthy'),
   'scaled-out': (ctx) => runRelease(ctx, 'scaled-out'),
+  'broken-release': (ctx) => runRelease(ctx, 'broken-release'),
 };

@@ -56,6 +56,7 @@ const LAYOUT: Record<ScenarioKind, { readonly running: string[]; readonly standb
   'slow-release': { running: ['a', 'b'], standby: ['c', 'd', 'e', 'f'] },
   'never-healthy': { running: ['a', 'b'], standby: ['c', 'd', 'e', 'f'] },
   'scaled-out': { running: ['a', 'b', 'c', 'd'], standby: ['e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'] },
+  'broken-release': { running: ['a', 'b'], standby: ['c', 'd', 'e', 'f'] },
 };
 
 /** The servers a scenario starts in rotation and the standby slots of the target group. */
@@ -137,6 +138,7 @@ function budgetSeconds(o: ScenarioOptions): number {
     'slow-release': releaseBudget(o, 2),
     'never-healthy': releaseBudget(o, 2),
     'scaled-out': releaseBudget(o, 4),
+    'broken-release': releaseBudget(o, 2),
   };
   return o.warmupSeconds + hc.intervalSeconds + afterEvent[o.kind] + 10 + o.tailSeconds + 5;
 }

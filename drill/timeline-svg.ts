@@ -22,6 +22,7 @@ const MARK_COLORS: Record<TimelineMark['kind'], string> = {
   'stopped': '#e45756',
   'failover': '#e45756',
   'refresh-start': '#9d755d',
+  'abandoned': '#e45756',
   'counted': '#54a24b',
   'checkpoint': '#4c78a8',
   'bake': '#4c78a8',

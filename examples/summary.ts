@@ -1,10 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { ZeroDowntimeWebTier } from '../src';
+import { describeReleaseDuration, releaseDurations } from '../src/web-fleet/release-duration';
 
 /**
  * A short, human summary of a synthesized web tier: resource counts by type, the outputs,
- * and the health-check failover window.
+ * the health-check failover window and how long a release takes.
  */
 export function summarize(assembly: cxapi.CloudAssembly, stack: Stack, tier: ZeroDowntimeWebTier): string {
   const artifact = assembly.getStackByName(stack.stackName);
@@ -26,6 +27,7 @@ export function summarize(assembly: cxapi.CloudAssembly, stack: Stack, tier: Zer
     '',
     `Health-check failover window: ${tier.failoverWindow.toSeconds()} s ` +
       '(worst case from a web server dying until the load balancer stops routing to it: interval x unhealthy threshold + timeout)',
+    ...releaseDurations(template).map((d) => `Release (${d.logicalId}): ${describeReleaseDuration(d)}`),
   ];
   return lines.join('\n');
 }

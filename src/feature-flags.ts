@@ -48,6 +48,18 @@ export class WebTierFeatureFlags {
   public static readonly WEB_STATIC_STABILITY = 'cdk-zero-downtime-web-tier:webStaticStability';
 
   /**
+   * An application of the user's (`WebApplication.fromDirectory` / `.fromAsset`) without `releaseChecks` gets one
+   * release check by default: its main page, `GET /`, must answer 200 on each new server before it joins the target
+   * group, or the release rolls back at once. Without the flag such an application gets no default check (the hello
+   * counter always checks its own page, which the tier knows answers).
+   *
+   * Opting in on a running stack changes the web servers' user-data (a launch template update, no replacement), so
+   * the next release checks the main page: an application whose `/` redirects (302), needs a login (401) or does not
+   * exist (404) has that release rolled back. Set `releaseChecks` to what your application answers (or `[]`) first.
+   */
+  public static readonly RELEASE_CHECK_MAIN_PAGE = 'cdk-zero-downtime-web-tier:releaseCheckMainPage';
+
+  /**
    * Every flag with the value a new app should have: put them in the `context` of your `cdk.json`.
    */
   public static recommended(): { [flag: string]: boolean } {
@@ -55,6 +67,7 @@ export class WebTierFeatureFlags {
       [WebTierFeatureFlags.CACHE_ENGINE_VALKEY]: true,
       [WebTierFeatureFlags.CACHE_NODES_IN_DISTINCT_AZS]: true,
       [WebTierFeatureFlags.WEB_STATIC_STABILITY]: true,
+      [WebTierFeatureFlags.RELEASE_CHECK_MAIN_PAGE]: true,
     };
   }
 

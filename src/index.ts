@@ -31,3 +31,4 @@ export type { WebTierManagedRulesOptions } from './firewall/web-tier-firewall';
 export { WebApplication } from './application/web-application';
 export type { WebApplicationOptions, WebApplicationBundle } from './application/web-application';
 export { WebApplicationSecret } from './application/web-application-secret';
+export type { ReleaseCheck } from './application/release-check';

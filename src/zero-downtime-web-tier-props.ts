@@ -5,6 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type { ReleaseCheck } from './application/release-check';
 import { WebApplication } from './application/web-application';
 import { CacheEngine } from './cache/cache-engine';
 import { WebTierFirewall } from './firewall/web-tier-firewall';
@@ -211,9 +212,10 @@ export interface ZeroDowntimeWebTierProps {
 
   /**
    * How long each step of a release (the canary server, then the rest of the fleet) serves under the release gate's
-   * watch before the release goes on or counts as done, up to 48 hours; shorter than the gate's 4 minutes warns.
+   * watch, after its warmup, before the release goes on or counts as done, up to 48 hours; with the warmup's share of
+   * the gate's 4 minutes, less than those 4 minutes warns.
    *
-   * @default Duration.minutes(5)
+   * @default Duration.seconds(30)
    */
   readonly releaseBakeTime?: Duration;
 
@@ -227,11 +229,20 @@ export interface ZeroDowntimeWebTierProps {
 
   /**
    * More alarms that stop a release and roll it back while it runs (your application's own), beside the release
-   * gate's 4: at most 10 in all, AWS's limit.
+   * gate's 4 and the release checks' alarm: at most 10 in all, AWS's limit.
    *
    * @default - the release gate's alarms only
    */
   readonly releaseAlarms?: cloudwatch.IAlarm[];
+
+  /**
+   * Requests each new web server must answer correctly (on 127.0.0.1, before it joins the target group) for a release
+   * to go on: any failure stops the release and rolls it back at once, before a user request reaches the new version.
+   * At most 10; an empty list checks nothing beyond the health page.
+   *
+   * @default - the application's `releaseChecks` (its main page answers 200)
+   */
+  readonly releaseChecks?: ReleaseCheck[];
 
   /**
    * How long a release waits after a new web server is in service before it counts: at least

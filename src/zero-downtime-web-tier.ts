@@ -176,6 +176,7 @@ export class ZeroDowntimeWebTier extends Construct {
       releaseBakeTime: props.releaseBakeTime,
       releaseCheckpoints: props.releaseCheckpoints,
       releaseAlarms: props.releaseAlarms,
+      releaseChecks: props.releaseChecks,
       instanceWarmup: props.webInstanceWarmup,
       targetGroup: this.webLoadBalancer.targetGroup,
       keyPair,

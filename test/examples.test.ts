@@ -42,6 +42,10 @@ describe('the example app (npm run example)', () => {
     }
     expect(summary).toContain('Health-check failover window: 63 s');
   });
+
+  test('with the one-liner, the summary says how long a release takes, from the template', () => {
+    expect(summary).toMatch(/^Release \(\w+WebFleetASG\w+\): A release of 3 servers takes about 19 min 2 s \(1142 s\): 2 batches/m);
+  });
 });
 
 describe('the four-stack example (the tutorial\'s network, bastion, database and web stacks)', () => {

@@ -61,6 +61,11 @@ function count(template: Template, type: string): number {
   return Object.keys(template.findResources(type)).length;
 }
 
+/** Alarms with a period under a minute: CloudWatch bills them as high-resolution alarms. */
+function highResolutionAlarms(template: Template): number {
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(a => a.Properties.Period !== undefined && a.Properties.Period < 60).length;
+}
+
 /** What each row counts, read from a synthesized template. */
 const COUNTED_BY: Record<string, (template: Template) => number> = {
   'NAT gateway': t => count(t, 'AWS::EC2::NatGateway'),
@@ -74,7 +79,8 @@ const COUNTED_BY: Record<string, (template: Template) => number> = {
     + Object.values(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.Subnets.length,
   'EBS root volumes': t => Object.values(t.findResources('AWS::AutoScaling::AutoScalingGroup'))
     .reduce((sum, group) => sum + Number(group.Properties.MinSize), 0),
-  'CloudWatch alarms': t => count(t, 'AWS::CloudWatch::Alarm'),
+  'CloudWatch alarms': t => count(t, 'AWS::CloudWatch::Alarm') - highResolutionAlarms(t),
+  'CloudWatch high-resolution alarm': t => highResolutionAlarms(t),
   'CloudWatch dashboard': t => count(t, 'AWS::CloudWatch::Dashboard'),
   'KMS key': t => count(t, 'AWS::KMS::Key'),
   'Secrets Manager': t => count(t, 'AWS::SecretsManager::Secret'),

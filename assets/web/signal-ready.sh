@@ -10,6 +10,10 @@
 # WEBTIER_READY_MARGIN for the launch before it, so CloudFormation hears FAILURE before its own timeout;
 # or at once when run with WEBTIER_SIGNAL_STATUS=FAILURE (the boot failed).
 # Without WEBTIER_TARGET_GROUP_ARN it waits for the local health page instead.
+# Before CONTINUE, the release checks (WEBTIER_RELEASE_CHECKS, release-checks.sh beside this script): when one fails,
+# the server publishes 1 to the high-resolution metric WebTier/ReleaseChecks FailedReleaseChecks with the dimensions
+# StackName=WEBTIER_STACK_NAME and Fleet=WEBTIER_CHECK_FLEET (the fleet's release checks alarm reads it every
+# 10 seconds, and the instance refresh that watches that alarm fails at once), abandons its launch and signals FAILURE.
 set -euo pipefail
 WEBTIER_HOME="${WEBTIER_HOME:-/opt/webtier}"
 # shellcheck source-path=SCRIPTDIR source=../common/imds.sh
@@ -55,6 +59,22 @@ target_state() {
 }
 
 if [ "${WEBTIER_SIGNAL_STATUS:-}" = FAILURE ]; then
+  complete_launch ABANDON || true
+  signal FAILURE
+  exit 1
+fi
+# Publishes the failed release checks: one datapoint at a one-second resolution (--storage-resolution 1),
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html#high-resolution-metrics
+report_failed_checks() {
+  [ -n "${WEBTIER_CHECK_FLEET:-}" ] || return 0
+  log "release checks failed: publishing WebTier/ReleaseChecks FailedReleaseChecks for $WEBTIER_CHECK_FLEET"
+  retry 5 aws cloudwatch put-metric-data --region "$region" --namespace WebTier/ReleaseChecks \
+    --metric-name FailedReleaseChecks --dimensions "StackName=$WEBTIER_STACK_NAME,Fleet=$WEBTIER_CHECK_FLEET" \
+    --value 1 --unit Count --storage-resolution 1
+}
+
+if [ -n "${WEBTIER_RELEASE_CHECKS:-}" ] && ! bash "$(dirname "$0")/release-checks.sh"; then
+  report_failed_checks || log "cannot publish the failed release checks"
   complete_launch ABANDON || true
   signal FAILURE
   exit 1

@@ -8,7 +8,7 @@ import { WebApplicationSecret } from './web-application-secret';
 import { checkIntegerInRange, checkList, checkPropsObject, invalidProp } from '../validation';
 
 /** The optional values of `WebApplicationOptions`, which JavaScript callers may give as `null` for "the default". */
-const OPTIONAL = ['port', 'healthCheckPath', 'environment', 'installCommands', 'socketActivation', 'secrets'] as const;
+const OPTIONAL = ['port', 'healthCheckPath', 'environment', 'installCommands', 'socketActivation', 'secrets', 'releaseChecks'] as const;
 
 /**
  * The options with each `null` optional value left out (the default applies), after checking that they are an

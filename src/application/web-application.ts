@@ -2,8 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { ReleaseCheck, resolveReleaseChecks } from './release-check';
 import { checkApplicationFolder, checkAssetIsZip, checkWebApplicationOptions, normalizedOptions } from './web-application-checks';
 import { WebApplicationSecret } from './web-application-secret';
+import { WebTierFeatureFlags } from '../feature-flags';
 import { ASSETS_DIR } from '../instance-files';
 import { invalidProp } from '../validation';
 
@@ -67,6 +69,17 @@ export interface WebApplicationOptions {
    * @default - none
    */
   readonly secrets?: Record<string, WebApplicationSecret>;
+
+  /**
+   * Requests each new server sends to its own application (127.0.0.1, the application's port) after its boot and
+   * before it joins the target group: any wrong answer (status, body text, no answer within 10 s, three tries) and the
+   * server never serves a user, and the release is stopped and rolled back at once (the fleet's release checks alarm).
+   * At most 10; an empty list checks nothing beyond the health page. They run on every new server, also when the
+   * group replaces a failed one, so keep them free of side effects.
+   *
+   * @default - the application's main page answers 200: `GET /` (the hello counter's `HEAD /cgi-bin/hello.py`, which reads its counter in Redis and counts no visit); without the feature flag `WebTierFeatureFlags.RELEASE_CHECK_MAIN_PAGE` (an app from before it), an application of the user's gets none
+   */
+  readonly releaseChecks?: ReleaseCheck[];
 }
 
 /** Where the web servers download an application from, once bound to a construct. */
@@ -95,6 +108,18 @@ const BOUND_ASSETS = new WeakMap<WebApplication, s3assets.Asset>();
 
 /** The hello counters made by `helloCounter()`: their page is `/cgi-bin/hello.py`, not `/`. */
 const HELLO_COUNTERS = new WeakSet<WebApplication>();
+
+/** The applications whose `releaseChecks` is the default (`GET /`), not given by the user. */
+const DEFAULT_RELEASE_CHECKS = new WeakSet<WebApplication>();
+
+/**
+ * The release checks a fleet in `scope` runs for `application`: its own, or the default main-page check only where
+ * the app has the feature flag `RELEASE_CHECK_MAIN_PAGE` (an app from before it keeps releasing without a check).
+ */
+export function applicationReleaseChecks(scope: Construct, application: WebApplication): ReleaseCheck[] {
+  return DEFAULT_RELEASE_CHECKS.has(application) && !WebTierFeatureFlags.isEnabled(scope, WebTierFeatureFlags.RELEASE_CHECK_MAIN_PAGE)
+    ? [] : application.releaseChecks;
+}
 
 /** The page a visitor asks of `application` (for the rehearsal's clients). */
 export function applicationMainPage(application: WebApplication): string {
@@ -129,6 +154,8 @@ export abstract class WebApplication {
       // Standard library only (its Redis client is cgi-bin/redis_client.py): nothing to install from PyPI at boot.
       // webtier_server.py serves the socket systemd passes, so a crash costs no connection.
       socketActivation: true,
+      // Its main page reads the counter in Redis (HEAD counts no visit): a server that cannot reach Redis never serves.
+      releaseChecks: [{ path: '/cgi-bin/hello.py', method: 'HEAD' }],
     }, ['*.sh', '*.service', '*.socket', '__pycache__', '*.pyc']);
     // Its page is a default, not a choice: a `healthCheck.path` of the tier's applies to the boot as well.
     GIVEN_HEALTH_CHECK_PATHS.delete(hello);
@@ -194,6 +221,9 @@ export abstract class WebApplication {
   /** The secrets added to the environment file at boot, by variable name. */
   public readonly secrets: Record<string, WebApplicationSecret>;
 
+  /** The requests a new server must answer correctly before it serves (`releaseChecks`, with the default). */
+  public readonly releaseChecks: ReleaseCheck[];
+
   protected constructor(options: WebApplicationOptions) {
     // JavaScript callers may leave the options out, or give null for an optional value (the default applies).
     options = normalizedOptions(options);
@@ -208,6 +238,10 @@ export abstract class WebApplication {
     this.installCommands = [...(options.installCommands ?? [])];
     this.socketActivation = options.socketActivation ?? false;
     this.secrets = { ...(options.secrets ?? {}) };
+    this.releaseChecks = resolveReleaseChecks(options.releaseChecks ?? [{ path: '/' }], 'releaseChecks');
+    if (options.releaseChecks === undefined) {
+      DEFAULT_RELEASE_CHECKS.add(this);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FleetRecord, REHEARSAL_METADATA } from './fleet-record';
 import { LoadBalancerSettings, RehearsalTarget, TIER_DEFAULT_SETTINGS } from './rehearsal-target';
+import { releaseChecksOfGroup, releaseDurations } from '../web-fleet/release-duration';
 
 /** A fleet found in a cloud assembly: what to rehearse, and where its application is. */
 export interface AssemblyFleet extends RehearsalTarget {
@@ -94,8 +95,10 @@ function fleetOf(dir: string, name: string, record: FleetRecord, template: Templ
       environment: Object.fromEntries(Object.entries(record.environment).map(([k, v]) => [k, v ?? `rehearsal-placeholder-for-${k}`])),
       secretNames: record.secretNames,
       installCommands: record.installCommands,
+      releaseChecks: releaseChecksOfGroup(template.Resources?.[record.autoScalingGroup], template.Resources ?? {}),
     },
     settings,
+    releaseDuration: releaseDurations(template).find(d => d.logicalId === record.autoScalingGroup),
   };
 }
 

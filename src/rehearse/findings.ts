@@ -26,6 +26,7 @@ export type FindingId =
   | 'never-healthy'
   | 'restart-refuses-connections'
   | 'requests-failed'
+  | 'release-check-fails'
   | 'start-command-exited'
   | 'over-deadline';
 
@@ -33,7 +34,7 @@ export type FindingId =
 export const FINDING_IDS: readonly FindingId[] = [
   'keep-alive-shorter-than-load-balancer', 'sigterm-drops-requests', 'stop-needs-sigkill', 'health-page-hides-failures',
   'port-ignored', 'loopback-only', 'writes-own-folder', 'boot-slower-than-budget', 'never-healthy',
-  'restart-refuses-connections', 'requests-failed', 'start-command-exited', 'over-deadline',
+  'restart-refuses-connections', 'requests-failed', 'start-command-exited', 'over-deadline', 'release-check-fails',
 ];
 
 /** Each finding the rehearsal knows, built from what it measured. */
@@ -140,6 +141,14 @@ export const FINDINGS = {
     message: `${step} did not finish within its deadline of ${seconds} s: the rehearsal stopped it`,
     fix: 'see the progress lines for the step it was in; a page slower than the health check timeout or a server that ' +
       'answers fewer requests a second than the clients ask (20) keeps users waiting on AWS too',
+  }),
+  /** The rule: a release check (the tier's `releaseChecks`) got a wrong answer from a booted server, 3 tries each. */
+  releaseCheckFails: (failures: string): Finding => ({
+    id: 'release-check-fails',
+    severity: 'error',
+    message: `a release check failed against a booted server (${failures}): every new server of a release would abandon its ` +
+      'launch, and the release would roll back',
+    fix: 'fix the page the check asks, or change the check (releaseChecks: path, method, expectedStatus, bodyContains)',
   }),
   requestsFailed: (scenario: string, failed: number, causes: string): Finding => ({
     id: 'requests-failed',

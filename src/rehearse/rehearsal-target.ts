@@ -1,3 +1,5 @@
+import type { ReleaseDuration } from '../web-fleet/release-duration';
+
 /**
  * What a rehearsal runs and against which settings: the application (its folder, how it starts, its health page)
  * and the settings of the target group and load balancer it sits behind on AWS.
@@ -25,6 +27,8 @@ export interface RehearsedApplication {
   readonly secretNames: string[];
   /** The tier's `installCommands`: reported, not run (they install packages on Amazon Linux, as root). */
   readonly installCommands: string[];
+  /** The tier's release checks, one a line as the user-data holds them (`WEBTIER_RELEASE_CHECKS`); none when absent. */
+  readonly releaseChecks?: string;
   /**
    * Whether the application uses the tier's Redis: a local redis-server is started, and REDIS_* set, only then.
    * @default true (a synthesized tier always has its cache; `--dir` sets it from `--redis`)
@@ -55,6 +59,8 @@ export interface LoadBalancerSettings {
 export interface RehearsalTarget {
   readonly application: RehearsedApplication;
   readonly settings: LoadBalancerSettings;
+  /** How long a release of the fleet takes with the synthesized settings, when the template is known. */
+  readonly releaseDuration?: ReleaseDuration;
 }
 
 /**

@@ -8,12 +8,14 @@ import { LoadBalancerStandIn } from './load-balancer-stand-in';
 import { freePort } from './local-process';
 import { LocalRedis, startLocalRedis } from './local-redis';
 import { RehearsalTarget } from './rehearsal-target';
+import { releaseChecksFinding, ReleaseChecksRun, runReleaseChecks } from './release-checks-rehearsal';
 import { SCENARIOS, ScenarioName, ScenarioResult } from './scenario-record';
 import * as runs from './scenario-runs';
 import { ScenarioContext } from './scenario-runs';
 import { serverKind } from './server-kind';
 import { accepts, answerHeaders, bootSeconds, nonLoopbackAddress } from './server-probes';
 import { canSandbox, WebServerUnit } from './web-server-unit';
+import { describeReleaseDuration } from '../web-fleet/release-duration';
 
 export { SCENARIOS } from './scenario-record';
 export type { ScenarioName, ScenarioResult } from './scenario-record';
@@ -40,6 +42,10 @@ export interface RehearsalReport {
   readonly redis: string;
   readonly sandbox: string;
   readonly bootSeconds?: number;
+  /** The tier's release checks against a booted server, when it has some. */
+  readonly releaseChecks?: ReleaseChecksRun;
+  /** How long a release takes with the synthesized settings (`describeReleaseDuration`), when the template is known. */
+  readonly releaseDuration?: string;
   readonly scenarios: ScenarioResult[];
   readonly findings: Finding[];
   /** 0 clean, 1 a scenario missed its target or a finding is an error. */
@@ -68,6 +74,7 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
   const redises: LocalRedis[] = [];
   const albs: LoadBalancerStandIn[] = [];
   let boot: number | undefined;
+  let checked: ReleaseChecksRun | undefined;
   let folder: string | undefined;
   let before: Map<string, string> | undefined;
   let kind = serverKind(app.startCommand);
@@ -163,6 +170,11 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
     boot = Math.max(...(boots as number[]));
     if (boot > settings.readinessBudgetSeconds) {
       findings.push(FINDINGS.bootSlow(boot, settings.readinessBudgetSeconds));
+    }
+    checked = await runReleaseChecks(app.releaseChecks ?? '', a.port);
+    const failedCheck = releaseChecksFinding(checked);
+    if (failedCheck) {
+      findings.push(failedCheck);
     }
     kind = serverKind(app.startCommand, await answerHeaders(a.port, app.healthCheckPath));
     const address = nonLoopbackAddress();
@@ -267,6 +279,8 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
         ? 'an unprivileged user (nobody) in a read-only copy of the folder, as the unit'
         : 'none (not root): what the application writes into its folder is reported instead',
       bootSeconds: boot,
+      releaseChecks: checked,
+      releaseDuration: target.releaseDuration && describeReleaseDuration(target.releaseDuration),
       // Copies: work stopped at the deadline may still finish in the background; the report is what was done by then.
       scenarios: [...scenarios],
       findings: [...findings],

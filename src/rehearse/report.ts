@@ -13,6 +13,9 @@ export function formatReport(report: RehearsalReport, settings: LoadBalancerSett
       `deregistration delay ${settings.deregistrationDelaySeconds} s. Redis: ${report.redis}. Sandbox: ${report.sandbox}.`,
     report.bootSeconds === undefined ? 'Boot: never answered its health page.' : `Boot: health page answered ${report.bootSeconds.toFixed(1)} s after the start.`,
     ...(report.deadlines ? [`Deadlines: each scenario ${report.deadlines.scenarioSeconds} s, the whole rehearsal ${report.deadlines.runSeconds} s.`] : []),
+    ...(report.releaseChecks ? [`Release checks (before a new server joins the target group): ${report.releaseChecks.passed ? 'passed' : 'FAILED'}`,
+      ...report.releaseChecks.lines.map(line => `  ${line}`)] : []),
+    ...(report.releaseDuration ? [`Release: ${report.releaseDuration}`] : []),
     '',
   ];
   const rows = [['scenario', 'requests', 'failed', 'status codes', 'target'], ...report.scenarios.map(s => [

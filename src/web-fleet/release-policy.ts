@@ -13,14 +13,18 @@ import { checkSecondsInRange, invalidProp, warn } from '../validation';
  * https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html):
  * - CloudFormation updates the group in place (same group, name, metrics and alarms) and starts an instance refresh
  *   to the new launch template version; the stack update waits for the refresh and its bake time.
- * - MinHealthyPercentage 100 and MaxHealthyPercentage 150: a new server is launched before an old one is terminated,
- *   never more than half the fleet at once; the percentages are of the group's current desired capacity, so a fleet
+ * - MinHealthyPercentage 100 and MaxHealthyPercentage 200: a new server is launched before an old one is terminated,
+ *   and up to the whole fleet at once; the percentages are of the group's current desired capacity, so a fleet
  *   that has scaled out keeps its size (the template names no DesiredCapacity when the fleet can scale).
- * - A new server counts once it is in service, the target group reports it healthy (with ELB health checks on, the
- *   refresh waits for them) and InstanceWarmup (at least healthyThreshold x interval) has passed.
+ * - A new server counts once it is in service (its release checks passed: see release-checks-alarm.ts), the target
+ *   group reports it healthy (with ELB health checks on, the refresh waits for them) and InstanceWarmup (at least
+ *   healthyThreshold x interval) has passed.
  * - Checkpoints (https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-adding-checkpoints-instance-refresh.html):
- *   the refresh replaces no more than the first checkpoint's share (one server: the canary), then waits
- *   CheckpointDelay (the bake time) before the next; BakeTime waits once more at the end.
+ *   "Amazon EC2 Auto Scaling paces instance replacements to honor the specified checkpoint percentages while
+ *   maintaining the group's minimum healthy percentage": the first batch stops at the first checkpoint's share (one
+ *   server: the canary) although MaxHealthyPercentage would allow the whole fleet, then waits CheckpointDelay (the
+ *   bake time); the rest of the fleet is then launched together, beside the servers it replaces; BakeTime waits once
+ *   more at the end. A rollback at any point replaces only the new servers: the old ones not yet replaced serve on.
  * - Alarms: while the refresh runs, one of them in ALARM fails it; so does a replacement that never becomes healthy.
  * - A failed refresh fails the stack update, and CloudFormation rolls the stack back: the group returns to the
  *   previous launch template version (a numbered version: rollback needs one,
@@ -44,6 +48,18 @@ export interface ReleaseSettings {
   /** How long the load balancer needs to report a new server healthy (healthyThreshold x interval), when known. */
   readonly healthyAfter?: Duration;
 }
+
+/**
+ * The default `releaseBakeTime`. The warmup already holds every old server until the gate has watched its
+ * replacement's traffic for its detection time, and outright failures never reach the traffic (release checks), so
+ * the bake only adds a last look with the new servers at their full share: 30 s keeps a release of 3 servers
+ * under 20 minutes (`releaseDurations`). After the canary, the next batch's boot and warmup keep the gate watching
+ * it for 8 more minutes before any further old server stops.
+ */
+export const DEFAULT_BAKE_TIME = Duration.seconds(30);
+
+/** The instance refresh's MaxHealthyPercentage: after the canary, the rest of the fleet is replaced at once. */
+export const MAX_HEALTHY_PERCENTAGE = 200;
 
 /** AWS's limit on the alarms of one instance refresh (AlarmSpecification). */
 export const MAX_RELEASE_ALARMS = 10;
@@ -74,7 +90,7 @@ interface ResolvedReleaseSettings {
  * does; unresolved values pass.
  */
 export function resolveReleaseSettings(settings: ReleaseSettings, names: ReleaseSettingNames = { instanceWarmup: 'instanceWarmup' }): ResolvedReleaseSettings {
-  const bakeTime = settings.bakeTime ?? Duration.minutes(5);
+  const bakeTime = settings.bakeTime ?? DEFAULT_BAKE_TIME;
   checkSecondsInRange('releaseBakeTime', bakeTime, 0, MAX_REFRESH_SECONDS);
   const checkpoints = settings.checkpoints ?? defaultCheckpoints(settings.maxCapacity);
   checkCheckpoints(checkpoints);
@@ -85,7 +101,8 @@ export function resolveReleaseSettings(settings: ReleaseSettings, names: Release
   const alarms = [...settings.gateAlarms, ...userAlarms];
   if (alarms.length > MAX_RELEASE_ALARMS) {
     throw invalidProp('releaseAlarms', `${userAlarms.length} alarms`, `an instance refresh watches at most ${MAX_RELEASE_ALARMS} alarms ` +
-      `(AWS's limit) and the release gate has ${settings.gateAlarms.length}: give at most ${MAX_RELEASE_ALARMS - settings.gateAlarms.length}`);
+      `(AWS's limit) and the release gate (with the release checks' alarm) has ${settings.gateAlarms.length}: give at most ` +
+      `${MAX_RELEASE_ALARMS - settings.gateAlarms.length}`);
   }
   const instanceWarmup = settings.instanceWarmup ?? defaultWarmup(settings.healthyAfter);
   checkSecondsInRange(names.instanceWarmup, instanceWarmup, 0, MAX_REFRESH_SECONDS);
@@ -119,15 +136,19 @@ export function releaseUpdatePolicy(scope: IConstruct, settings: ReleaseSettings
       `stops) before the release gate can judge its traffic (${judged.toSeconds()} s: the health checks and ${GATE_DETECTION_MINUTES} minutes), ` +
       'so a bad canary leaves the previous version one server short until the rollback');
   }
-  if (!bakeTime.isUnresolved() && bakeTime.toSeconds() < GATE_DETECTION_MINUTES * 60) {
+  // The gate watches the canary during the part of its warmup after it is healthy, and during the bake.
+  const watched = settings.healthyAfter && !settings.healthyAfter.isUnresolved() && !instanceWarmup.isUnresolved()
+    ? Math.max(0, instanceWarmup.toSeconds() - settings.healthyAfter.toSeconds()) : 0;
+  if (!bakeTime.isUnresolved() && watched + bakeTime.toSeconds() < GATE_DETECTION_MINUTES * 60) {
     warn(scope, 'releaseBakeTimeShorterThanGate',
-      `releaseBakeTime is ${bakeTime.toHumanString()}: shorter than the ${GATE_DETECTION_MINUTES} minutes the release gate's alarms need to see ` +
-      'a bad release, so a bad canary may be followed by the rest of the fleet before it is caught');
+      `releaseBakeTime is ${bakeTime.toHumanString()}: with the ${watched} s of the warmup after the canary is healthy, shorter than the ` +
+      `${GATE_DETECTION_MINUTES} minutes the release gate's alarms need to see a bad release, so a bad canary may be followed by the rest ` +
+      'of the fleet before it is caught');
   }
   return autoscaling.UpdatePolicy.instanceRefresh({
     strategy: autoscaling.InstanceRefreshStrategy.ROLLING,
     minHealthyPercentage: 100,
-    maxHealthyPercentage: 150,
+    maxHealthyPercentage: MAX_HEALTHY_PERCENTAGE,
     instanceWarmup,
     checkpointPercentages: checkpoints,
     checkpointDelay: bakeTime,

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ImpairedZoneHealthCheckBehavior } from './zonal-resilience';
+import type { ReleaseCheck } from '../application/release-check';
 import { WebApplication } from '../application/web-application';
 import { IRedisConnection } from '../cache/redis-cache';
 
@@ -40,10 +41,10 @@ export interface WebFleetProps {
 
   /**
    * How long each step of a release (the canary, then each further checkpoint, and the whole fleet at the end) serves
-   * under the release gate's watch before the release goes on or counts as done, up to 48 hours (AWS's limit);
-   * shorter than the gate's 4 minutes warns.
+   * under the release gate's watch, after its warmup, before the release goes on or counts as done, up to 48 hours
+   * (AWS's limit); with the warmup's share of the gate's 4 minutes, less than those 4 minutes warns.
    *
-   * @default Duration.minutes(5)
+   * @default Duration.seconds(30)
    */
   readonly releaseBakeTime?: Duration;
 
@@ -57,11 +58,20 @@ export interface WebFleetProps {
 
   /**
    * More alarms that stop a release and roll it back while it runs (your application's own error or latency alarms),
-   * beside the release gate's 4 (`releaseGate`): at most 10 in all, AWS's limit.
+   * beside the release gate's 4 (`releaseGate`) and the release checks' alarm: at most 10 in all, AWS's limit.
    *
    * @default - the release gate's alarms only
    */
   readonly releaseAlarms?: cloudwatch.IAlarm[];
+
+  /**
+   * Requests each new server must answer correctly (on 127.0.0.1, before it joins the target group) for a release to
+   * go on: any failure stops the release and rolls it back at once, before a user request reaches the new version.
+   * At most 10; an empty list checks nothing beyond the health page.
+   *
+   * @default - the application's `releaseChecks` (its main page answers 200)
+   */
+  readonly releaseChecks?: ReleaseCheck[];
 
   /**
    * How long a release waits after a new server is in service before it counts and the next one is replaced: at least

@@ -1,11 +1,13 @@
 import { Annotations, Aws, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { releaseChecksReporting } from './release-checks-alarm';
 import { ReleaseGate } from './release-gate';
 import { releaseUpdatePolicy } from './release-policy';
 import { WebFleetProps } from './web-fleet-props';
@@ -13,7 +15,8 @@ import { checkDeployTimeout, deployTimeoutProblem, resolveWebFleetSettings, WEB_
 import { addWebUserData, S3Location, WEB_BOOT_FILES } from './web-user-data';
 import { applyZonalResilience, zonalCapacity } from './zonal-resilience';
 import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
-import { applicationAsset, applicationMainPage, WebApplication } from '../application/web-application';
+import { encodeReleaseChecks, ReleaseCheck, resolveReleaseChecks } from '../application/release-check';
+import { applicationAsset, applicationMainPage, applicationReleaseChecks, WebApplication } from '../application/web-application';
 import { fleetApplication } from '../application/web-application-fleet';
 import { callerName } from '../caller-names';
 import { checkManagedPolicySize } from '../iam-policy-size';
@@ -81,6 +84,15 @@ export class WebFleet extends Construct implements ec2.IConnectable {
   /** The alarms a release must keep quiet (what users see), when the fleet has a target group. */
   public readonly releaseGate?: ReleaseGate;
 
+  /** The requests each new server answers before it serves (`releaseChecks`, else the application's). */
+  public readonly releaseChecks: ReleaseCheck[];
+
+  /**
+   * In ALARM as soon as a new server reports failed release checks (a high-resolution metric, 10-second period): the
+   * release stops and rolls back at once. Absent when there are no release checks.
+   */
+  public readonly releaseChecksAlarm?: cloudwatch.Alarm;
+
   /**
    * The launch lifecycle hook: a new server waits outside the target group until its boot says CONTINUE (its
    * application answers) or ABANDON (its boot failed: the group terminates it at once).
@@ -138,6 +150,10 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     if (props.targetGroup) {
       this.releaseGate = new ReleaseGate(this, 'ReleaseGate', { targetGroup: props.targetGroup });
     }
+    this.releaseChecks = props.releaseChecks === undefined ? applicationReleaseChecks(this, this.application)
+      : resolveReleaseChecks(props.releaseChecks, 'releaseChecks');
+    const checksReporting = this.releaseChecks.length > 0 ? releaseChecksReporting(this) : undefined;
+    this.releaseChecksAlarm = checksReporting?.alarm;
     if (desiredCapacity !== undefined && minCapacity < maxCapacity) {
       warn(this, 'desiredCapacityResetOnDeploy', `${name('desiredCapacity')} is ${desiredCapacity} on a fleet that can scale from ${minCapacity} to ` +
         `${maxCapacity}: every deploy that changes it sets the group back to ${desiredCapacity}, whatever it had scaled to`);
@@ -161,7 +177,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
         maxCapacity,
         bakeTime: props.releaseBakeTime,
         checkpoints: props.releaseCheckpoints,
-        gateAlarms: this.releaseGate?.alarms ?? [],
+        gateAlarms: [...(this.releaseGate?.alarms ?? []), ...(checksReporting ? [checksReporting.alarm] : [])],
         userAlarms: props.releaseAlarms,
         instanceWarmup: props.instanceWarmup,
         healthyAfter: healthyAfterOf(props.targetGroup),
@@ -233,6 +249,8 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       targetGroupArn: props.targetGroup?.targetGroupArn,
       readyTimeoutSeconds: deployTimeout.toSeconds(),
       lifecycleHookName: LAUNCH_HOOK_NAME,
+      releaseChecks: encodeReleaseChecks(this.releaseChecks),
+      releaseCheckFleet: checksReporting?.fleet,
     });
     recordFleetForRehearsal(this, {
       asset: applicationAsset(this.application),
@@ -276,6 +294,9 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       }));
     }
     statements.push(...launchHookStatements(logicalId));
+    if (checksReporting) {
+      statements.push(checksReporting.statement);
+    }
     if (props.targetGroup) {
       statements.push(new iam.PolicyStatement({
         sid: 'ReadOwnTargetHealth',
@@ -289,7 +310,8 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       acknowledgeWildcardResources(this.policy, ['*', LAUNCH_HOOK_GROUPS],
         'autoscaling:DescribeAutoScalingInstances and elasticloadbalancing:DescribeTargetHealth support no resource-level permission ' +
         '(AWS accepts only "*"); they read states and nothing else: a server asks which group it is in and whether its target group ' +
-        'reports it healthy. autoscaling:CompleteLifecycleAction names any group but only this one passes its condition (the ' +
+        'reports it healthy. cloudwatch:PutMetricData takes no resource either; its cloudwatch:namespace condition limits it to the ' +
+        'release checks\' namespace. autoscaling:CompleteLifecycleAction names any group but only this one passes its condition (the ' +
         'stack id and logical id tags CloudFormation puts on the group; its name is not known before it exists).');
     }
 

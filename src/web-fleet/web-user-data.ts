@@ -12,6 +12,7 @@ export const WEB_BOOT_FILES = [
   'common/imds.sh',
   'web/bootstrap-web.sh',
   'web/signal-ready.sh',
+  'web/release-checks.sh',
   'web/webtier.service',
   'web/webtier.socket',
 ];
@@ -52,6 +53,10 @@ export interface WebUserDataOptions {
   readonly readyTimeoutSeconds: number;
   /** The Auto Scaling group's launch lifecycle hook, which the boot completes (CONTINUE, or ABANDON when it fails). */
   readonly lifecycleHookName?: string;
+  /** The release checks, as `encodeReleaseChecks` writes them; empty or none runs none. */
+  readonly releaseChecks?: string;
+  /** The `Fleet` dimension a server reports failed release checks with (the other is the stack's name). */
+  readonly releaseCheckFleet?: string;
 }
 
 function s3Url(location: S3Location): string {
@@ -98,11 +103,15 @@ export function webUserData(options: WebUserDataOptions): string[] {
       WEBTIER_READY_MARGIN: 90,
       ...(options.targetGroupArn ? { WEBTIER_TARGET_GROUP_ARN: options.targetGroupArn } : {}),
       ...(options.lifecycleHookName ? { WEBTIER_LIFECYCLE_HOOK: options.lifecycleHookName } : {}),
+      ...(options.releaseCheckFleet ? { WEBTIER_CHECK_FLEET: options.releaseCheckFleet } : {}),
       ...secrets,
     }),
     // The user's values, byte for byte (those holding tokens decoded from base64 on the instance). The start and
     // install commands are shell text that expands when it runs, on the instance, not here.
-    ...userValues(options).flatMap(([name, value]) => ['# shellcheck disable=SC2016', ...exportUserValue(name, value)]),
+    // (The release checks are not shell text: without a $ or a backquote, shellcheck has nothing to say of them.)
+    ...userValues(options).flatMap(([name, value]) => [
+      ...(name === 'WEBTIER_RELEASE_CHECKS' && !/[$`]/.test(value) ? [] : ['# shellcheck disable=SC2016']), ...exportUserValue(name, value),
+    ]),
     `install -d -m 0755 ${INSTANCE_HOME}`,
     // Amazon Linux 2023 has the AWS CLI and python3 (which unzips without the unzip package).
     `for i in 1 2 3 4 5; do aws s3 cp --only-show-errors --region "$WEBTIER_REGION" '${s3Url(options.bootFiles)}' ${bootZip} && break; sleep "$i"; done`,
@@ -136,6 +145,7 @@ function userValues(options: WebUserDataOptions): Array<[string, string, string]
     ['WEBTIER_START_COMMAND', options.startCommand, 'startCommand'],
     ...(options.installCommands.length > 0
       ? [['WEBTIER_INSTALL_COMMANDS', options.installCommands.join('\n'), 'installCommands'] as [string, string, string]] : []),
+    ...(options.releaseChecks ? [['WEBTIER_RELEASE_CHECKS', options.releaseChecks, 'releaseChecks'] as [string, string, string]] : []),
   ];
 }
 

@@ -513,8 +513,9 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, Redi
     expect(log.join('\n')).toMatch(/\[fast release .*instance refresh: successful after \d+\.\d s/);
   });
 
-  test('bad release: a 5XX gate alarm rolls it back; the old servers the canary did not replace never leave rotation; nothing fails after', () => {
+  test('bad release: its canary passes the release checks (one answer in three fails), a 5XX gate alarm rolls it back; the old servers the canary did not replace never leave rotation; nothing fails after', () => {
     const r = release('bad-release');
+    expect(log.join('\n')).toMatch(/\[fast bad-release .*release check HEAD \/cgi-bin\/hello\.py: passed/);
     expect(r.status).toBe('RolledBack');
     expect(r.reason).toMatch(/^alarm .* in ALARM$/);
     const fired = r.gate.filter((g) => r.reason!.includes(g.alarm));
@@ -568,6 +569,22 @@ describeDrill('the drill, short mode (fast preset: crash, deploy, scale-in, Redi
     expect(r.minInRotation).toBeGreaterThanOrEqual(4);
     expect([r.endNewInRotation, r.endPreviousInRotation]).toEqual([4, 0]);
     expect(scenario('scaled-out').requests.failed).toBe(0);
+  });
+
+  test('broken release: the canary\'s release checks fail before it serves, and the release checks alarm rolls it back: 0 failed, no old server stopped', () => {
+    const s = scenario('broken-release');
+    const r = s.release!;
+    expect(r.status).toBe('RolledBack');
+    const checks = r.gate.filter((g) => g.watches.startsWith('FailedReleaseChecks'));
+    expect(checks).toHaveLength(1);
+    expect(checks[0].periodSeconds).toBeCloseTo(10 * SHORT_TIME_SCALE, 2);
+    expect(r.reason).toBe(`alarm ${checks[0].alarm} in ALARM`);
+    expect(s.requests.failed).toBe(0);
+    expect(r.canary).toBeNull();
+    expect(r.minPreviousInRotation).toBe(r.capacityBefore);
+    expect([r.endNewInRotation, r.endPreviousInRotation]).toEqual([0, r.capacityBefore]);
+    expect(s.marks.map((m) => m.kind)).toContain('abandoned');
+    expect(log.join('\n')).toMatch(/\[fast broken-release .*release check HEAD \/cgi-bin\/hello\.py FAILED after 3 tries: answered 500, expected 200/);
   });
 
   test('no scenario missed a zero-downtime target', () => {

@@ -91,7 +91,7 @@ describe('readReleasePolicy', () => {
     ['an InstanceWarmup CloudFormation must resolve', (t) => { prefs(t).InstanceWarmup = { Ref: 'Warmup' }; }, /InstanceWarmup is .*literal number/],
     ['a gate alarm that is not an alarm of the template', (t) => { prefs(t).AlarmSpecification.Alarms = [{ Ref: 'TargetGroup' }]; }, /not an AWS::CloudWatch::Alarm/],
     ['an expression the drill cannot evaluate', (t) => { (t.Resources.Target5xx.Properties.Metrics as any)[2].Expression = 'errors + requests'; }, /evaluates "100 \* FILL/],
-    ['a metric of another namespace', (t) => { t.Resources.Unhealthy.Properties.Namespace = 'AWS/EC2'; }, /AWS\/ApplicationELB metrics only/],
+    ['a metric of another namespace', (t) => { t.Resources.Unhealthy.Properties.Namespace = 'AWS/EC2'; }, /AWS\/ApplicationELB metrics and WebTier\/ReleaseChecks only/],
   ];
   test.each(bad)('fails with %s', (_, edit, message) => {
     expect(() => readReleasePolicy(fixtureWith(edit))).toThrow(message);
@@ -123,11 +123,16 @@ describe('the release policy the drill runs', () => {
     // THEN
     const p = example.release;
     expect([p.minSize, p.maxSize, p.desiredCapacity]).toEqual([2, 4, undefined]);
-    expect([p.minHealthyPercentage, p.maxHealthyPercentage]).toEqual([100, 150]);
+    expect([p.minHealthyPercentage, p.maxHealthyPercentage]).toEqual([100, 200]);
+    expect(p.releaseChecks).toBe('HEAD 200 /cgi-bin/hello.py');
     expect(p.instanceWarmupSeconds).toBeGreaterThanOrEqual(example.healthyAfterSeconds);
     expect(p.checkpointPercentages[p.checkpointPercentages.length - 1]).toBe(100);
     const watched = p.alarms.map((a) => (a.expression.kind === 'rate' ? a.expression.errors.metricName : a.expression.metric.metricName));
-    expect(watched).toEqual(expect.arrayContaining(['HTTPCode_Target_5XX_Count', 'HTTPCode_ELB_5XX_Count', 'TargetResponseTime', 'UnHealthyHostCount']));
+    expect(watched).toEqual(expect.arrayContaining(['HTTPCode_Target_5XX_Count', 'HTTPCode_ELB_5XX_Count', 'TargetResponseTime', 'UnHealthyHostCount',
+      'FailedReleaseChecks']));
+    const checks = p.alarms.find((a) => a.expression.kind === 'metric' && a.expression.metric.metricName === 'FailedReleaseChecks')!;
+    expect(checks).toEqual(expect.objectContaining({ periodSeconds: 10, threshold: 0, comparison: 'GreaterThanThreshold', treatMissingData: 'notBreaching' }));
+    expect(checks.expression).toEqual({ kind: 'metric', metric: { metricName: 'FailedReleaseChecks', stat: 'Maximum', namespace: 'WebTier/ReleaseChecks' } });
   });
 });
 
@@ -167,6 +172,14 @@ describe('CloudWatch metrics from the drill\'s observations', () => {
     expect(expressionValue(e, records, [], 0, 1000)).toBe(25);
     expect(expressionValue(e, records, [], 1000, 2000)).toBe(0);
     expect(expressionValue(e, records, [], 2000, 3000)).toBeUndefined();
+  });
+
+  test('a metric the servers publish has a datapoint in the periods they published in, and none in the others', () => {
+    const published = [{ atMs: 1200, namespace: 'WebTier/ReleaseChecks', metricName: 'FailedReleaseChecks', value: 1 },
+      { atMs: 1300, namespace: 'Other', metricName: 'FailedReleaseChecks', value: 7 }];
+    const metric = { metricName: 'FailedReleaseChecks', stat: 'Maximum', namespace: 'WebTier/ReleaseChecks' };
+    expect(datapoint(metric, [], [], 1000, 2000, published)).toBe(1);
+    expect(datapoint(metric, [], [], 0, 1000, published)).toBeUndefined();
   });
 
   test('the host counts are the samples\' statistic over the period', () => {
@@ -227,6 +240,8 @@ describe('CloudWatch alarm evaluation', () => {
   test('the slow version adds ten times the median, and never less than ten band sigmas', () => {
     expect(slowExtraSecondsFor(0.003)).toBeCloseTo(10 * MIN_STD_DEV_SECONDS);
     expect(slowExtraSecondsFor(0.05)).toBeCloseTo((SLOW_FACTOR - 1) * 0.05);
+    // A band widened by a loaded machine (expected 37 ms, sigma 41 ms: its top at 160 ms): the slow version leaves it
+    expect(slowExtraSecondsFor(0.01, 0.037 + 3 * 0.041)).toBeCloseTo(0.16);
   });
 
   test('a rate alarm goes to ALARM only once the first bad period is over: detection takes a full period', () => {
@@ -285,7 +300,7 @@ describe('instance refresh pacing', () => {
 });
 
 /** A fake group on a fake clock: instances turn healthy `healthyAfterMs` after launch (never for `neverHealthy`). */
-function fakeRefresh(policy: ReleasePolicy, opts: { healthyAfterMs: number; alarmAtMs?: number; neverHealthy?: boolean }) {
+function fakeRefresh(policy: ReleasePolicy, opts: { healthyAfterMs: number; alarmAtMs?: number; neverHealthy?: boolean; abandonNew?: boolean }) {
   let t = 0;
   const events: string[] = [];
   let n = 0;
@@ -295,6 +310,10 @@ function fakeRefresh(policy: ReleasePolicy, opts: { healthyAfterMs: number; alar
       const name = `n${++n}`;
       launchedAt.set(name, t);
       events.push(`${t} launch ${name} ${version}`);
+      if (version === 'new' && opts.abandonNew) {
+        events.push(`${t} abandon ${name}`);
+        return 'abandoned';
+      }
       return { name, instanceId: `i-${name}`, version, inServiceAt: t };
     },
     targetHealth: (i: RefreshInstance) => {
@@ -347,6 +366,20 @@ describe('runInstanceRefresh', () => {
     const { run, events } = fakeRefresh(policy, { healthyAfterMs: 10_000, alarmAtMs: 20_000 });
     expect((await run()).status).toBe('RolledBack');
     expect(events).toEqual(['0 launch n1 new', '20000 terminate n1']);
+  });
+
+  test('with a canary that abandons its launch (release checks failed), the release checks alarm fails the refresh: no old instance stopped, nothing to roll back', async () => {
+    const { run, events } = fakeRefresh(policy, { healthyAfterMs: 10_000, alarmAtMs: 5_000, abandonNew: true });
+    const r = await run();
+    expect(r).toEqual(expect.objectContaining({ status: 'RolledBack', reason: 'alarm Gate in ALARM', failedAtMs: 5_000 }));
+    expect(events).toEqual(['0 launch n1 new', '0 abandon n1']);
+    expect(r.marks.map((m) => m.kind)).toEqual(['refresh-start', 'abandoned', 'refresh-failed', 'rollback-done']);
+  });
+
+  test('with an abandoned launch and no alarm, the refresh fails after the replacement timeout', async () => {
+    const { run } = fakeRefresh(policy, { healthyAfterMs: 10_000, abandonNew: true });
+    const r = await run();
+    expect(r).toEqual(expect.objectContaining({ status: 'RolledBack', reason: '1 new instance(s) abandoned their launch for 600 s' }));
   });
 
   test('with a replacement the target group reports unhealthy, the refresh fails and the replacement goes', async () => {
@@ -428,6 +461,15 @@ describe('release targets', () => {
     expect(missedReleaseTargets('fast release', summary(good))).toEqual([
       'fast release: 1 servers in rotation at the fewest, fewer than the 2 before',
       'fast release: ended with 1 new + 0 previous in rotation, expected 2 + 0',
+    ]);
+  });
+
+  test('with a broken release that reached rotation and was rolled back by a 5XX alarm, the release checks targets are missed', () => {
+    const raw = badRelease(0);
+    const broken: RawScenario = { ...raw, kind: 'broken-release', release: { ...raw.release!, version: 'broken' } };
+    expect(missedReleaseTargets('fast broken-release', summary(broken))).toEqual([
+      'fast broken-release: the new version was in rotation for 4 s',
+      'fast broken-release: not rolled back by the release checks alarm (none in the gate): alarm Target5xx in ALARM',
     ]);
   });
 

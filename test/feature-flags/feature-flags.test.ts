@@ -7,10 +7,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { upgradedApp, withoutEnvironmentContext } from './upgraded-app';
 import { tutorialApp } from '../../examples/tutorial-app';
 import { WEB_TIER_FEATURE_FLAGS } from '../../packages/cdk-zero-downtime-web-tier-app/src/web-tier-feature-flags';
-import { CacheEngine, RedisCache, WebTierFeatureFlags, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
+import { CacheEngine, RedisCache, WebApplication, WebTierFeatureFlags, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 import { onlyResource, resourcesOfType } from '../util';
 
-const { CACHE_ENGINE_VALKEY, CACHE_NODES_IN_DISTINCT_AZS, WEB_STATIC_STABILITY } = WebTierFeatureFlags;
+const { CACHE_ENGINE_VALKEY, CACHE_NODES_IN_DISTINCT_AZS, WEB_STATIC_STABILITY, RELEASE_CHECK_MAIN_PAGE } = WebTierFeatureFlags;
 
 /** The one-liner's stack in `app`. */
 function tierStackIn(app: App, props: ZeroDowntimeWebTierProps = {}): Stack {
@@ -42,6 +42,7 @@ describe('WebTierFeatureFlags', () => {
       'cdk-zero-downtime-web-tier:cacheEngineValkey': true,
       'cdk-zero-downtime-web-tier:cacheNodesInDistinctAzs': true,
       'cdk-zero-downtime-web-tier:webStaticStability': true,
+      'cdk-zero-downtime-web-tier:releaseCheckMainPage': true,
     });
   });
 
@@ -124,5 +125,35 @@ describe('WebTierFeatureFlags', () => {
     const newApp = tierIn(new App(), { redisEngine: CacheEngine.REDIS_OSS, webStaticStability: false });
     expect(cacheOf(newApp)).toMatchObject({ Engine: 'redis', EngineVersion: '7.1' });
     expect(groupOf(newApp).MinSize).toBe('2');
+  });
+
+  describe(`${RELEASE_CHECK_MAIN_PAGE}: the default release check of an application of the user's`, () => {
+    const userApp = () => WebApplication.fromDirectory(path.join(__dirname, '../rehearse/fixtures/release-check-fails'),
+      { startCommand: 'exec node server.js' });
+    /** The web fleet's release checks, and how many release-checks alarms the template has. */
+    function releaseChecksIn(app: App, props: ZeroDowntimeWebTierProps) {
+      const stack = new Stack(app, 'Stack');
+      const tier = new ZeroDowntimeWebTier(stack, 'WebTier', props);
+      const alarms = Object.values(resourcesOfType(Template.fromStack(stack), 'AWS::CloudWatch::Alarm'))
+        .filter(alarm => alarm.Properties.MetricName === 'FailedReleaseChecks');
+      return { checks: tier.webFleet.releaseChecks.map(check => check.path), alarms: alarms.length };
+    }
+
+    test('an upgraded app: its own application gets no default check and no release-checks alarm', () => {
+      expect(releaseChecksIn(upgradedApp(), { application: userApp() })).toEqual({ checks: [], alarms: 0 });
+    });
+
+    test('an upgraded app keeps the checks it gives, and the hello counter always checks its page', () => {
+      const given = WebApplication.fromDirectory(path.join(__dirname, '../rehearse/fixtures/release-check-fails'),
+        { startCommand: 'exec node server.js', releaseChecks: [{ path: '/ready' }] });
+      expect(releaseChecksIn(upgradedApp(), { application: given })).toEqual({ checks: ['/ready'], alarms: 1 });
+      expect(releaseChecksIn(upgradedApp(), {})).toEqual({ checks: ['/cgi-bin/hello.py'], alarms: 1 });
+    });
+
+    test('a new app (or one that opted in): the main page must answer before a new server serves', () => {
+      expect(releaseChecksIn(new App(), { application: userApp() })).toEqual({ checks: ['/'], alarms: 1 });
+      expect(releaseChecksIn(upgradedApp({ [RELEASE_CHECK_MAIN_PAGE]: true }), { application: userApp() }))
+        .toEqual({ checks: ['/'], alarms: 1 });
+    });
   });
 });

@@ -37,9 +37,9 @@ describe('alarm topic checks', () => {
   test('with an alarmTopic of the stack\'s Region, or a Region unknown at synth, every alarm notifies it', () => {
     for (const stack of [envStack(), newStack()]) {
       new ZeroDowntimeWebTier(stack, 'WebTier', { alarmTopic: topic(stack, 'eu-west-3') });
-      // (the web fleet's release gate notifies nobody: test/web-fleet/releases.test.ts)
+      // (the web fleet's release gate and release checks alarm notify nobody: test/web-fleet/releases.test.ts)
       const alarms = Object.entries(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))
-        .filter(([id]) => !id.includes('ReleaseGate')).map(([, alarm]) => alarm);
+        .filter(([id]) => !/ReleaseGate|ReleaseChecks/.test(id)).map(([, alarm]) => alarm);
       expect(alarms.length).toBeGreaterThan(0);
       expect(alarms.every(alarm => JSON.stringify(alarm.Properties.AlarmActions) === '["arn:aws:sns:eu-west-3:111111111111:alarms"]')).toBe(true);
     }

@@ -37,6 +37,8 @@ const PINNED = {
     'WebTierWebFleetReleaseGateElb5xxRateAlarmCCB5D844',
     'WebTierWebFleetReleaseGateResponseTimeAlarm3645D2B5',
     'WebTierWebFleetReleaseGateUnhealthyHostsAlarm3CA037B7',
+    // The release checks alarm (issue #33), watched by the instance refresh too.
+    'WebTierWebFleetReleaseChecksAlarm60A19544',
   ],
 };
 

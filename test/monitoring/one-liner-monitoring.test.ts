@@ -5,7 +5,7 @@ import { ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../../src';
 
 /** The alarms of the template but the release gate's (which notify nobody: test/web-fleet/releases.test.ts). */
 function monitoringAlarms(template: Template): any[] {
-  return Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => !id.includes('ReleaseGate')).map(([, alarm]) => alarm);
+  return Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => !/ReleaseGate|ReleaseChecks/.test(id)).map(([, alarm]) => alarm);
 }
 
 function synth(props: ZeroDowntimeWebTierProps = {}, extra?: (stack: Stack) => Partial<ZeroDowntimeWebTierProps>) {
@@ -23,7 +23,8 @@ describe('ZeroDowntimeWebTier monitoring', () => {
     // 5 tier alarms, 4 per Redis node (2 nodes), 2 per NAT gateway (3 gateways).
     expect(alarms.length).toBe(5 + 4 * 2 + 2 * 3);
     expect(monitoringAlarms(defaults.template)).toHaveLength(alarms.length);
-    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', alarms.length + 4);
+    // and the release gate's 4 and the release checks alarm
+    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', alarms.length + 5);
     defaults.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     defaults.template.resourceCountIs('AWS::SNS::Topic', 1);
     defaults.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
@@ -44,11 +45,11 @@ describe('ZeroDowntimeWebTier monitoring', () => {
     });
   });
 
-  test('with monitoring: false, no alarm but the release gate\'s, no dashboard or topic is created', () => {
+  test('with monitoring: false, no alarm but the release gate\'s and the release checks\', no dashboard or topic is created', () => {
     const { tier, template } = synth({ monitoring: false });
     expect(tier.monitoring).toBeUndefined();
     expect(monitoringAlarms(template)).toEqual([]);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', tier.webFleet.releaseGate!.alarms.length);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', tier.webFleet.releaseGate!.alarms.length + 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });

@@ -30,7 +30,7 @@ function monitoredTier(props: Partial<WebTierMonitoringProps> = {}, before?: (st
 /** The CloudFormation properties of an alarm. */
 /** The alarms of the template but the web fleet's release gate's. */
 function monitoringAlarms(template: Template): Record<string, any> {
-  return Object.fromEntries(Object.entries(resourcesOfType(template, 'AWS::CloudWatch::Alarm')).filter(([id]) => !id.includes('ReleaseGate')));
+  return Object.fromEntries(Object.entries(resourcesOfType(template, 'AWS::CloudWatch::Alarm')).filter(([id]) => !/ReleaseGate|ReleaseChecks/.test(id)));
 }
 
 function alarmProps(m: Monitored, alarm: cloudwatch.Alarm | undefined): any {

@@ -14,6 +14,7 @@ import { main } from '../../src/rehearse/cli';
 import { FINDING_IDS, FindingId } from '../../src/rehearse/findings';
 import { rehearse, RehearsalReport, ScenarioName } from '../../src/rehearse/rehearsal';
 import { LoadBalancerSettings, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
+import { formatReport } from '../../src/rehearse/report';
 import { describeWith } from '../runtime/harness';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -30,6 +31,8 @@ interface FlawedApp {
   readonly settings?: Partial<LoadBalancerSettings>;
   readonly socketActivation?: boolean;
   readonly dir?: string;
+  /** The tier's release checks, as the user-data holds them. */
+  readonly releaseChecks?: string;
 }
 const FLAWED: FlawedApp[] = [
   { name: 'keep-alive-default', scenarios: ['idle-connection'], finding: 'keep-alive-shorter-than-load-balancer' },
@@ -45,6 +48,8 @@ const FLAWED: FlawedApp[] = [
   { name: 'slow-boot', scenarios: ['steady'], finding: 'boot-slower-than-budget', settings: { readinessBudgetSeconds: 2 } },
   // The starter itself, without socket activation: a crash refuses connections until the restart (a warning).
   { name: 'starter-without-socket-activation', scenarios: ['crash'], finding: 'restart-refuses-connections', dir: STARTER },
+  // Its main page answers; the deeper page its release checks ask fails.
+  { name: 'release-check-fails', scenarios: ['steady'], finding: 'release-check-fails', releaseChecks: 'GET 200 /\nGET 200 /ready/db' },
 ];
 
 describeWith(['redis-server', 'openssl'])('rehearse', () => {
@@ -104,6 +109,7 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
             environment: {},
             secretNames: [],
             installCommands: [],
+            releaseChecks: flawed.releaseChecks,
           },
           settings: { ...FAST, ...flawed.settings },
         }, { scenarios: flawed.scenarios });
@@ -120,6 +126,9 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
     expect(code).toBe(0);
     const [report] = json.reports as RehearsalReport[];
     expect(report.findings).toEqual([]);
+    // Its release checks, read from the template, passed against its own server; the report says how long a release takes.
+    expect(report.releaseChecks).toEqual({ passed: true, lines: [expect.stringMatching(/^release check (HEAD \/cgi-bin\/hello\.py|GET \/): passed \(200\)$/)] });
+    expect(output).toMatch(/^Release: A release of \d+ servers takes about \d+ min/m);
     expect(report.scenarios.map(s => s.name).sort()).toEqual(['crash', 'idle-connection', 'release', 'scale-in', 'sigterm', 'steady']);
     for (const scenario of report.scenarios) {
       // Exercised, too: the sigterm probe held a request in flight (the POST's body or, for these, the GET on Redis).
@@ -146,6 +155,19 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
     expect(found!.fix.length).toBeGreaterThan(10);
     const severity = found!.severity;
     expect(report.exitCode).toBe(severity === 'error' ? 1 : 0);
+  });
+
+  test('release-check-fails: the report names the failed check and the passed one', () => {
+    const report = reports.get('release-check-fails')!;
+    expect(report.releaseChecks).toEqual({
+      passed: false,
+      lines: [
+        'release check GET /: passed (200)',
+        'release check GET /ready/db FAILED after 3 tries: answered 500, expected 200',
+      ],
+    });
+    expect(report.findings[0].message).toContain('GET /ready/db FAILED after 3 tries: answered 500, expected 200');
+    expect(formatReport(report, FAST)).toMatch(/^Release checks \(before a new server joins the target group\): FAILED$/m);
   });
 
   test('a clean run of the flawed apps reports only their own flaw', () => {

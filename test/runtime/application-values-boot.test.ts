@@ -89,6 +89,8 @@ async function boot(registry: Cleanup, readable: Record<string, string>): Promis
         API_KEY: WebApplicationSecret.fromSecretsManager(api),
         SIGNING_KEY: WebApplicationSecret.fromSsmParameter(signing),
       },
+      // Its only page is the health page ("/" answers 404): the release checks ask it, and its body.
+      releaseChecks: [{ path: '/healthz', bodyContains: 'ok' }],
     }),
   });
   app.synth();
@@ -158,6 +160,14 @@ describeWith(['curl'])('a web server\'s boot, with values that mix tokens and qu
     expect(booted.result.code).toBe(0);
     expect(signals(booted.standIns)).toEqual(['SUCCESS']);
     expect((await httpGet(`http://${LOOPBACK}:${booted.port}/healthz`)).status).toBe(200);
+  });
+
+  test('its release checks passed before it completed its launch: CONTINUE, no failure published', () => {
+    expect(booted.result.stderr).toMatch(/release-checks\.sh: release check GET \/healthz: passed \(200\)/);
+    const calls = booted.standIns.calls();
+    expect(calls.filter((c) => c[1] === 'cloudwatch')).toEqual([]);
+    const complete = calls.find((c) => c[1] === 'autoscaling' && c[2] === 'complete-lifecycle-action')!;
+    expect(complete[complete.indexOf('--lifecycle-action-result') + 1]).toBe('CONTINUE');
   });
 
   test('environment reaches the application byte for byte: literals, a token alone, and a token between quotes', () => {

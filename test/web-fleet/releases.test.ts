@@ -37,16 +37,16 @@ describe('releases of the web fleet', () => {
   const gate = tier.webFleet.releaseGate!;
 
   describe('the instance refresh', () => {
-    test('with no props, a release launches before it terminates: 100% stay healthy, at most 150% run at once', () => {
+    test('with no props, a release launches before it terminates: 100% stay healthy, up to 200% run at once (the rest of the fleet together)', () => {
       expect(preferences.MinHealthyPercentage).toBe(100);
-      expect(preferences.MaxHealthyPercentage).toBe(150);
+      expect(preferences.MaxHealthyPercentage).toBe(200);
     });
 
-    test('with no props (3 servers, static stability), the release replaces one server (the canary), bakes 5 minutes, then the others, then bakes again', () => {
+    test('with no props (3 servers, static stability), the release replaces one server (the canary), bakes 30 s after its warmup, then the others together, then bakes again', () => {
       expect(group.Properties.MaxSize).toBe('3');
       expect(preferences.CheckpointPercentages).toEqual([33, 100]);
-      expect(preferences.CheckpointDelay).toBe(300);
-      expect(preferences.BakeTime).toBe(300);
+      expect(preferences.CheckpointDelay).toBe(30);
+      expect(preferences.BakeTime).toBe(30);
     });
 
     test.each<[number, number[]]>([[3, [33, 100]], [4, [25, 100]], [6, [16, 100]], [10, [10, 100]]])(
@@ -97,9 +97,15 @@ describe('releases of the web fleet', () => {
       expect(custom.preferences).toEqual(expect.objectContaining({ CheckpointPercentages: [20, 50, 100], CheckpointDelay: 600, BakeTime: 600 }));
     });
 
-    test('warns with releaseBakeTime 1 minute, shorter than the gate needs to see a bad release', () => {
-      const custom = tierWith({ releaseBakeTime: Duration.minutes(1) });
-      Annotations.fromStack(custom.stack).hasWarning('*', Match.stringLikeRegexp('releaseBakeTime is 1 minute: shorter than the 4 minutes'));
+    test('warns with releaseBakeTime 1 minute and a warmup that watches the canary 1 minute, shorter than the gate needs to see a bad release', () => {
+      // GIVEN: the health checks need 60 s, the warmup 120 s: the gate watches the canary 60 s of the warmup, then the bake
+      const custom = tierWith({ releaseBakeTime: Duration.minutes(1), webInstanceWarmup: Duration.minutes(2) });
+      Annotations.fromStack(custom.stack).hasWarning('*', Match.stringLikeRegexp('releaseBakeTime is 1 minute: with the 60 s of the warmup .* shorter than the 4 minutes'));
+    });
+
+    test('with releaseBakeTime 0 and the default warmup (the health checks plus the gate\'s 4 minutes), there is no bake-time warning', () => {
+      const custom = tierWith({ releaseBakeTime: Duration.seconds(0) });
+      Annotations.fromStack(custom.stack).hasNoWarning('*', Match.stringLikeRegexp('releaseBakeTime'));
     });
 
     test('with no props, there is no bake-time warning', () => {
@@ -129,8 +135,8 @@ describe('releases of the web fleet', () => {
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
     const gateIds = gate.alarms.map(alarm => logicalId(alarm));
 
-    test('with no props, the refresh watches the gate\'s 4 alarms', () => {
-      expect(alarmRefs(preferences)).toEqual(gateIds);
+    test('with no props, the refresh watches the gate\'s 4 alarms and the release checks\' alarm', () => {
+      expect(alarmRefs(preferences)).toEqual([...gateIds, logicalId(tier.webFleet.releaseChecksAlarm!)]);
       const named = [gate.target5xxRateAlarm, gate.elb5xxRateAlarm, gate.responseTimeAlarm, gate.unhealthyHostsAlarm];
       expect(gateIds).toEqual(named.map(a => logicalId(a)));
     });
@@ -188,9 +194,10 @@ describe('releases of the web fleet', () => {
       }
     });
 
-    test('the gate sees a bad release within 4 minutes, less than the 5-minute bake', () => {
+    test('the gate sees a bad release within 4 minutes, less than it watches the canary before the rest follow (warmup after the health checks, then the bake)', () => {
       expect(gate.detectionTime.toMinutes()).toBe(4);
-      expect(preferences.CheckpointDelay).toBeGreaterThan(gate.detectionTime.toSeconds());
+      const healthyAfter = 2 * 30; // the tier's health check: healthy after 2 passes 30 s apart
+      expect(preferences.InstanceWarmup - healthyAfter + preferences.CheckpointDelay).toBeGreaterThan(gate.detectionTime.toSeconds());
     });
 
     test('with releaseAlarms, the refresh also watches the user\'s alarms, after the gate\'s', () => {
@@ -199,14 +206,21 @@ describe('releases of the web fleet', () => {
         metric: new cloudwatch.Metric({ namespace: 'Shop', metricName: 'CheckoutErrors' }), threshold: 1, evaluationPeriods: 1,
       });
       const custom = tierWith({ releaseAlarms: [mine] }, stack);
-      expect(alarmRefs(custom.preferences)).toEqual([...custom.tier.webFleet.releaseGate!.alarms.map(a => logicalId(a)), logicalId(mine)]);
+      expect(alarmRefs(custom.preferences)).toEqual([...custom.tier.webFleet.releaseGate!.alarms.map(a => logicalId(a)),
+        logicalId(custom.tier.webFleet.releaseChecksAlarm!), logicalId(mine)]);
     });
 
-    test('fails with 7 releaseAlarms: with the gate\'s 4, more than the 10 AWS allows', () => {
+    test('fails with 6 releaseAlarms: with the gate\'s 4 and the release checks\' alarm, more than the 10 AWS allows', () => {
       const stack = newStack();
-      const many = Array.from({ length: 7 }, (_, i) => cloudwatch.Alarm.fromAlarmName(stack, `A${i}`, `alarm-${i}`));
+      const many = Array.from({ length: 6 }, (_, i) => cloudwatch.Alarm.fromAlarmName(stack, `A${i}`, `alarm-${i}`));
       expectInvalidProp(() => new ZeroDowntimeWebTier(stack, 'Tier', { releaseAlarms: many }),
-        { prop: 'releaseAlarms', received: '7 alarms', rule: /at most 10 alarms .* give at most 6/ });
+        { prop: 'releaseAlarms', received: '6 alarms', rule: /at most 10 alarms .* has 5: give at most 5/ });
+    });
+
+    test('with releaseChecks [] (no release checks alarm), 6 releaseAlarms fit beside the gate\'s 4', () => {
+      const stack = newStack();
+      const many = Array.from({ length: 6 }, (_, i) => cloudwatch.Alarm.fromAlarmName(stack, `A${i}`, `alarm-${i}`));
+      expect(tierWith({ releaseAlarms: many, releaseChecks: [] }, stack).preferences.AlarmSpecification.Alarms).toHaveLength(10);
     });
 
     test('with the gate\'s errorRatePercent refused out of range', () => {
@@ -318,15 +332,25 @@ describe('releases of the web fleet', () => {
   });
 
   describe('a web fleet used alone', () => {
-    test('without a target group, it has no gate, no alarms to watch and no warmup', () => {
+    test('without a target group, it has no gate and no warmup; the refresh watches the release checks\' alarm only', () => {
       const stack = newStack();
       const network = new WebTierNetwork(stack, 'Network');
       const fleet = new WebFleet(stack, 'WebFleet', { vpc: network.vpc });
       const t = Template.fromStack(stack);
       const refresh = t.toJSON().Resources[logicalId(fleet.autoScalingGroup)].UpdatePolicy.AutoScalingInstanceRefresh;
       expect(fleet.releaseGate).toBeUndefined();
-      expect(refresh.Preferences.AlarmSpecification).toBeUndefined();
+      expect(alarmRefs(refresh.Preferences)).toEqual([logicalId(fleet.releaseChecksAlarm!)]);
       expect(refresh.Preferences.InstanceWarmup).toBe(0);
+      t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    });
+
+    test('without a target group and with releaseChecks [], it has no alarm at all and no warmup', () => {
+      const stack = newStack();
+      const network = new WebTierNetwork(stack, 'Network');
+      const fleet = new WebFleet(stack, 'WebFleet', { vpc: network.vpc, releaseChecks: [] });
+      const t = Template.fromStack(stack);
+      const refresh = t.toJSON().Resources[logicalId(fleet.autoScalingGroup)].UpdatePolicy.AutoScalingInstanceRefresh;
+      expect(refresh.Preferences.AlarmSpecification).toBeUndefined();
       t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     });
   });

@@ -78,7 +78,7 @@ describe('zero-downtime deploys of the web fleet', () => {
         expect(custom.group.Properties).toEqual(expect.objectContaining({ MinSize: '3', MaxSize: '6' }));
         expect(custom.group.Properties.DesiredCapacity).toBeUndefined();
         expect(custom.group.UpdatePolicy.AutoScalingInstanceRefresh.Preferences).toEqual(expect.objectContaining({
-          MinHealthyPercentage: 100, MaxHealthyPercentage: 150,
+          MinHealthyPercentage: 100, MaxHealthyPercentage: 200,
         }));
       });
 

@@ -8,4 +8,5 @@ export const WEB_TIER_FEATURE_FLAGS: Readonly<Record<string, boolean>> = {
   'cdk-zero-downtime-web-tier:cacheEngineValkey': true,
   'cdk-zero-downtime-web-tier:cacheNodesInDistinctAzs': true,
   'cdk-zero-downtime-web-tier:webStaticStability': true,
+  'cdk-zero-downtime-web-tier:releaseCheckMainPage': true,
 };
