@@ -34,14 +34,14 @@ describe('alarms of another Region or account', () => {
     expect(stack.node.findChild('Tier').node.children).toEqual([]);
   });
 
-  test('with releaseAlarms of the stack\'s Region and account, up to the refresh\'s 10 alarms, the tier is accepted', () => {
+  test('with releaseAlarms of the stack\'s Region and account, as many as the refresh\'s 10 alarms leave room for (5), the tier is accepted', () => {
     const stack = envStack();
-    const alarms = Array.from({ length: 6 }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `A${i}`, arn(ENV.region, ENV.account, `a${i}`)));
+    const alarms = Array.from({ length: 5 }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `A${i}`, arn(ENV.region, ENV.account, `a${i}`)));
     new ZeroDowntimeWebTier(stack, 'Tier', { releaseAlarms: alarms });
     const group = Template.fromStack(stack).toJSON().Resources;
     const refresh = Object.values(group).find((r: any) => r.Type === 'AWS::AutoScaling::AutoScalingGroup' && r.UpdatePolicy?.AutoScalingRollingUpdate === undefined
       && r.UpdatePolicy) as any;
-    expect(JSON.stringify(refresh.UpdatePolicy)).toContain('a5');
+    expect(JSON.stringify(refresh.UpdatePolicy)).toContain('a4');
   });
 
   test('WebFleet alone fails with releaseAlarms of another Region, in its own name', () => {

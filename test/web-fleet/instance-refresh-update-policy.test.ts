@@ -64,16 +64,22 @@ function refreshOf(props: (stack: ReturnType<typeof newStack>) => ZeroDowntimeWe
 describe('the web group\'s AutoScalingInstanceRefresh update policy, against AWS\'s ranges', () => {
   test('the one-liner\'s defaults are within them', () => {
     const block = refreshOf(() => ({}));
-    expect(block.Preferences).toMatchObject({ MinHealthyPercentage: 100, MaxHealthyPercentage: 150, CheckpointPercentages: [33, 100] });
+    expect(block.Preferences).toMatchObject({ MinHealthyPercentage: 100, MaxHealthyPercentage: 200, CheckpointPercentages: [33, 100] });
     expect(refreshViolations(block)).toEqual([]);
   });
 
-  test('the largest settings the tier accepts are within them (48 h bake, 6 alarms of the user, 10 checkpoints, 48 h warm-up)', () => {
+  // The refresh watches at most 10 alarms: the gate's 4, the release checks' 1 and 5 of the user's; without release
+  // checks, 6 of the user's.
+  test.each<[string, number, { releaseChecks?: [] }]>([
+    ['5 alarms of the user beside the release checks\' alarm', 5, {}],
+    ['6 alarms of the user without release checks', 6, { releaseChecks: [] }],
+  ])('the largest settings the tier accepts are within them (48 h bake, %s, 10 checkpoints, 48 h warm-up)', (_, alarms, extra) => {
     const block = refreshOf((stack) => ({
+      ...extra,
       releaseBakeTime: Duration.hours(48),
       webInstanceWarmup: Duration.hours(48),
       releaseCheckpoints: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100],
-      releaseAlarms: Array.from({ length: 6 }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `A${i}`, `arn:aws:cloudwatch:eu-west-3:111111111111:alarm:a${i}`)),
+      releaseAlarms: Array.from({ length: alarms }, (_a, i) => cloudwatch.Alarm.fromAlarmArn(stack, `A${i}`, `arn:aws:cloudwatch:eu-west-3:111111111111:alarm:a${i}`)),
     }));
     expect(block.Preferences).toMatchObject({ BakeTime: 172800, CheckpointDelay: 172800, InstanceWarmup: 172800 });
     expect(block.Preferences!.AlarmSpecification.Alarms).toHaveLength(10);
