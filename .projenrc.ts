@@ -104,7 +104,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // `npx jest test/<path>`.
 // The rehearsal's test (test/rehearse) runs with the synthesis tests on a third worker: it mostly waits (health
 // checks, a connection left idle for 59 s) and none of its targets depends on a quiet machine.
-const SERVER_TESTS = ['test/runtime/', 'test/drill/', 'test/e2e/'];
+// The rehearsal's corpus of real servers and its Ctrl-C test start many servers at once: they run here, alone, so
+// that the timing-sensitive sigterm probe of test/rehearse/rehearse.test.ts never shares the cores with them.
+const SERVER_TESTS = ['test/runtime/', 'test/drill/', 'test/e2e/', 'test/rehearse/server-corpus.test.ts', 'test/rehearse/cli-misuse.test.ts'];
 project.testTask.reset();
 project.testTask.exec(`jest --passWithNoTests --updateSnapshot --maxWorkers=3 --testPathIgnorePatterns /node_modules/ ${SERVER_TESTS.map((d) => `/${d}`).join(' ')}`, {
   name: 'synthesis tests on every core, and the rehearsal beside them',
