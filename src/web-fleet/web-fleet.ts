@@ -19,8 +19,8 @@ import { encodeReleaseChecks, ReleaseCheck, resolveReleaseChecks } from '../appl
 import { applicationAsset, applicationMainPage, applicationReleaseChecks, WebApplication } from '../application/web-application';
 import { fleetApplication } from '../application/web-application-fleet';
 import { callerName } from '../caller-names';
-import { checkManagedPolicySize } from '../iam-policy-size';
 import { WebTierFeatureFlags } from '../feature-flags';
+import { checkManagedPolicySize } from '../iam-policy-size';
 import { stagedInstanceFiles } from '../instance-files';
 import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
 import { checkAlarmsEnvironment, INSTANCE_REFRESH_ALARMS } from '../monitoring/alarm-region-checks';

@@ -80,20 +80,12 @@ export const PROGRAMS: UpgradeProgram[] = [
     name: 'redis-cache-part',
     summary: 'the RedisCache part alone in a VPC of the user\'s, engine version 7.1',
     baseline: (m, stack) => {
-      const vpc = new m.ec2.Vpc(stack, 'Vpc', {
-        maxAzs: 2,
-        natGateways: 0,
-        subnetConfiguration: [{ name: 'Data', subnetType: m.ec2.SubnetType.PRIVATE_ISOLATED }],
-      });
+      const vpc = dataVpc(m, stack);
       new m.tier.RedisCache(stack, 'Cache', { vpc, vpcSubnets: { subnetGroupName: 'Data' }, engineVersion: '7.1' });
     },
     // With the Valkey flag (a new app), a Redis OSS version needs its engine named.
     current: (m, stack) => {
-      const vpc = new m.ec2.Vpc(stack, 'Vpc', {
-        maxAzs: 2,
-        natGateways: 0,
-        subnetConfiguration: [{ name: 'Data', subnetType: m.ec2.SubnetType.PRIVATE_ISOLATED }],
-      });
+      const vpc = dataVpc(m, stack);
       new m.tier.RedisCache(stack, 'Cache', { vpc, vpcSubnets: { subnetGroupName: 'Data' }, engine: m.tier.CacheEngine.REDIS_OSS, engineVersion: '7.1' });
     },
   },
@@ -146,4 +138,13 @@ export function synthesizeProgram(m: ProgramModules, program: UpgradeProgram, va
   const stack = new m.cdk.Stack(app, 'UpgradeStack', program.env ? { env: program.env } : {});
   (variant === 'current' && program.current ? program.current : program.baseline)(m, stack);
   return app.synth().getStackByName(stack.stackName).template;
+}
+
+/** The user's own VPC of the `RedisCache` program: two AZs of isolated `Data` subnets. */
+function dataVpc(m: any, stack: any): any {
+  return new m.ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Data', subnetType: m.ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
 }
