@@ -21,6 +21,8 @@ interface Parsed {
   /** The line of the syntax error, in the snippet (1-based). */
   readonly errorLine?: number;
   readonly imports: Array<{ name: string; line: number }>;
+  /** Names imported from other modules (`App`, `ec2`...). */
+  readonly foreign: string[];
   readonly calls: Array<{ line: number; func: string[]; keywords: string[] }>;
 }
 
@@ -32,12 +34,14 @@ for code in json.load(sys.stdin):
     try:
         tree = ast.parse(code)
     except SyntaxError as e:
-        result.append({'error': e.msg, 'errorLine': e.lineno or 1, 'imports': [], 'calls': []})
+        result.append({'error': e.msg, 'errorLine': e.lineno or 1, 'imports': [], 'foreign': [], 'calls': []})
         continue
-    imports, calls = [], []
+    imports, foreign, calls = [], [], []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == '${MODULE}':
             imports += [{'name': a.name, 'line': node.lineno} for a in node.names]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            foreign += [a.asname or a.name for a in node.names]
         if isinstance(node, ast.Call):
             f, parts = node.func, []
             while isinstance(f, ast.Attribute):
@@ -46,7 +50,7 @@ for code in json.load(sys.stdin):
             if isinstance(f, ast.Name):
                 parts.insert(0, f.id)
                 calls.append({'line': node.lineno, 'func': parts, 'keywords': [k.arg for k in node.keywords if k.arg]})
-    result.append({'imports': imports, 'calls': calls})
+    result.append({'imports': imports, 'foreign': foreign, 'calls': calls})
 print(json.dumps(result))
 `;
 
@@ -116,7 +120,8 @@ function check(snippets: PythonSnippet[], parsed: Parsed[], types: Record<string
       }
     }
     for (const call of result.calls) {
-      const owner = result.imports.some(i => i.name === call.func[0]) ? byName.get(call.func[0]) : undefined;
+      // A fragment quoted in prose may leave its imports out: a library name not imported from elsewhere is the library's.
+      const owner = result.foreign.includes(call.func[0]) ? undefined : byName.get(call.func[0]);
       if (!owner || call.func.length > 2) {
         continue; // not the library's, or a method of an instance
       }
@@ -164,7 +169,7 @@ describe('README and docs Python snippets', () => {
     expect(check(snippets, parsed, types)).toEqual([]);
   });
 
-  test('a syntax error, a misspelt keyword, a camelCase one, an unknown name or method fails, at its line', () => {
+  test('a syntax error, a misspelt keyword, a camelCase one, another struct\'s, an unknown name or method fails, at its line', () => {
     const sample = extractPythonSnippets('sample.md', [
       '```python',
       `from ${MODULE} import WebApplication, WebHealthCheckPresets, ZeroDowntimeWebTier, NoSuchThing`,
@@ -175,6 +180,9 @@ describe('README and docs Python snippets', () => {
       '```python',
       'ZeroDowntimeWebTier(stack, "Web"',
       '```',
+      '```python',
+      'WebFleet(stack, "Fleet", vpc=vpc, min_capacity=2, web_min_capacity=2)',
+      '```',
     ].join('\n'));
     expect(check(sample, parse(sample), types)).toEqual([
       `sample.md line 2: ${MODULE} has no NoSuchThing`,
@@ -183,6 +191,7 @@ describe('README and docs Python snippets', () => {
       'sample.md line 4: WebApplication.from_directory takes no keyword health_check',
       'sample.md line 5: WebApplication has no static method from_folder',
       expect.stringMatching(/^sample\.md line 8: /),
+      'sample.md line 11: WebFleet takes no keyword web_min_capacity',
     ]);
   });
 });
