@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { allDocs, readDoc } from './docs/pages';
+import { allDocs, codeBlocks, readDoc } from './docs/pages';
 
 const ROOT = path.join(__dirname, '..');
 /** Inside the repository, so that imports resolve from its node_modules. */
@@ -28,29 +28,8 @@ interface Snippet {
 
 /** The ```ts blocks of a markdown text. */
 function extractTypeScriptSnippets(source: string, markdown: string): Snippet[] {
-  const lines = markdown.split('\n');
-  const snippets: Snippet[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)```(\w*)\s*$/.exec(lines[i]);
-    if (!open) {
-      continue;
-    }
-    const close = lines.findIndex((text, j) => j > i && text.trim() === '```');
-    if (close < 0) {
-      throw new Error(`${source} line ${i + 1}: a code block is not closed`);
-    }
-    if (['ts', 'typescript'].includes(open[2])) {
-      const indent = open[1].length;
-      snippets.push({
-        source,
-        line: i + 1,
-        code: lines.slice(i + 1, close).map(text => text.slice(Math.min(indent, text.length - text.trimStart().length))).join('\n'),
-        partial: i > 0 && lines[i - 1].trim() === PARTIAL_MARKER,
-      });
-    }
-    i = close;
-  }
-  return snippets;
+  return codeBlocks(source, markdown).filter(block => ['ts', 'typescript'].includes(block.language))
+    .map(block => ({ source, line: block.line, code: block.code, partial: block.lineBefore === PARTIAL_MARKER }));
 }
 
 /** Compiles each snippet as its own module (in one program: loading aws-cdk-lib's types takes most of the time). */

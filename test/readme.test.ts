@@ -105,7 +105,8 @@ describe('README', () => {
   });
 
   test('with the failover windows it and docs/zero-downtime.md quote, the construct agrees', () => {
-    const [tutorial, fast] = [tier().tier.failoverWindow.toSeconds(), tier({ healthCheck: WebHealthCheckPresets.fast() }).tier.failoverWindow.toSeconds()];
+    const tutorial = tier().tier.failoverWindow.toSeconds();
+    const fast = tier({ healthCheck: WebHealthCheckPresets.fast() }).tier.failoverWindow.toSeconds();
     expect(readDoc('docs/zero-downtime.md')).toContain(`${tutorial} s by default`);
     expect(readDoc('docs/zero-downtime.md')).toContain(`about ${fast} s with \`WebHealthCheckPresets.fast()\``);
     expect(README).toContain(`(${tutorial} s with the tutorial's settings)`);

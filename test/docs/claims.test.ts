@@ -6,8 +6,6 @@ import { docSection, readDoc } from './pages';
 import * as library from '../../src';
 import { releaseDurations } from '../../src/web-fleet/release-duration';
 
-const README = readDoc('README.md');
-
 /** The template of the one-liner in a new app (the README's first example: the recommended feature flags). */
 function newAppTemplate(): any {
   const stack = new Stack(new App({ context: library.WebTierFeatureFlags.recommended() }), 'WebTier');

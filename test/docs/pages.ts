@@ -93,3 +93,43 @@ export function withoutCodeBlocks(markdown: string): string {
     return fenced ? '' : line;
   }).join('\n');
 }
+
+/** A fenced code block of a markdown file. */
+export interface CodeBlock {
+  /** The markdown file it comes from. */
+  readonly source: string;
+  /** The line of the opening fence (1-based). */
+  readonly line: number;
+  /** The fence's info string (`ts`, `python`, `sh`...). */
+  readonly language: string;
+  /** Its lines, without the fence's indentation. */
+  readonly code: string;
+  /** The line just before the opening fence (`<!-- snippet: partial -->` marks a block quoted in part). */
+  readonly lineBefore: string;
+}
+
+/** The fenced code blocks of a markdown text. */
+export function codeBlocks(source: string, markdown: string): CodeBlock[] {
+  const lines = markdown.split('\n');
+  const blocks: CodeBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)```(\w*)\s*$/.exec(lines[i]);
+    if (!open) {
+      continue;
+    }
+    const close = lines.findIndex((text, j) => j > i && text.trim() === '```');
+    if (close < 0) {
+      throw new Error(`${source} line ${i + 1}: a code block is not closed`);
+    }
+    const indent = open[1].length;
+    blocks.push({
+      source,
+      line: i + 1,
+      language: open[2],
+      code: lines.slice(i + 1, close).map(text => text.slice(Math.min(indent, text.length - text.trimStart().length))).join('\n'),
+      lineBefore: i > 0 ? lines[i - 1].trim() : '',
+    });
+    i = close;
+  }
+  return blocks;
+}

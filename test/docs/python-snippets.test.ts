@@ -4,7 +4,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { allDocs, readDoc, ROOT } from './pages';
+import { allDocs, codeBlocks, readDoc, ROOT } from './pages';
 
 const MODULE = 'cdk_zero_downtime_web_tier';
 
@@ -55,20 +55,8 @@ print(json.dumps(result))
 `;
 
 function extractPythonSnippets(source: string, markdown: string): PythonSnippet[] {
-  const lines = markdown.split('\n');
-  const snippets: PythonSnippet[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^\s*```(\w*)\s*$/.exec(lines[i]);
-    if (!open) {
-      continue;
-    }
-    const close = lines.findIndex((text, j) => j > i && text.trim() === '```');
-    if (['python', 'py'].includes(open[1])) {
-      snippets.push({ source, line: i + 1, code: lines.slice(i + 1, close).join('\n') });
-    }
-    i = close;
-  }
-  return snippets;
+  return codeBlocks(source, markdown).filter(block => ['python', 'py'].includes(block.language))
+    .map(block => ({ source, line: block.line, code: block.code }));
 }
 
 function parse(snippets: PythonSnippet[]): Parsed[] {
