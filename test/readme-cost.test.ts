@@ -1,13 +1,14 @@
-// The README's Cost table: each row's arithmetic, the totals, and the counts of the defaults and of the lean
-// set-up against what the construct synthesizes (the prices themselves are list prices written down by hand).
-import * as fs from 'fs';
-import * as path from 'path';
+// The Cost page's table (docs/cost.md): each row's arithmetic, the totals, and the counts of the defaults and of the
+// lean set-up against what the construct synthesizes (the prices themselves are list prices written down by hand);
+// the README's summary quotes its totals.
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { NatGatewayPlacement, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+import { readDoc } from './docs/pages';
 
-const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const README = readDoc('README.md');
+const COST = readDoc('docs/cost.md');
 const HOURS_PER_MONTH = 730;
 const LEAN: ZeroDowntimeWebTierProps = { natGatewayPerAz: false, redisReplicas: 0, monitoring: false };
 
@@ -28,12 +29,10 @@ function dollars(cell: string): number {
   return Number(match[1]);
 }
 
-/** The rows of the Cost section's tables (header and separator left out), table by table. */
+/** The rows of the Cost page's tables (header and separator left out), table by table. */
 function costSectionTables(): string[][][] {
-  const start = README.indexOf('\n## Cost\n');
-  expect(start).toBeGreaterThan(0);
-  const section = README.slice(start, README.indexOf('\n## ', start + 1));
-  return section.split(/\n(?!\|)/).map(block => block.split('\n').filter(line => /^\| /.test(line)))
+  expect(COST.startsWith('# Cost\n')).toBe(true);
+  return COST.split(/\n(?!\|)/).map(block => block.split('\n').filter(line => /^\| /.test(line)))
     .filter(lines => lines.length > 2)
     .map(lines => lines.slice(2).map(line => line.split('|').slice(1, -1).map(cell => cell.trim())));
 }
@@ -87,7 +86,7 @@ const COUNTED_BY: Record<string, (template: Template) => number> = {
   'S3 gateway endpoint': t => count(t, 'AWS::EC2::VPCEndpoint'),
 };
 
-describe('README Cost table', () => {
+describe('the Cost table (docs/cost.md)', () => {
   const { rows, totals } = costTable();
 
   test('every row is a price times a count, and the totals are the sums', () => {
@@ -115,7 +114,7 @@ describe('README Cost table', () => {
   });
 
   test('the cache row shows Redis OSS beside the default Valkey, at the same counts, and the default engine is Valkey', () => {
-    const line = README.split('\n').find(l => l.startsWith('| cache nodes'))!;
+    const line = COST.split('\n').find(l => l.startsWith('| cache nodes'))!;
     const cells = line.split('|').slice(1, -1).map(cell => cell.trim());
     const redisOss = (cell: string) => Number(/Redis OSS \$(\d+(?:\.\d+)?)/.exec(cell)![1]);
     const row = rows.find(r => r.item.startsWith('cache nodes'))!;
@@ -126,17 +125,17 @@ describe('README Cost table', () => {
     expect(Object.values(synth({}).findResources('AWS::ElastiCache::ReplicationGroup'))[0].Properties.Engine).toBe('valkey');
   });
 
-  test('the summaries at the top of the README and of the Cost section quote the table\'s totals', () => {
+  test('the summaries at the top of the README and of the Cost page quote the table\'s totals', () => {
     const [defaults, lean] = [Math.round(totals.defaults), Math.round(totals.lean)];
     const intro = README.slice(0, README.indexOf('\n## ')).replace(/\s+/g, ' ');
     expect(intro).toContain(`about $${defaults} a month`);
     expect(intro).toContain(`about $${lean} `);
-    expect(README).toContain(`about **$${defaults} a month**`);
-    expect(README).toContain(`about **$${lean}**`);
+    expect(COST).toContain(`about **$${defaults} a month**`);
+    expect(COST).toContain(`about **$${lean}**`);
   });
 });
 
-describe('README Cost section, the network choices', () => {
+describe('the Cost page, the network choices', () => {
   const rows = costSectionTables()[1];
   const CHOICES: Array<[RegExp, ZeroDowntimeWebTierProps]> = [
     [/^`PER_AZ` \(default\)/, {}],

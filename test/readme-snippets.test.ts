@@ -1,4 +1,5 @@
-// Every TypeScript snippet of the README compiles, in strict mode, against the built library (lib/, as published).
+// Every TypeScript snippet of the README and of the docs pages compiles, in strict mode, against the built library
+// (lib/, as published).
 //
 // The rule, for whoever adds a snippet:
 // - every block fenced with ```ts (or ```typescript) is a complete TypeScript module: it imports what it uses
@@ -9,9 +10,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { allDocs, codeBlocks, readDoc } from './docs/pages';
 
 const ROOT = path.join(__dirname, '..');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 /** Inside the repository, so that imports resolve from its node_modules. */
 const SNIPPET_DIR = path.join(ROOT, '.tmp', 'readme-snippets');
 const PARTIAL_MARKER = '<!-- snippet: partial -->';
@@ -27,29 +28,8 @@ interface Snippet {
 
 /** The ```ts blocks of a markdown text. */
 function extractTypeScriptSnippets(source: string, markdown: string): Snippet[] {
-  const lines = markdown.split('\n');
-  const snippets: Snippet[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)```(\w*)\s*$/.exec(lines[i]);
-    if (!open) {
-      continue;
-    }
-    const close = lines.findIndex((text, j) => j > i && text.trim() === '```');
-    if (close < 0) {
-      throw new Error(`${source} line ${i + 1}: a code block is not closed`);
-    }
-    if (['ts', 'typescript'].includes(open[2])) {
-      const indent = open[1].length;
-      snippets.push({
-        source,
-        line: i + 1,
-        code: lines.slice(i + 1, close).map(text => text.slice(Math.min(indent, text.length - text.trimStart().length))).join('\n'),
-        partial: i > 0 && lines[i - 1].trim() === PARTIAL_MARKER,
-      });
-    }
-    i = close;
-  }
-  return snippets;
+  return codeBlocks(source, markdown).filter(block => ['ts', 'typescript'].includes(block.language))
+    .map(block => ({ source, line: block.line, code: block.code, partial: block.lineBefore === PARTIAL_MARKER }));
 }
 
 /** Compiles each snippet as its own module (in one program: loading aws-cdk-lib's types takes most of the time). */
@@ -101,8 +81,9 @@ const BROKEN_SAMPLE = [
   '```',
 ].join('\n');
 
-describe('README TypeScript snippets', () => {
-  const snippets = extractTypeScriptSnippets('README.md', README);
+describe('README and docs TypeScript snippets', () => {
+  const snippets = allDocs().flatMap(file => extractTypeScriptSnippets(file, readDoc(file)));
+  const readme = snippets.filter(snippet => snippet.source === 'README.md');
   const sample = extractTypeScriptSnippets('sample.md', BROKEN_SAMPLE);
   let errors: string[];
 
@@ -113,10 +94,11 @@ describe('README TypeScript snippets', () => {
     errors = compile([...snippets, ...sample].filter(snippet => !snippet.partial));
   });
 
-  test('every README snippet not marked partial compiles in strict mode', () => {
-    const complete = snippets.filter(snippet => !snippet.partial);
+  test('every README and docs snippet not marked partial compiles in strict mode', () => {
+    const complete = readme.filter(snippet => !snippet.partial);
     expect(complete.length).toBeGreaterThanOrEqual(4);
-    expect(snippets.length - complete.length).toBeLessThanOrEqual(2);
+    expect(readme.length - complete.length).toBeLessThanOrEqual(2);
+    expect(snippets.filter(snippet => snippet.source !== 'README.md' && !snippet.partial).length).toBeGreaterThanOrEqual(10);
     expect(errors.filter(error => !error.startsWith('sample.md'))).toEqual([]);
   });
 

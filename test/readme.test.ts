@@ -4,17 +4,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { NatGatewayPlacement, WebHealthCheckPresets, WebTierFirewall, WebTierMonitoring, WebTierMonitoringProps, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
+import { docSection, readDoc } from './docs/pages';
 import { allAcknowledgements } from './security/policy-harness';
 
-const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-
-/** The lines of the README section under `## title`. */
-function section(title: string): string {
-  const start = README.indexOf(`\n## ${title}\n`);
-  expect(start).toBeGreaterThan(0);
-  const end = README.indexOf('\n## ', start + 1);
-  return README.slice(start, end < 0 ? undefined : end);
-}
+// The README's own claims, and those it moved to the docs pages it links (each read from its page).
+const README = readDoc('README.md');
 
 function tier(props: ZeroDowntimeWebTierProps = {}, withCertificate = false): { stack: Stack; tier: ZeroDowntimeWebTier } {
   const stack = new Stack(new App(), 'Readme');
@@ -41,8 +35,8 @@ describe('README', () => {
     }
   });
 
-  test('with the Security section, every acknowledgement the library makes is listed with its rule id', () => {
-    const security = section('Security');
+  test('with docs/security.md, every acknowledgement the library makes is listed with its rule id', () => {
+    const security = readDoc('docs/security.md');
     const configurations = [tier(), tier({ redisReplicas: 0, redisSnapshotRetentionDays: 1 }), tier({}, true),
       tier({ firewall: WebTierFirewall.managedRules() }),
       tier({ ipProtocol: ec2.IpProtocol.DUAL_STACK, natGatewayPlacement: NatGatewayPlacement.REGIONAL })];
@@ -53,8 +47,8 @@ describe('README', () => {
     expect(missing).toEqual([]);
   });
 
-  test('with the Monitoring section, every alarm the construct can create has a row, and each row names a prop that switches its alarms off', () => {
-    const monitoring = section('Monitoring');
+  test('with docs/monitoring.md, every alarm the construct can create has a row, and each row names a prop that switches its alarms off', () => {
+    const monitoring = readDoc('docs/monitoring.md');
     const rowProps = [...monitoring.matchAll(/^\| `(\w+Alarm)`/gm)].map(m => m[1]);
     // GIVEN the default tier's parts (3 NAT gateways, 2 Redis nodes) behind a firewall, watched by a WebTierMonitoring of their own
     const firewall = WebTierFirewall.managedRules();
@@ -84,11 +78,11 @@ describe('README', () => {
     expect(monitoring).toContain(`there are ${tier().tier.monitoring!.alarms.length} alarms`);
   });
 
-  test('with the Redis counter guarantees, each cites a test that exists, and the script and timeouts it states are hello.py\'s', () => {
+  test('with the Redis counter guarantees of docs/zero-downtime.md, each cites a test that exists, and the script and timeouts it states are hello.py\'s', () => {
     const header = '**Redis counter = successful requests**';
-    const start = README.indexOf(header) + header.length;
-    expect(start).toBeGreaterThan(header.length);
-    const claims = README.slice(start, README.indexOf('\n### ', start));
+    const section = docSection('docs/zero-downtime.md', '## The Redis counter: every visit counted once');
+    expect(section).toContain(header);
+    const claims = section.slice(section.indexOf(header) + header.length);
     // Each claim names a test by a part of its title (*...*), in the test file named last before it (`test/....test.ts`).
     let file = '';
     const cited: Array<{ file: string; title: string }> = [];
@@ -107,11 +101,15 @@ describe('README', () => {
     expect(hello).toContain("redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1])");
     expect(claims).toContain('Each attempt gives up after 1 s without an answer');
     expect(hello).toMatch(/^TIMEOUT_SECONDS = 1\.0$/m);
-    expect(README).not.toMatch(/never retries it|sent once and never retried/);
+    expect(readDoc('docs/zero-downtime.md')).not.toMatch(/never retries it|sent once and never retried/);
   });
 
-  test('with the failover windows it quotes, the construct agrees', () => {
-    expect(README).toContain(`${tier().tier.failoverWindow.toSeconds()} s by default`);
-    expect(README).toContain(`about ${tier({ healthCheck: WebHealthCheckPresets.fast() }).tier.failoverWindow.toSeconds()} s with \`WebHealthCheckPresets.fast()\``);
+  test('with the failover windows it and docs/zero-downtime.md quote, the construct agrees', () => {
+    const tutorial = tier().tier.failoverWindow.toSeconds();
+    const fast = tier({ healthCheck: WebHealthCheckPresets.fast() }).tier.failoverWindow.toSeconds();
+    expect(readDoc('docs/zero-downtime.md')).toContain(`${tutorial} s by default`);
+    expect(readDoc('docs/zero-downtime.md')).toContain(`about ${fast} s with \`WebHealthCheckPresets.fast()\``);
+    expect(README).toContain(`(${tutorial} s with the tutorial's settings)`);
+    expect(README).toContain(`a dead server leaves rotation within about ${fast} s`);
   });
 });

@@ -1,32 +1,20 @@
 /**
- * The README's "Upgrading" section and docs/upgrading.md against the code: every feature flag documented, the
- * README's cdk.json the recommended flags, and "What `cdk destroy` keeps" the policies the templates carry.
+ * docs/upgrading.md against the code: every feature flag documented, its cdk.json the recommended flags, and
+ * "What `cdk destroy` keeps" the policies the templates carry.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { WebTierFeatureFlags, ZeroDowntimeWebTier } from '../../src';
+import { docSection, readDoc } from '../docs/pages';
 import { resourcesOfType } from '../util';
 
-const ROOT = path.join(__dirname, '..', '..');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const UPGRADING = fs.readFileSync(path.join(ROOT, 'docs', 'upgrading.md'), 'utf8');
+const UPGRADING = readDoc('docs/upgrading.md');
 
-/** The README's lines from `heading` to the next heading of the same level or higher. */
-function readmeSection(heading: string): string {
-  const start = README.indexOf(`\n${heading}\n`);
-  expect(start).toBeGreaterThan(0);
-  const level = heading.split(' ')[0];
-  const next = README.slice(start + heading.length + 2).search(new RegExp(`^#{1,${level.length}} `, 'm'));
-  return README.slice(start, next < 0 ? undefined : start + heading.length + 2 + next);
-}
+describe('Upgrading (docs/upgrading.md)', () => {
+  const upgrading = docSection('docs/upgrading.md', '## Feature flags in a new app and in an upgraded one');
 
-describe('Upgrading (README and docs/upgrading.md)', () => {
-  const upgrading = readmeSection('## Upgrading');
-
-  test('the README\'s cdk.json is WebTierFeatureFlags.recommended(), and its table and docs/upgrading.md cover every flag', () => {
+  test('its cdk.json is WebTierFeatureFlags.recommended(), and its table and docs/upgrading.md cover every flag', () => {
     const json = /```json\n([\s\S]*?)```/.exec(upgrading)![1];
     expect(JSON.parse(json).context).toEqual(WebTierFeatureFlags.recommended());
     for (const flag of Object.keys(WebTierFeatureFlags.recommended())) {
@@ -42,7 +30,7 @@ describe('Upgrading (README and docs/upgrading.md)', () => {
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
     new ZeroDowntimeWebTier(stack, 'WebTier', { domainName: 'www.example.com', hostedZone });
     const template = Template.fromStack(stack);
-    const keeps = readmeSection('### What `cdk destroy` keeps');
+    const keeps = docSection('docs/upgrading.md', '## What `cdk destroy` keeps');
 
     test.each([
       ['AWS::ElastiCache::ReplicationGroup', 'Snapshot', /^\| cache .*final snapshot/m],
@@ -54,7 +42,7 @@ describe('Upgrading (README and docs/upgrading.md)', () => {
       ['AWS::ElasticLoadBalancingV2::LoadBalancer', undefined, /^\| load balancer, VPC, subnets, certificate, DNS records \| deleted/m],
       ['AWS::EC2::VPC', undefined, /^\| load balancer, VPC, subnets/m],
       ['AWS::CertificateManager::Certificate', undefined, /certificate, DNS records \| deleted/m],
-    ])('every %s has the DeletionPolicy %p (none: deleted), as the README says', (type, policy, row) => {
+    ])('every %s has the DeletionPolicy %p (none: deleted), as docs/upgrading.md says', (type, policy, row) => {
       const resources = Object.values(resourcesOfType(template, type)) as any[];
       expect(resources.length).toBeGreaterThan(0);
       for (const resource of resources) {
