@@ -1,5 +1,12 @@
 export { ZeroDowntimeWebTier } from './zero-downtime-web-tier';
 export type { ZeroDowntimeWebTierProps } from './zero-downtime-web-tier-props';
+export type { ZeroDowntimeWebTierNetworkProps } from './tier-props/network-props';
+export type { ZeroDowntimeWebTierFleetProps } from './tier-props/web-fleet-props';
+export type { ZeroDowntimeWebTierReleaseProps } from './tier-props/release-props';
+export type { ZeroDowntimeWebTierLoadBalancerProps } from './tier-props/load-balancer-props';
+export type { ZeroDowntimeWebTierBastionProps } from './tier-props/bastion-props';
+export type { ZeroDowntimeWebTierCacheProps } from './tier-props/cache-props';
+export type { ZeroDowntimeWebTierMonitoringProps } from './tier-props/monitoring-props';
 export { NatGatewayPlacement } from './network/nat-gateway-placement';
 export { SubnetGroup } from './network/subnet-layout';
 export type { SubnetLayout } from './network/subnet-layout';
