@@ -16,7 +16,7 @@ export type { WebTierSubnets } from './network/web-tier-subnets';
 export { WebHealthCheckPresets } from './load-balancer/web-health-check';
 export type { WebHealthCheck } from './load-balancer/web-health-check';
 export { WebLoadBalancer } from './load-balancer/web-load-balancer';
-export type { WebLoadBalancerProps } from './load-balancer/web-load-balancer';
+export type { WebLoadBalancerProps } from './load-balancer/web-load-balancer-props';
 export { WebZonalAutoshift } from './load-balancer/zonal-autoshift';
 export type { WebZonalAutoshiftOptions, WebZonalAutoshiftProps } from './load-balancer/zonal-autoshift';
 export { WebFleet } from './web-fleet/web-fleet';
