@@ -31,7 +31,7 @@ export { CacheEngine } from './cache/cache-engine';
 export { WebTierFeatureFlags } from './feature-flags';
 export type { RedisCacheProps, IRedisConnection } from './cache/redis-cache';
 export { WebTierMonitoring } from './monitoring/web-tier-monitoring';
-export type { WebTierMonitoringProps } from './monitoring/web-tier-monitoring';
+export type { WebTierMonitoringProps } from './monitoring/web-tier-monitoring-props';
 export type { WebTierAlarmOptions } from './monitoring/web-tier-alarm-options';
 export { WebTierFirewall } from './firewall/web-tier-firewall';
 export type { WebTierManagedRulesOptions } from './firewall/web-tier-firewall';
