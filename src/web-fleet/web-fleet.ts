@@ -1,8 +1,7 @@
-import { Annotations, Aws, CfnElement, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -10,30 +9,25 @@ import { Construct } from 'constructs';
 import { releaseChecksReporting } from './release-checks-alarm';
 import { ReleaseGate } from './release-gate';
 import { releaseUpdatePolicy } from './release-policy';
+import { checkApplicationPort, healthyAfterOf } from './web-fleet-checks';
+import { addLaunchLifecycleHook, LAUNCH_HOOK_NAME } from './web-fleet-launch-hook';
+import { webFleetPolicy } from './web-fleet-policy';
 import { WebFleetProps } from './web-fleet-props';
 import { checkDeployTimeout, deployTimeoutProblem, resolveWebFleetSettings, WEB_FLEET_NAMES } from './web-fleet-settings';
 import { addWebUserData, S3Location, WEB_BOOT_FILES } from './web-user-data';
 import { applyZonalResilience, zonalCapacity } from './zonal-resilience';
-import { acknowledge, acknowledgeWildcardResources } from '../acknowledgements';
+import { acknowledge } from '../acknowledgements';
 import { encodeReleaseChecks, ReleaseCheck, resolveReleaseChecks } from '../application/release-check';
 import { applicationAsset, applicationMainPage, applicationReleaseChecks, WebApplication } from '../application/web-application';
 import { fleetApplication } from '../application/web-application-fleet';
 import { callerName } from '../caller-names';
 import { WebTierFeatureFlags } from '../feature-flags';
-import { checkManagedPolicySize } from '../iam-policy-size';
 import { stagedInstanceFiles } from '../instance-files';
-import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instancePolicy, instanceRole } from '../instance-launch';
+import { hardenedLaunchTemplate, httpsOutSecurityGroup, instanceGroup, instanceRole } from '../instance-launch';
 import { checkAlarmsEnvironment, INSTANCE_REFRESH_ALARMS } from '../monitoring/alarm-region-checks';
 import { SubnetGroup } from '../network/subnet-layout';
 import { recordFleetForRehearsal } from '../rehearse/fleet-record';
-import { checkRequired, checkRetentionDays, checkSecondsInRange, invalidProp, validateAtSynthesis, warn } from '../validation';
-
-/** Throws unless the application's own port, when it names one, is the fleet's `webPort`. */
-function checkApplicationPort(application: WebApplication, webPort: number): void {
-  if (application.port !== undefined && !Token.isUnresolved(webPort) && application.port !== webPort) {
-    throw invalidProp('webPort', webPort, `must equal the application's port (${application.port}) when both are given`);
-  }
-}
+import { checkRequired, checkRetentionDays, checkSecondsInRange, validateAtSynthesis, warn } from '../validation';
 
 /**
  * The web servers: an Auto Scaling group of Amazon Linux 2023 instances in private subnets,
@@ -199,15 +193,7 @@ export class WebFleet extends Construct implements ec2.IConnectable {
     Annotations.of(this.autoScalingGroup).acknowledgeWarning('@aws-cdk/aws-autoscaling:signalsNotUsedByInstanceRefresh',
       'The signals serve the creation of the group only; releases judge readiness by the launch lifecycle hook, health and warmup');
     this.launchLifecycleHookName = LAUNCH_HOOK_NAME;
-    // On the group itself (not a LifecycleHook resource made after it), so that the first servers wait too.
-    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html: a server in Pending:Wait is not yet
-    // registered with the target group; CONTINUE puts it in service, ABANDON (or the timeout) terminates it.
-    (this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).lifecycleHookSpecificationList = [{
-      lifecycleHookName: LAUNCH_HOOK_NAME,
-      lifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
-      defaultResult: 'ABANDON',
-      heartbeatTimeout: deployTimeout.isUnresolved() ? MAX_HEARTBEAT_SECONDS : Math.min(deployTimeout.toSeconds(), MAX_HEARTBEAT_SECONDS),
-    }];
+    addLaunchLifecycleHook(this.autoScalingGroup, deployTimeout);
     applyZonalResilience(this.autoScalingGroup, props,
       { zonalShift: name('zonalShift'), impairedZoneHealthCheckBehavior: name('impairedZoneHealthCheckBehavior') });
     if (props.targetGroup) {
@@ -265,55 +251,16 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       readinessBudgetSeconds: deployTimeout.isUnresolved() ? NaN : deployTimeout.toSeconds(),
       autoScalingGroupLogicalId: logicalId,
     });
-    // CDK grants cloudformation:SignalResource on this stack to the role, inline, for the signals above.
-    const signalPolicy = this.role.node.tryFindChild('DefaultPolicy');
-    if (signalPolicy) {
-      acknowledge(signalPolicy, 'NIST.800.53.R5-IAMNoInlinePolicy',
-        'CDK writes the permission that resource signals need (cloudformation:SignalResource on this stack only) ' +
-        'as the role\'s inline default policy; everything else the servers may do is in a customer managed policy.');
-    }
-    // Exactly the two objects (not Asset.grantRead's whole bucket, which holds every asset of the account).
-    const statements: iam.PolicyStatement[] = [new iam.PolicyStatement({
-      sid: 'ReadBootFilesAndApplication',
-      actions: ['s3:GetObject'],
-      resources: [bootLocation, appLocation].map(l => `arn:${Aws.PARTITION}:s3:::${l.bucketName}/${l.objectKey}`),
-    })];
-    if (props.redis) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'ReadRedisAuthToken',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.redis.authToken.secretArn],
-      }));
-    }
-    statements.push(...application.secretStatements);
-    if (this.logGroup) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'WriteApplicationLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [this.logGroup.logGroupArn],
-      }));
-    }
-    statements.push(...launchHookStatements(logicalId));
-    if (checksReporting) {
-      statements.push(checksReporting.statement);
-    }
-    if (props.targetGroup) {
-      statements.push(new iam.PolicyStatement({
-        sid: 'ReadOwnTargetHealth',
-        actions: ['elasticloadbalancing:DescribeTargetHealth'],
-        resources: ['*'],
-      }));
-    }
-    this.policy = instancePolicy(this, role, 'Web tier web servers', statements);
-    if (this.policy) {
-      checkManagedPolicySize(this.policy, name('application'), () => `${Object.keys(application.secrets).length} secrets`);
-      acknowledgeWildcardResources(this.policy, ['*', LAUNCH_HOOK_GROUPS],
-        'autoscaling:DescribeAutoScalingInstances and elasticloadbalancing:DescribeTargetHealth support no resource-level permission ' +
-        '(AWS accepts only "*"); they read states and nothing else: a server asks which group it is in and whether its target group ' +
-        'reports it healthy. cloudwatch:PutMetricData takes no resource either; its cloudwatch:namespace condition limits it to the ' +
-        'release checks\' namespace. autoscaling:CompleteLifecycleAction names any group but only this one passes its condition (the ' +
-        'stack id and logical id tags CloudFormation puts on the group; its name is not known before it exists).');
-    }
+    this.policy = webFleetPolicy(this, role, {
+      objects: [bootLocation, appLocation],
+      redis: props.redis,
+      application,
+      logGroup: this.logGroup,
+      logicalId,
+      checksReporting,
+      targetGroup: props.targetGroup,
+      applicationName: name('application'),
+    });
 
     if (props.cpuTargetUtilizationPercent !== undefined) {
       this.cpuScalingPolicy = this.autoScalingGroup.scaleOnCpuUtilization('CpuScaling', {
@@ -321,52 +268,4 @@ export class WebFleet extends Construct implements ec2.IConnectable {
       });
     }
   }
-}
-
-/** The name of the web servers' launch lifecycle hook. */
-const LAUNCH_HOOK_NAME = 'webtier-launching';
-
-/** The longest a lifecycle hook may wait for its heartbeat (HeartbeatTimeout: 30 to 7200 seconds). */
-const MAX_HEARTBEAT_SECONDS = 7200;
-
-/** Every Auto Scaling group of this account and region, as an ARN pattern. */
-const LAUNCH_HOOK_GROUPS = `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/*`;
-
-/**
- * What a server needs to complete its own launch lifecycle action: find its group (DescribeAutoScalingInstances takes
- * no resource) and complete the action on it, on this stack's web group only, by the tags CloudFormation puts on it.
- */
-function launchHookStatements(logicalId: string): iam.PolicyStatement[] {
-  return [
-    new iam.PolicyStatement({
-      sid: 'FindOwnAutoScalingGroup',
-      actions: ['autoscaling:DescribeAutoScalingInstances'],
-      resources: ['*'],
-    }),
-    new iam.PolicyStatement({
-      sid: 'CompleteOwnLaunch',
-      actions: ['autoscaling:CompleteLifecycleAction'],
-      resources: [LAUNCH_HOOK_GROUPS],
-      conditions: {
-        StringEquals: {
-          'aws:ResourceTag/aws:cloudformation:stack-id': Aws.STACK_ID,
-          'aws:ResourceTag/aws:cloudformation:logical-id': logicalId,
-        },
-      },
-    }),
-  ];
-}
-
-/** healthyThreshold x interval of a target group's health check, when it is known (AWS's defaults: 5 x 30 s). */
-function healthyAfterOf(targetGroup: elbv2.IApplicationTargetGroup | undefined): Duration | undefined {
-  if (!(targetGroup instanceof elbv2.ApplicationTargetGroup)) {
-    return undefined;
-  }
-  const healthCheck = targetGroup.healthCheck ?? {};
-  const interval = healthCheck.interval ?? Duration.seconds(30);
-  const threshold = healthCheck.healthyThresholdCount ?? 5;
-  if (interval.isUnresolved() || Token.isUnresolved(threshold)) {
-    return undefined;
-  }
-  return Duration.seconds(interval.toSeconds() * threshold);
 }

@@ -7,10 +7,11 @@
 // installs (a few minutes with a warm npm cache); run it alone with `npx projen e2e`. It reaches no network
 // but the npm registry: the CDK CLI runs without AWS credentials, instance metadata, notices, telemetry or
 // version check.
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { floor, listFiles, read, resourceCounts, runIsolated, writeJson } from './isolated-commands';
 
 const ROOT = path.join(__dirname, '..', '..');
 const LIBRARY = 'cdk-zero-downtime-web-tier';
@@ -25,8 +26,6 @@ const CDK_FLOOR = floor(OWN_PACKAGE.peerDependencies['aws-cdk-lib']);
 const CONSTRUCTS_FLOOR = floor(OWN_PACKAGE.peerDependencies.constructs);
 
 const STEP_TIMEOUT_MS = 10 * 60_000;
-/** A command that runs longer has hung (they take seconds to about a minute): it fails, and all its processes end. */
-const COMMAND_TIMEOUT_MS = 5 * 60_000;
 
 /** The minimal app after its imports: the one-liner in a stack, in JavaScript or TypeScript alike. */
 const MINIMAL_APP_BODY = [
@@ -254,76 +253,9 @@ describe('projen new --from the packed project type package', () => {
   }, STEP_TIMEOUT_MS);
 });
 
-/**
- * Runs a command; rejects with the end of its output when it fails or hangs. A hung command is killed with
- * every process it started (its process group), so nothing outlives the test or its temporary folder.
- */
+/** Runs a command as a user in a fresh shell would (`runIsolated`), its AWS files pointing at none in this run's folder. */
 function run(command: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: isolatedEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (data: string) => stdout += data);
-    child.stderr!.setEncoding('utf8').on('data', (data: string) => stderr += data);
-    let hung = false;
-    const timer = setTimeout(() => {
-      hung = true;
-      killGroup(child);
-    }, COMMAND_TIMEOUT_MS);
-    child.on('error', error => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) {
-        resolve({ stdout, stderr });
-        return;
-      }
-      const tail = (text: string) => text.split('\n').slice(-40).join('\n');
-      const why = hung ? `hung: killed after ${COMMAND_TIMEOUT_MS / 60_000} minutes` : signal ?? `exit ${code}`;
-      reject(new Error(`\`${command} ${args.join(' ')}\` in ${cwd} failed (${why}):\n${tail(stdout)}\n${tail(stderr)}`));
-    });
-  });
-}
-
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    child.kill('SIGKILL');
-  }
-}
-
-/**
- * The environment of a user in a fresh shell: not this repository's npm/projen/jest run (no `npm_*`, no local
- * `node_modules/.bin` on the PATH, no CI, which would make projen install with `npm ci`), no AWS credentials,
- * and nothing that makes the CDK CLI reach a network.
- */
-function isolatedEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(npm_|JEST_|AWS_|CDK_|PROJEN_)|^(CI|INIT_CWD|NODE_ENV)$/i.test(key)) {
-      env[key] = value;
-    }
-  }
-  const binDir = `${path.sep}node_modules${path.sep}.bin`;
-  env.PATH = (process.env.PATH ?? '').split(path.delimiter).filter(dir => !dir.includes(binDir)).join(path.delimiter);
-  return {
-    ...env,
-    GIT_AUTHOR_NAME: 'e2e',
-    GIT_AUTHOR_EMAIL: 'e2e@example.com',
-    GIT_COMMITTER_NAME: 'e2e',
-    GIT_COMMITTER_EMAIL: 'e2e@example.com',
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-    AWS_CONFIG_FILE: path.join(workDir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(workDir, 'no-aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CDK_DISABLE_VERSION_CHECK: '1',
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-  };
+  return runIsolated(command, args, cwd, workDir);
 }
 
 async function footprint(appDir: string): Promise<{ packages: number; bytes: number }> {
@@ -331,37 +263,4 @@ async function footprint(appDir: string): Promise<{ packages: number; bytes: num
   const bytes = listFiles(path.join(appDir, 'node_modules'))
     .reduce((sum, file) => sum + fs.lstatSync(path.join(appDir, 'node_modules', file)).size, 0);
   return { packages, bytes };
-}
-
-/** Files under `dir`, relative to it, with `/` separators. */
-function listFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => entry.isDirectory()
-    ? listFiles(path.join(dir, entry.name)).map(file => `${entry.name}/${file}`)
-    : [entry.name]);
-}
-
-function resourceCounts(templateFile: string): Record<string, number> {
-  const template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
-  const counts: Record<string, number> = {};
-  for (const resource of Object.values<{ Type: string }>(template.Resources)) {
-    counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
-  }
-  return counts;
-}
-
-function read(dir: string, file: string): string {
-  return fs.readFileSync(path.join(dir, file), 'utf8');
-}
-
-function writeJson(file: string, value: unknown): void {
-  fs.writeFileSync(file, `${JSON.stringify(value, undefined, 2)}\n`);
-}
-
-/** `^2.258.0` -> `2.258.0` */
-function floor(range: string): string {
-  const match = /\d+\.\d+\.\d+/.exec(range);
-  if (!match) {
-    throw new Error(`expected a version range such as ^2.258.0 in package.json, got ${range}`);
-  }
-  return match[0];
 }
