@@ -9,7 +9,7 @@ import { invalidProp } from './validation';
  */
 export const PINNED_IMAGE_CACHE_KEY = 'cdk-zero-downtime-web-tier';
 
-/** How an image of the tier is resolved: what the README's "Patching" section explains. */
+/** How an image of the tier is resolved: what docs/configuration.md, "Images and patching", explains. */
 export enum ImagePinning {
   /** Given by the user: the tier uses it as is. */
   GIVEN = 'given',

@@ -46,7 +46,7 @@ export interface RedisCacheProps {
 
   /**
    * The cache engine: Valkey or Redis OSS, both speaking the Redis protocol. A stack deployed with Redis OSS that
-   * moves to Valkey is upgraded in place, keeping its endpoint (README, "Cache engine"); ElastiCache cannot go back.
+   * moves to Valkey is upgraded in place, keeping its endpoint (docs/configuration.md, "Cache engine"); ElastiCache cannot go back.
    *
    * @default - CacheEngine.VALKEY with the `WebTierFeatureFlags.CACHE_ENGINE_VALKEY` flag (new apps), else REDIS_OSS
    */

@@ -9,7 +9,7 @@ import { invalidProp } from '../validation';
  * downloads from them over HTTPS, so behind a gateway endpoint its policy must allow them. The name is the one AWS
  * gives for restrictive S3 endpoint policies (AWS Application Migration Service User Guide, network requirements
  * for AL2023-based servers: https://docs.aws.amazon.com/mgn/latest/ug/Network-Requirements.html); it could not be
- * re-read here, as this repository has no network: the runtime of a real boot is the proof (see the README).
+ * re-read here, as this repository has no network: the runtime of a real boot is the proof (see docs/configuration.md).
  */
 export function amazonLinuxRepositoryObjects(scope: Construct): string {
   return `arn:${Aws.PARTITION}:s3:::al2023-repos-${Stack.of(scope).region}-de612dc2/*`;

@@ -7,7 +7,7 @@ import { CacheEngine } from '../cache/cache-engine';
 export interface ZeroDowntimeWebTierCacheProps {
   /**
    * The cache engine, Valkey or Redis OSS (the same protocol). Moving a deployed stack from Redis OSS to Valkey
-   * upgrades it in place and keeps its endpoint; there is no way back (README, "Cache engine").
+   * upgrades it in place and keeps its endpoint; there is no way back (docs/configuration.md, "Cache engine").
    *
    * @default - CacheEngine.VALKEY with the `WebTierFeatureFlags.CACHE_ENGINE_VALKEY` flag (new apps), else REDIS_OSS
    */

@@ -85,7 +85,7 @@ export interface ZeroDowntimeWebTierNetworkProps {
 
   /**
    * An S3 gateway endpoint (free) in the tier's VPC, routed from the web and bastion subnets, that lets through only
-   * the stack's CDK assets and the Region's Amazon Linux 2023 repositories; not with `vpc` (README, "S3 gateway endpoint").
+   * the stack's CDK assets and the Region's Amazon Linux 2023 repositories; not with `vpc` (docs/configuration.md, "S3 gateway endpoint").
    *
    * @default true
    */

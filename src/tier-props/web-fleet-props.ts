@@ -76,7 +76,7 @@ export interface ZeroDowntimeWebTierFleetProps {
 
   /**
    * The image of the web servers and the bastion: a Linux AMI of their instance types' architecture. Patch on
-   * purpose by giving a newer one, or, with the default, by refreshing the pinned image (README, "Patching").
+   * purpose by giving a newer one, or, with the default, by refreshing the pinned image (docs/configuration.md, "Images and patching").
    *
    * @default - Amazon Linux 2023 of each instance type's architecture: pinned in `cdk.context.json` when the stack
    * names its account and region (no deploy replaces a server unasked), else read by CloudFormation at every deploy
@@ -85,7 +85,7 @@ export interface ZeroDowntimeWebTierFleetProps {
 
   /**
    * Run enough web servers that losing any one AZ still leaves `webMinCapacity` (static stability): 2 over three AZs
-   * becomes 3, one per AZ. See the README's Cost table for what it adds.
+   * becomes 3, one per AZ. See docs/cost.md for what it adds.
    *
    * @default - true with the `WebTierFeatureFlags.WEB_STATIC_STABILITY` flag (new apps), false without it
    */

@@ -138,7 +138,7 @@ export interface WebFleetProps {
 
   /**
    * The servers' image: a Linux AMI of the instance type's architecture. Patch by changing it (or, for the default,
-   * by refreshing the pinned image: see the README's "Patching").
+   * by refreshing the pinned image: see docs/configuration.md, "Images and patching").
    *
    * @default - Amazon Linux 2023 of the instance type's architecture: pinned in `cdk.context.json` when the stack
    * names its account and region (no deploy replaces a server unasked), else read by CloudFormation at every deploy
