@@ -1,20 +1,20 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { folderChanges, folderSnapshot, prepareApplicationFolder } from './application-folder';
 import { rehearsalDeadlines, withinDeadline } from './deadlines';
 import { Finding, FINDINGS } from './findings';
-import { LoadBalancerStandIn } from './load-balancer-stand-in';
-import { freePort } from './local-process';
-import { LocalRedis, startLocalRedis } from './local-redis';
-import { RehearsalTarget } from './rehearsal-target';
 import { releaseChecksFinding, ReleaseChecksRun, runReleaseChecks } from './release-checks-rehearsal';
 import { SCENARIOS, ScenarioName, ScenarioResult } from './scenario-record';
 import * as runs from './scenario-runs';
 import { ScenarioContext } from './scenario-runs';
 import { serverKind } from './server-kind';
 import { accepts, answerHeaders, bootSeconds, nonLoopbackAddress } from './server-probes';
-import { canSandbox, WebServerUnit } from './web-server-unit';
+import { freePort } from '../local/loopback';
+import { folderChanges, folderSnapshot, prepareApplicationFolder } from '../stand-ins/ec2/application-folder';
+import { LocalRedis, startLocalRedis } from '../stand-ins/elasticache/redis-server';
+import { LoadBalancerStandIn } from '../stand-ins/load-balancing/load-balancer';
+import { RehearsalTarget } from '../stand-ins/synthesized-tier/fleet-settings';
+import { canSandbox, WebServerUnit } from '../stand-ins/systemd/service';
 import { describeReleaseDuration } from '../web-fleet/release-duration';
 
 export { SCENARIOS } from './scenario-record';

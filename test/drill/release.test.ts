@@ -1,18 +1,18 @@
 import { releaseFixtureTemplate } from './release-fixture';
-import { RawScenario } from '../../drill/analysis';
+import { SCALED_OUT_FLEET } from '../../drill/drill';
+import { RequestRecord } from '../../drill/load-generator';
+import { RawScenario } from '../../drill/report/analysis';
+import { releaseSummary } from '../../drill/report/release-analysis';
+import { missedReleaseTargets } from '../../drill/report/report';
+import { slowExtraSecondsFor, SLOW_FACTOR, scaleReleasePolicy } from '../../drill/scenarios/release';
+import { synthesizeExample } from '../../drill/synthesized-example';
+import { nextBatchSize, reachedCheckpoint, RefreshFleet, RefreshInstance, RefreshOptions, runInstanceRefresh } from '../../src/stand-ins/auto-scaling/instance-refresh';
 import {
   AlarmState, breaches, CloudWatchAlarms, datapoint, evaluate, expressionValue, GateAlarm, MIN_STD_DEV_SECONDS, statistic,
   trainAnomalyModel,
-} from '../../drill/cloudwatch-alarm';
-import { SCALED_OUT_FLEET } from '../../drill/drill';
-import { synthesizeExample } from '../../drill/example-template';
-import { nextBatchSize, reachedCheckpoint, RefreshFleet, RefreshInstance, RefreshOptions, runInstanceRefresh } from '../../drill/instance-refresh';
-import { RequestRecord } from '../../drill/load-generator';
-import { releaseSummary } from '../../drill/release-analysis';
-import { readReleasePolicy, ReleasePolicy, scaleReleasePolicy } from '../../drill/release-policy';
-import { slowExtraSecondsFor, SLOW_FACTOR } from '../../drill/release-scenarios';
-import { missedReleaseTargets } from '../../drill/report';
-import { TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
+} from '../../src/stand-ins/cloudwatch/alarm';
+import { TIER_DEFAULT_SETTINGS } from '../../src/stand-ins/synthesized-tier/fleet-settings';
+import { readReleasePolicy, ReleasePolicy } from '../../src/stand-ins/synthesized-tier/release-policy';
 
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, any> }> };
 

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { CORPUS_DIR } from './server-corpus';
 import { main } from '../../src/rehearse/cli';
 import { rehearse } from '../../src/rehearse/rehearsal';
-import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
+import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from '../../src/stand-ins/synthesized-tier/fleet-settings';
 import { describeWith } from '../runtime/harness';
 
 const CLI = path.join(__dirname, '..', '..', 'src', 'rehearse', 'cli.ts');

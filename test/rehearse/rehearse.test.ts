@@ -9,12 +9,12 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { allElements, parseXml, XmlElement } from './well-formed-xml';
 import { WebApplication, ZeroDowntimeWebTier } from '../../src';
-import { folderChanges, folderSnapshot } from '../../src/rehearse/application-folder';
 import { main } from '../../src/rehearse/cli';
 import { FINDING_IDS, FindingId } from '../../src/rehearse/findings';
 import { rehearse, RehearsalReport, ScenarioName } from '../../src/rehearse/rehearsal';
-import { LoadBalancerSettings, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
 import { formatReport } from '../../src/rehearse/report';
+import { folderChanges, folderSnapshot } from '../../src/stand-ins/ec2/application-folder';
+import { LoadBalancerSettings, TIER_DEFAULT_SETTINGS } from '../../src/stand-ins/synthesized-tier/fleet-settings';
 import { describeWith } from '../runtime/harness';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
