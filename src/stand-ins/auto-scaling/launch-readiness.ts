@@ -2,6 +2,9 @@
  * A new server's readiness as on AWS: the shipped `signal-ready.sh` asks `aws elbv2 describe-target-health` until the
  * target group reports the instance healthy, then signals CloudFormation. Here the `aws` it runs is a stand-in that
  * prints the target's state as the load balancer stand-in's target group has it, and records the signal.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetHealth.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html (the states)
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SignalResource.html
  */
 import * as fs from 'fs';
 import * as path from 'path';

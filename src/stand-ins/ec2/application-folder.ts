@@ -1,6 +1,9 @@
 /**
  * The application's folder as a web server has it: a copy unpacked as the boot does, read-only to the application,
  * and what the application wrote into it (where the sandbox cannot refuse the writes).
+ * Modes as chmod(1) sets them (https://man7.org/linux/man-pages/man1/chmod.1.html); on the instance the unit's
+ * sandbox also mounts the system read-only
+ * (https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#ProtectSystem=).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

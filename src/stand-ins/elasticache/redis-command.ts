@@ -1,6 +1,9 @@
 /**
  * One Redis command over a fresh raw connection (RESP2, AUTH and TLS as the tier's ElastiCache): what the rehearsal
  * sends to its own redis-server (CLIENT PAUSE), and what the drill and the runtime tests send to theirs.
+ * https://redis.io/docs/latest/develop/reference/protocol-spec/ (RESP2)
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html (TLS)
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html (AUTH)
  */
 import * as fs from 'fs';
 import * as net from 'net';

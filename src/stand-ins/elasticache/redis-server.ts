@@ -1,3 +1,10 @@
+/**
+ * Stand-in for the tier's ElastiCache replication group: a real `redis-server` on 127.0.0.1, with AUTH and, where the
+ * build has it, TLS, as the tier's cache requires both
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html,
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html); the server's own settings as
+ * https://redis.io/docs/latest/operate/oss_and_stack/management/config/ documents them.
+ */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';

@@ -1,3 +1,9 @@
+/**
+ * Reads a cloud assembly (`cdk.out`): its `manifest.json`, each stack's template and metadata, nested assemblies of
+ * stages included (https://docs.aws.amazon.com/cdk/v2/guide/apps.html#apps-cloud-assembly), and the target group's
+ * and load balancer's settings of each web fleet, AWS's defaults where the template leaves them
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay).
+ */
 import * as fs from 'fs';
 import * as path from 'path';
 import { LoadBalancerSettings, RehearsalTarget, TIER_DEFAULT_SETTINGS } from './fleet-settings';

@@ -2,7 +2,9 @@
  * Reads the target group's health check out of a synthesized CloudFormation template.
  *
  * Pure: it takes the template as JSON and returns plain values, so the drill's load balancer
- * follows whatever the construct actually put in the template, not what we think it did.
+ * follows whatever the construct actually put in the template, not what we think it did. AWS's defaults and ranges:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
  */
 import { HTTP_CODES } from '../../load-balancer/web-health-check';
 

@@ -1,6 +1,9 @@
 /**
  * The processes a rehearsal started, as groups: whether one still has a live process, and how to stop every one of
- * them at once when the command is interrupted (Ctrl-C or SIGTERM), whatever step it was in.
+ * them at once when the command is interrupted (Ctrl-C or SIGTERM), whatever step it was in. A process group stands in
+ * for the unit's control group, which systemd stops as a whole
+ * (https://www.freedesktop.org/software/systemd/man/latest/systemd.kill.html); its state comes from /proc
+ * (https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html).
  */
 import * as fs from 'fs';
 

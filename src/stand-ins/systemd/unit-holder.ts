@@ -8,6 +8,9 @@
  * application runs and while it waits `restartSeconds` to start it again (`Restart=always`, `RestartSec=1`), so every
  * connection waits in the kernel's queue for the application. The application gets the socket as fd 3.
  * It writes each start and exit to stdout as a JSON line; it stops when `stopFile` exists after an exit.
+ * https://www.freedesktop.org/software/systemd/man/latest/systemd.socket.html (the socket outlives the service)
+ * https://www.freedesktop.org/software/systemd/man/latest/sd_listen_fds.html (passed sockets start at fd 3)
+ * https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html#Restart=
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

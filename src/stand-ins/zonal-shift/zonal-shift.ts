@@ -19,8 +19,9 @@ export interface ShiftableLoadBalancer {
 }
 
 /**
- * One zonal shift of the load balancer, as ARC starts and ends it: at most one active at a time for a resource
- * (a second `StartZonalShift` for it is refused), acting at once, and undone by its end (or its expiry).
+ * One zonal shift of the load balancer, as ARC starts and ends it: one customer shift at a time for a resource (a
+ * second `StartZonalShift` for it fails with ConflictException, reason ZonalShiftAlreadyExists), acting at once, and
+ * undone by its end (CancelZonalShift, or its expiry).
  * https://docs.aws.amazon.com/arc-zonal-shift/latest/api/API_StartZonalShift.html
  */
 export class ZonalShift {
