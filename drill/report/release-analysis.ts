@@ -2,7 +2,7 @@
  * The release scenarios' measurements: what the instance refresh did, what the gate alarms saw, the servers in
  * rotation over time, and the bound on failed requests of a bad release. Pure: no clock, no I/O.
  */
-import type { RawScenario } from './analysis';
+import type { RawScenario } from './scenario-record';
 import { nextBatchSize, RefreshResult } from '../../src/stand-ins/auto-scaling/instance-refresh';
 import { AlarmTransition, AnomalyModel, GateAlarm } from '../../src/stand-ins/cloudwatch/alarm';
 import { ReleasePolicy } from '../../src/stand-ins/synthesized-tier/release-policy';

@@ -3,7 +3,8 @@
  * stand-in ALB with a new version while the gate alarms (`cloudwatch-alarm.ts`) watch what the load generator sees.
  */
 import * as path from 'path';
-import { layoutOf, RELEASE_HISTORY_PERIODS, ScenarioContext, ScenarioOutcome, sleep } from './scenario';
+import { sleep } from './drill-clock';
+import { layoutOf, RELEASE_HISTORY_PERIODS, ScenarioContext, ScenarioOutcome } from './scenario';
 import { ASSETS_DIR } from '../../src/local/instance-home';
 import { runScript } from '../../src/local/processes';
 import { RefreshFleet, RefreshInstance, ReleaseVersion, runInstanceRefresh } from '../../src/stand-ins/auto-scaling/instance-refresh';

@@ -1,8 +1,9 @@
 /**
  * What each scenario does once the load runs: kill a process, lose an instance, deploy, scale in.
  */
+import { sleep, until } from './drill-clock';
 import { runRelease } from './release';
-import { ScenarioContext, ScenarioOutcome, sleep, until } from './scenario';
+import { ScenarioContext, ScenarioOutcome } from './scenario';
 import { Readiness } from '../../src/stand-ins/auto-scaling/launch-readiness';
 import { plannedFailover } from '../../src/stand-ins/elasticache/failover';
 import { SLOW_REQUEST_SECONDS } from '../application-versions';

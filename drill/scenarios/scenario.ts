@@ -3,6 +3,7 @@
  * set-up and the measurement every scenario shares. What each scenario does is in `scenario-kinds.ts`.
  */
 import * as crypto from 'crypto';
+import { sleep } from './drill-clock';
 import { httpGet } from '../../src/local/http-client';
 import { alive, rememberProcess } from '../../src/local/process-identity';
 import { Cleanup } from '../../src/local/processes';
@@ -273,31 +274,4 @@ function status(ctx: ScenarioContext): string {
   const states = Object.entries(ctx.states()).map(([k, v]) => `${k} ${v}`).join(', ');
   return `sent ${ctx.load.requestsSent}, ok ${done.length - failed.length}, failed ${failed.length}` +
     `${by.size ? ` (${[...by].map(([k, v]) => `${k} x${v}`).join(', ')})` : ''} | ${states}`;
-}
-
-export { alive } from '../../src/local/process-identity';
-
-/** setTimeout as a promise that rejects when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error(`aborted: ${String(signal.reason)}`));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error(`aborted: ${String(signal?.reason)}`));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Polls `condition` every 50 ms until it holds or the clock passes `deadlineMs`; returns whether it held. */
-export async function until(condition: () => boolean, deadlineMs: number, now: () => number, signal?: AbortSignal): Promise<boolean> {
-  while (now() < deadlineMs) {
-    if (condition()) return true;
-    await sleep(Math.min(50, deadlineMs - now()), signal);
-  }
-  return condition();
 }

@@ -9,8 +9,8 @@ import { analyzeScenario, RawScenario, RELEASE_KINDS, ReleaseKind, SCENARIO_TITL
 import { formatTable, missedTargets, writeResults } from '../../drill/report/report';
 import { escapeXml, timelineSvg } from '../../drill/report/timeline-svg';
 import { AzLossVariant, missedAzLossTargets } from '../../drill/scenarios/az-loss';
-import { alive } from '../../drill/scenarios/scenario';
 import { synthesizeExample } from '../../drill/synthesized-example';
+import { alive } from '../../src/local/process-identity';
 import { plannedFailover, redisWithReplica } from '../../src/stand-ins/elasticache/failover';
 import { TIER_DEFAULT_SETTINGS } from '../../src/stand-ins/synthesized-tier/fleet-settings';
 import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from '../../src/stand-ins/synthesized-tier/target-group-health-check';

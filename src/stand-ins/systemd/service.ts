@@ -1,13 +1,15 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { killGroup, processGroupAlive, trackStarted } from './process-group';
+import { canSandbox, NOBODY, unitHolderCommand } from './sandbox';
 import { readServiceUnit } from './unit-file';
 import { UnitHolderConfig } from './unit-holder';
 import { sleep, waitUntil } from '../../local/loopback';
 import { LocalRedis } from '../elasticache/redis-server';
 import { RehearsedApplication } from '../synthesized-tier/fleet-settings';
+
+export { canSandbox } from './sandbox';
 
 /** The shipped `webtier.service`'s settings (RestartSec, TimeoutStopSec, KillMode, Environment). */
 const UNIT = readServiceUnit();
@@ -298,17 +300,3 @@ export class WebServerUnit {
 
 /** An event of a unit: `crash` is the SIGKILL of a crash, `stop` the exit after SIGTERM (or SIGKILL at TimeoutStopSec). */
 export type UnitEvent = 'start' | 'restart' | 'crash' | 'SIGTERM' | 'stop';
-
-/** How to run `unit-holder`: the compiled file of the package, or (in this repository's tests) its TypeScript. */
-function unitHolderCommand(): string[] {
-  const js = path.join(__dirname, 'unit-holder.js');
-  return fs.existsSync(js) ? [js] : ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'unit-holder.ts')];
-}
-
-/** The uid and gid of `nobody` on Linux. */
-const NOBODY = 65534;
-
-/** Whether the unit's user and read-only folder can be imposed here (root on Linux). */
-export function canSandbox(): boolean {
-  return os.platform() === 'linux' && typeof process.getuid === 'function' && process.getuid() === 0;
-}
