@@ -1,3 +1,5 @@
+import { RequestRecord } from '../../../src/stand-ins/cloudwatch/observed-requests';
+
 /**
  * A small template of the shape the construct synthesizes (the web group's AutoScalingInstanceRefresh and its gate
  * alarms), for the tests of the drill's template reader; the values are not the construct's (the drill reads those
@@ -88,3 +90,16 @@ export function releaseFixtureTemplate(opts: FixtureOptions = {}): Record<string
     },
   };
 }
+
+export type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: Record<string, any> }> };
+
+/** The fixture, changed by `edit`. */
+export function fixtureWith(edit: (t: Template) => void): Template {
+  const t = releaseFixtureTemplate() as Template;
+  edit(t);
+  return t;
+}
+export const prefs = (t: Template) => t.Resources.WebGroup.UpdatePolicy!.AutoScalingInstanceRefresh.Preferences;
+
+/** A request answered `status` `ms` after it was sent at `at`. */
+export const req = (at: number, status: number, ms = 5): RequestRecord => ({ index: 0, sentAt: at, doneAt: at + ms, outcome: status });
