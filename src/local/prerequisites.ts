@@ -12,7 +12,7 @@ export type Prerequisite = 'redis-server' | 'redis-tls' | 'shellcheck' | 'openss
   // The rehearsal's corpus of real servers (Debian: nginx-light, gunicorn + python3-flask, uvicorn + python3-starlette).
   | 'nginx' | 'gunicorn-flask' | 'uvicorn-starlette';
 
-// The checks and the certificates are the rehearsal's own (src/rehearse/local-redis.ts): one copy for both.
+// The checks and the certificates are the Redis stand-in's own (src/stand-ins/elasticache/redis-server.ts): one copy for both.
 const runs = commandExists;
 
 const CHECKS: Record<Prerequisite, () => boolean> = {
