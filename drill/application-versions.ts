@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { prepareApplicationFolder } from '../src/rehearse/application-folder';
+import { prepareApplicationFolder } from '../src/stand-ins/ec2/application-folder';
 
 /** How long `/drill/slow` takes to answer, in seconds. */
 export const SLOW_REQUEST_SECONDS = 3;

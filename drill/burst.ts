@@ -9,7 +9,11 @@
  */
 import * as fs from 'fs';
 import * as os from 'os';
-import { Cleanup, freePort, httpGet, startRedis, startWebServer, webConfig } from '../tools/local-servers';
+import { httpGet } from '../src/local/http-client';
+import { startWebServer, webConfig } from '../src/local/instance-home';
+import { freePort } from '../src/local/loopback';
+import { Cleanup } from '../src/local/processes';
+import { startRedis } from '../src/stand-ins/elasticache/redis-server';
 
 export interface BurstResult {
   readonly connections: number;

@@ -6,12 +6,13 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { versionFolder, WebVersion } from './application-versions';
-import { SynthesizedExample } from './example-template';
+import { SynthesizedExample } from './synthesized-example';
 import { InstanceEvent, WebInstance } from './web-instance';
-import { LoadBalancerStandIn } from '../src/rehearse/load-balancer-stand-in';
-import { LocalRedis } from '../src/rehearse/local-redis';
-import { TargetState } from '../src/rehearse/target-group-stand-in';
-import { Cleanup, freePort, tempDir } from '../tools/local-servers';
+import { freePort } from '../src/local/loopback';
+import { Cleanup, tempDir } from '../src/local/processes';
+import { LocalRedis } from '../src/stand-ins/elasticache/redis-server';
+import { LoadBalancerStandIn } from '../src/stand-ins/load-balancing/load-balancer';
+import { TargetState } from '../src/stand-ins/load-balancing/target-group';
 
 /** The header the drill's own slow request names its target with (see `LoadBalancerStandInOptions.targetHeader`). */
 export const TARGET_HEADER = 'x-drill-target';

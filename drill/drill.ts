@@ -3,13 +3,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { RELEASE_KINDS, ScenarioKind, ScenarioResult } from './analysis';
-import { AzLossResult, runAzLoss } from './az-loss';
-import { PresetName, SynthesizedExample, synthesizeExample } from './example-template';
-import { runScenario } from './scenario';
-import { SCENARIO_STEPS } from './scenario-kinds';
-import { TargetGroupHealthCheck } from './target-group-health-check';
-import { ASSETS_DIR, Cleanup } from '../tools/local-servers';
+import { RELEASE_KINDS, ScenarioKind, ScenarioResult } from './report/analysis';
+import { AzLossResult, runAzLoss } from './scenarios/az-loss';
+import { runScenario } from './scenarios/scenario';
+import { SCENARIO_STEPS } from './scenarios/scenario-kinds';
+import { PresetName, SynthesizedExample, synthesizeExample } from './synthesized-example';
+import { ASSETS_DIR } from '../src/local/instance-home';
+import { Cleanup } from '../src/local/processes';
+import { TargetGroupHealthCheck } from '../src/stand-ins/synthesized-tier/target-group-health-check';
 
 export interface DrillOptions {
   /**

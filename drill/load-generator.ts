@@ -1,21 +1,7 @@
-import { httpGet, parseHello } from '../tools/local-servers';
+import { httpGet, parseHello } from '../src/local/http-client';
+import { RequestRecord } from '../src/stand-ins/cloudwatch/observed-requests';
 
-/** What became of one request. */
-export type Outcome = number | 'timeout' | 'error' | 'skipped';
-
-export interface RequestRecord {
-  readonly index: number;
-  /** Milliseconds on the drill's clock. */
-  readonly sentAt: number;
-  readonly doneAt: number;
-  /** The HTTP status, or `timeout` (no answer within the client timeout), `error` (connection failed), `skipped` (too many in flight). */
-  readonly outcome: Outcome;
-  /** The instance id hello.py printed (200 only). */
-  readonly instanceId?: string;
-  /** The counter value hello.py printed (200 only). */
-  readonly count?: number;
-  readonly detail?: string;
-}
+export type { Outcome, RequestRecord } from '../src/stand-ins/cloudwatch/observed-requests';
 
 export interface LoadGeneratorOptions {
   readonly url: string;

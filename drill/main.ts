@@ -12,13 +12,14 @@
  * at the end, JSON and SVG under results/.
  */
 import * as path from 'path';
-import { ScenarioKind } from './analysis';
-import { missedAzLossTargets } from './az-loss';
 import { ALL_SCENARIOS, DrillOptions, runDrill, ZERO_TARGET_SCENARIOS } from './drill';
-import { PresetName, PRESETS } from './example-template';
 import { missingDrillPrerequisites, prerequisiteHint } from './prerequisites';
-import { formatTable, missedTargets, writeResults } from './report';
-import { Cleanup, REPO_ROOT } from '../tools/local-servers';
+import { ScenarioKind } from './report/analysis';
+import { formatTable, missedTargets, writeResults } from './report/report';
+import { missedAzLossTargets } from './scenarios/az-loss';
+import { PresetName, PRESETS } from './synthesized-example';
+import { REPO_ROOT } from '../src/local/instance-home';
+import { Cleanup } from '../src/local/processes';
 
 const USAGE = `usage: drill/main.ts [--short] [--preset tutorial|fast]... [--scenario NAME]... [--rate N] [--replacement-delay SECONDS]
                      [--time-scale F] [--out DIR] [--repeat N]

@@ -1,4 +1,4 @@
-import { missingPrerequisites } from '../tools/local-servers';
+import { missingPrerequisites } from '../src/local/prerequisites';
 
 /** What the drill needs on the machine: Redis (the load balancer and systemd stand-ins are Node.js; the web app needs /usr/bin/python3 only). */
 export function missingDrillPrerequisites(): string[] {

@@ -4,11 +4,11 @@
  * of it: each start, the moment it answers again, each exit, and every pid, to check none is left behind.
  */
 import { WebVersion } from './application-versions';
-import { rememberProcess } from './process-identity';
-import { LocalRedis } from '../src/rehearse/local-redis';
-import { RehearsedApplication } from '../src/rehearse/rehearsal-target';
-import { WebServerUnit } from '../src/rehearse/web-server-unit';
-import { httpGet } from '../tools/local-servers';
+import { httpGet } from '../src/local/http-client';
+import { rememberProcess } from '../src/local/process-identity';
+import { LocalRedis } from '../src/stand-ins/elasticache/redis-server';
+import { RehearsedApplication } from '../src/stand-ins/synthesized-tier/fleet-settings';
+import { WebServerUnit } from '../src/stand-ins/systemd/service';
 
 /** Something that happened to an instance's web server. */
 export interface InstanceEvent {

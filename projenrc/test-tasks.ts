@@ -8,7 +8,7 @@ import { awscdk } from 'projen';
 // checks, a connection left idle for 59 s) and none of its targets depends on a quiet machine.
 // The rehearsal's corpus of real servers and its Ctrl-C test start many servers at once: they run here, alone, so
 // that the timing-sensitive sigterm probe of test/rehearse/rehearse.test.ts never shares the cores with them.
-export const SERVER_TESTS = ['test/runtime/', 'test/drill/', 'test/e2e/', 'test/rehearse/server-corpus.test.ts', 'test/rehearse/cli-misuse.test.ts'];
+export const SERVER_TESTS = ['test/runtime/', 'test/drill/', 'test/e2e/', 'test/rehearse/server-corpus.test.ts', 'test/rehearse/cli-misuse.test.ts', 'test/rehearse/repeat.test.ts', 'test/stand-ins/systemd/', 'test/stand-ins/load-balancing/', 'test/stand-ins/elasticache/', 'test/stand-ins/ec2/'];
 
 /** The test task: the synthesis tests on every core, then the `SERVER_TESTS` one file at a time, then eslint. */
 export function addTestTasks(project: awscdk.AwsCdkConstructLibrary): void {

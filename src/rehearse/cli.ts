@@ -7,13 +7,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AssemblyFleet, fleetsInCloudAssembly } from './cloud-assembly';
-import { commandExists } from './local-redis';
-import { stopEverything } from './process-group';
 import { rehearse, RehearsalReport, ScenarioName, SCENARIOS } from './rehearsal';
-import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from './rehearsal-target';
 import { formatRepeats, formatReport, rehearsalTimeline } from './report';
 import { timelineSvg } from './timeline-svg';
+import { commandExists } from '../stand-ins/elasticache/redis-server';
+import { AssemblyFleet, fleetsInCloudAssembly } from '../stand-ins/synthesized-tier/cloud-assembly';
+import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from '../stand-ins/synthesized-tier/fleet-settings';
+import { stopEverything } from '../stand-ins/systemd/process-group';
 
 const USAGE = `usage:
   cdk-zero-downtime-web-tier rehearse [--app cdk.out]            every tier of the synthesized app

@@ -2,8 +2,8 @@
  * How long a rehearsal may take: each step has a deadline computed from the settings it rehearses (the health check,
  * the deregistration delay, the unit's TimeoutStopSec, the idle timeout), printed before it starts, and enforced.
  */
-import { LoadBalancerSettings } from './rehearsal-target';
-import { readServiceUnit } from './systemd-unit-file';
+import { LoadBalancerSettings } from '../stand-ins/synthesized-tier/fleet-settings';
+import { readServiceUnit } from '../stand-ins/systemd/unit-file';
 
 /** The deadlines of one rehearsal, in seconds. */
 export interface RehearsalDeadlines {

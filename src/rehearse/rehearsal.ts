@@ -1,20 +1,21 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { folderChanges, folderSnapshot, prepareApplicationFolder } from './application-folder';
 import { rehearsalDeadlines, withinDeadline } from './deadlines';
 import { Finding, FINDINGS } from './findings';
-import { LoadBalancerStandIn } from './load-balancer-stand-in';
-import { freePort } from './local-process';
-import { LocalRedis, startLocalRedis } from './local-redis';
-import { RehearsalTarget } from './rehearsal-target';
 import { releaseChecksFinding, ReleaseChecksRun, runReleaseChecks } from './release-checks-rehearsal';
+import { scenarioFindings } from './scenario-findings';
 import { SCENARIOS, ScenarioName, ScenarioResult } from './scenario-record';
 import * as runs from './scenario-runs';
 import { ScenarioContext } from './scenario-runs';
 import { serverKind } from './server-kind';
 import { accepts, answerHeaders, bootSeconds, nonLoopbackAddress } from './server-probes';
-import { canSandbox, WebServerUnit } from './web-server-unit';
+import { freePort } from '../local/loopback';
+import { folderChanges, folderSnapshot, prepareApplicationFolder } from '../stand-ins/ec2/application-folder';
+import { LocalRedis, startLocalRedis } from '../stand-ins/elasticache/redis-server';
+import { LoadBalancerStandIn } from '../stand-ins/load-balancing/load-balancer';
+import { RehearsalTarget } from '../stand-ins/synthesized-tier/fleet-settings';
+import { canSandbox, WebServerUnit } from '../stand-ins/systemd/service';
 import { describeReleaseDuration } from '../web-fleet/release-duration';
 
 export { SCENARIOS } from './scenario-record';
@@ -237,21 +238,7 @@ export async function rehearse(target: RehearsalTarget, options: RehearsalOption
       }
     }
     scenarios.sort((x, y) => SCENARIOS.indexOf(x.name) - SCENARIOS.indexOf(y.name));
-    const crash = scenarios.find(s => s.name === 'crash');
-    if (crash && !app.socketActivation && crash.failed > 0) {
-      findings.push(FINDINGS.restartRefuses(crash.failed, kind));
-    }
-    for (const s of scenarios.filter(x => x.overDeadlineSeconds !== undefined)) {
-      findings.push(FINDINGS.overDeadline(`the ${s.name} scenario`, s.overDeadlineSeconds!));
-    }
-    // Failures the application answered itself (no cause from the stand-in) are the pages' own, named by that finding.
-    const pagesFail = findings.some(f => f.id === 'health-page-hides-failures');
-    const explained = new Set<ScenarioName>(['sigterm', 'idle-connection']);
-    for (const s of scenarios) {
-      if (s.zeroTarget && s.failed > 0 && !explained.has(s.name) && !(pagesFail && s.causes.length === 0)) {
-        findings.push(FINDINGS.requestsFailed(s.name, s.failed, [...new Set(s.causes)].join('; ')));
-      }
-    }
+    findings.push(...scenarioFindings(scenarios, findings, app.socketActivation, kind));
   }
 
   /** In the sandbox writes into the folder fail instead: the lines of the application's output that say so. */

@@ -1,8 +1,8 @@
 import { failed as isFailed } from './client-load';
 import { RehearsalReport } from './rehearsal';
-import { LoadBalancerSettings } from './rehearsal-target';
 import { ScenarioResult, TimelineEvent } from './scenario-record';
 import { Timeline } from './timeline-svg';
+import { LoadBalancerSettings } from '../stand-ins/synthesized-tier/fleet-settings';
 
 /** The report as a person reads it: the scenarios as a table, then each finding with its fix. */
 export function formatReport(report: RehearsalReport, settings: LoadBalancerSettings): string {

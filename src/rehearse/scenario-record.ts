@@ -1,6 +1,6 @@
 import { ClientResult, failed } from './client-load';
-import { ForwardedRequest, TargetEvent } from './load-balancer-stand-in';
-import { UnitEvent, WebServerUnit } from './web-server-unit';
+import { ForwardedRequest, TargetEvent } from '../stand-ins/load-balancing/load-balancer';
+import { UnitEvent, WebServerUnit } from '../stand-ins/systemd/service';
 
 /** The scenarios, in the order the report lists them. */
 export const SCENARIOS = ['steady', 'idle-connection', 'crash', 'release', 'sigterm', 'scale-in'] as const;

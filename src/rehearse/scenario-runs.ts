@@ -5,14 +5,14 @@
  */
 import { clientLoad } from './client-load';
 import { withinDeadline } from './deadlines';
-import { ForwardedRequest, IN_FLIGHT_RESET, LoadBalancerStandIn } from './load-balancer-stand-in';
-import { sleep, waitUntil } from './local-process';
-import { LocalRedis, withRedisPaused } from './local-redis';
-import { LoadBalancerSettings, RehearsedApplication } from './rehearsal-target';
 import { countStatuses, probeTimeline, ScenarioName, ScenarioResult, standInTimeline, summarize } from './scenario-record';
 import { getThroughSigterm, idleConnection, IdleConnectionResult, requestThroughSigterm, SigtermResult } from './server-probes';
-import { healthCheck } from './target-group-stand-in';
-import { WebServerUnit } from './web-server-unit';
+import { sleep, waitUntil } from '../local/loopback';
+import { LocalRedis, withRedisPaused } from '../stand-ins/elasticache/redis-server';
+import { ForwardedRequest, IN_FLIGHT_RESET, LoadBalancerStandIn } from '../stand-ins/load-balancing/load-balancer';
+import { healthCheck } from '../stand-ins/load-balancing/target-group';
+import { LoadBalancerSettings, RehearsedApplication } from '../stand-ins/synthesized-tier/fleet-settings';
+import { WebServerUnit } from '../stand-ins/systemd/service';
 
 /** What the scenarios share: the application, its settings, and how to start a server of it. */
 export interface ScenarioContext {

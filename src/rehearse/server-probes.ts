@@ -1,8 +1,8 @@
 import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
-import { sleep } from './local-process';
-import { healthCheck } from './target-group-stand-in';
+import { sleep } from '../local/loopback';
+import { healthCheck } from '../stand-ins/load-balancing/target-group';
 
 /**
  * Seconds from the start until the health page first answered with a healthy code, or undefined within `budgetMs`,

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { CORPUS_DIR } from './server-corpus';
 import { main } from '../../src/rehearse/cli';
 import { rehearse } from '../../src/rehearse/rehearsal';
-import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
+import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from '../../src/stand-ins/synthesized-tier/fleet-settings';
+import { descendants } from '../local/process-tree';
 import { describeWith } from '../runtime/harness';
 
 const CLI = path.join(__dirname, '..', '..', 'src', 'rehearse', 'cli.ts');
@@ -120,33 +121,6 @@ describe('a server slower than the clients\' rate (every page takes 5 s)', () =>
     }
   }, 60_000);
 });
-
-/** Every live (not zombie) descendant of `pid`, from /proc (proc(5): field 4 of stat is the parent). */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of fs.readdirSync('/proc').filter(e => /^\d+$/.test(e))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state !== 'Z') {
-        parents.set(Number(entry), Number(ppid));
-      }
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const found: number[] = [];
-  const walk = (parent: number) => {
-    for (const [child, ppid] of parents) {
-      if (ppid === parent) {
-        found.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(pid);
-  return found;
-}
 
 function alive(pid: number): boolean {
   try {

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { WebApplication, ZeroDowntimeWebTier } from '../../src';
-import { fleetsInCloudAssembly } from '../../src/rehearse/cloud-assembly';
 import { REHEARSAL_METADATA } from '../../src/rehearse/fleet-record';
+import { fleetsInCloudAssembly } from '../../src/stand-ins/synthesized-tier/cloud-assembly';
 
 /** Synthesizes the one-liner with `application` into a new cloud assembly; returns its folder. */
 function synth(application?: WebApplication, props: Record<string, unknown> = {}): string {

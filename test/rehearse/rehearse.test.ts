@@ -2,55 +2,17 @@
 // user deploys), and one small app per flaw (test/rehearse/fixtures), all against real redis-server processes on
 // 127.0.0.1. Every rehearsal runs at once in beforeAll (each mostly waits on health checks and the 59 s idle
 // connection), then each test reads its report.
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { FAST, FIXTURES, FLAWED, STARTER } from './rehearse-fixtures';
 import { allElements, parseXml, XmlElement } from './well-formed-xml';
 import { WebApplication, ZeroDowntimeWebTier } from '../../src';
-import { folderChanges, folderSnapshot } from '../../src/rehearse/application-folder';
 import { main } from '../../src/rehearse/cli';
-import { FINDING_IDS, FindingId } from '../../src/rehearse/findings';
 import { rehearse, RehearsalReport, ScenarioName } from '../../src/rehearse/rehearsal';
-import { LoadBalancerSettings, TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
 import { formatReport } from '../../src/rehearse/report';
 import { describeWith } from '../runtime/harness';
-
-const FIXTURES = path.join(__dirname, 'fixtures');
-const STARTER = path.join(__dirname, '..', '..', 'packages', 'cdk-zero-downtime-web-tier-app', 'templates', 'app', 'webapp');
-
-/** The tier's fast health-check preset (`WebHealthCheckPresets.fast()`: every 5 s, 4 s timeout), for the flawed apps. */
-const FAST: LoadBalancerSettings = { ...TIER_DEFAULT_SETTINGS, healthCheckIntervalSeconds: 5, healthCheckTimeoutSeconds: 4 };
-
-/** Each flawed app, the scenarios that show its flaw, and what must be found. */
-interface FlawedApp {
-  readonly name: string;
-  readonly scenarios: ScenarioName[];
-  readonly finding: FindingId;
-  readonly settings?: Partial<LoadBalancerSettings>;
-  readonly socketActivation?: boolean;
-  readonly dir?: string;
-  /** The tier's release checks, as the user-data holds them. */
-  readonly releaseChecks?: string;
-}
-const FLAWED: FlawedApp[] = [
-  { name: 'keep-alive-default', scenarios: ['idle-connection'], finding: 'keep-alive-shorter-than-load-balancer' },
-  { name: 'sigterm-abrupt', scenarios: ['sigterm'], finding: 'sigterm-drops-requests' },
-  // Answers a POST before reading its body: only the GET that waits on the paused Redis is in flight at SIGTERM.
-  { name: 'sigterm-redis-abrupt', scenarios: ['sigterm'], finding: 'sigterm-drops-requests' },
-  { name: 'health-lies', scenarios: ['steady'], finding: 'health-page-hides-failures' },
-  // One request in three fails while the health page answers 200: the finding, not only requests-failed.
-  { name: 'health-hides-some', scenarios: ['steady'], finding: 'health-page-hides-failures' },
-  { name: 'port-ignored', scenarios: ['steady'], finding: 'port-ignored', settings: { readinessBudgetSeconds: 1 } },
-  { name: 'loopback-only', scenarios: ['steady'], finding: 'loopback-only' },
-  { name: 'writes-own-folder', scenarios: ['steady'], finding: 'writes-own-folder' },
-  { name: 'slow-boot', scenarios: ['steady'], finding: 'boot-slower-than-budget', settings: { readinessBudgetSeconds: 2 } },
-  // The starter itself, without socket activation: a crash refuses connections until the restart (a warning).
-  { name: 'starter-without-socket-activation', scenarios: ['crash'], finding: 'restart-refuses-connections', dir: STARTER },
-  // Its main page answers; the deeper page its release checks ask fails.
-  { name: 'release-check-fails', scenarios: ['steady'], finding: 'release-check-fails', releaseChecks: 'GET 200 /\nGET 200 /ready/db' },
-];
 
 describeWith(['redis-server', 'openssl'])('rehearse', () => {
   const reports = new Map<string, RehearsalReport>();
@@ -329,86 +291,5 @@ describeWith(['redis-server', 'openssl'])('rehearse', () => {
     // Node.js 20's default is 5 s; its timer closes the connection within the next second.
     expect(found.message).toMatch(/after [56](\.\d)? s/);
     expect(found.fix).toContain('server.keepAliveTimeout = 65000');
-  });
-});
-
-describeWith(['redis-server'])('rehearse --repeat (a benchmark)', () => {
-  async function repeated(dir: string, runs: number): Promise<{ code: number; output: string }> {
-    const lines: string[] = [];
-    const code = await main(['rehearse', '--dir', dir, '--start', 'exec node server.js', '--health', '/healthz', '--redis',
-      '--scenarios', 'sigterm', '--repeat', String(runs)], l => lines.push(l), l => lines.push(l));
-    return { code, output: lines.join('\n') };
-  }
-
-  test('reports the failed requests of every run: 0 in each for the starter', async () => {
-    const { code, output } = await repeated(STARTER, 3);
-    expect(output).toContain(': 3 runs, failed requests of each run');
-    expect(output).toMatch(/^sigterm +0 0 0 {2}\(0 in all\)$/m);
-    expect(output).toContain('runs not clean: 0 of 3');
-    expect(code).toBe(0);
-  }, 120_000);
-
-  test('and 1 in each for an app that dies on SIGTERM, every run not clean', async () => {
-    const { code, output } = await repeated(path.join(FIXTURES, 'sigterm-abrupt'), 2);
-    expect(output).toMatch(/^sigterm +1 1 {2}\(2 in all\)$/m);
-    expect(output).toContain('runs not clean: 2 of 2');
-    expect(code).toBe(1);
-  }, 120_000);
-});
-
-describe('rehearse could not run', () => {
-  test('with --redis but without redis-server on the PATH: one line naming what to install, exit 2', () => {
-    // In a process of its own: jest's process.env is not the one child_process reads.
-    const cli = path.join(__dirname, '..', '..', 'src', 'rehearse', 'cli.ts');
-    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, 'rehearse', '--dir', STARTER, '--start', 'node server.js', '--redis'], {
-      encoding: 'utf8', timeout: 60_000, env: { PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'empty-path-')) },
-    });
-    expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^rehearse: redis-server is missing: install redis-server \(Debian\/Ubuntu: apt-get install redis-server/)]);
-  }, 60_000);
-
-  test.each([
-    [['rehearse', '--app', '/nonexistent/cdk.out'], /not a cloud assembly/],
-    [['rehearse', '--dir', __dirname], /--dir needs --start/],
-    [['rehearse', '--dir', __dirname, '--start', 'node x.js', '--port', '80'], /--port 80: must be a whole number from 1024 to 65535/],
-    [['rehearse', '--scenarios', 'steady,flood'], /unknown flood/],
-    [['deploy'], /usage:/],
-    [['rehearse', '--dir', __dirname, '--start', 'node x.js', '--repeat', '0'], /--repeat 0: must be a whole number from 1 to 100/],
-  ])('%j: one line, exit 2', async (argv, message) => {
-    const errors: string[] = [];
-    expect(await main(argv as string[], () => undefined, l => errors.push(l))).toBe(2);
-    expect(errors.join('\n')).toMatch(message);
-  });
-});
-
-describe('the table of findings of docs/rehearsal.md (the README links it)', () => {
-  const page = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'rehearsal.md'), 'utf8');
-  const table = page.slice(page.indexOf('\n## The findings\n'), page.indexOf('\n## Exit codes and options\n'));
-  const listed = [...table.matchAll(/^\| `([a-z-]+)`(?:, `([a-z-]+)`)? \|/gm)].flatMap(m => [m[1], m[2]]).filter(Boolean);
-
-  test('names only findings the rehearsal has, and every one a fixture proves', () => {
-    expect(listed.length).toBeGreaterThan(5);
-    for (const id of listed) {
-      expect(FINDING_IDS).toContain(id);
-    }
-    // start-command-exited is proven by test/rehearse/cli-misuse.test.ts (a typo in the start command).
-    expect(listed.sort()).toEqual([...new Set([...FLAWED.map(f => f.finding), 'start-command-exited'])].sort());
-  });
-});
-
-describe('what an application wrote into its folder (where the sandbox cannot be imposed)', () => {
-  test('is every file added, changed or removed, and each new folder, but not an old folder whose files changed', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'folder-changes-'));
-    fs.mkdirSync(path.join(dir, 'old'));
-    fs.writeFileSync(path.join(dir, 'old', 'kept.txt'), 'a');
-    fs.writeFileSync(path.join(dir, 'old', 'changed.txt'), 'a');
-    fs.writeFileSync(path.join(dir, 'removed.txt'), 'a');
-    const before = folderSnapshot(dir);
-    fs.writeFileSync(path.join(dir, 'old', 'changed.txt'), 'ab');
-    fs.rmSync(path.join(dir, 'removed.txt'));
-    fs.mkdirSync(path.join(dir, 'cache'));
-    fs.writeFileSync(path.join(dir, 'cache', 'new.json'), '{}');
-    expect(folderChanges(before, folderSnapshot(dir))).toEqual(['cache', 'cache/new.json', 'old/changed.txt', 'removed.txt']);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

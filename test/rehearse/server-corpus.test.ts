@@ -6,7 +6,7 @@ import * as path from 'path';
 import { CORPUS, CORPUS_DIR, CorpusServer, withoutExec } from './server-corpus';
 import { rehearsalDeadlines } from '../../src/rehearse/deadlines';
 import { rehearse, RehearsalReport } from '../../src/rehearse/rehearsal';
-import { TIER_DEFAULT_SETTINGS } from '../../src/rehearse/rehearsal-target';
+import { TIER_DEFAULT_SETTINGS } from '../../src/stand-ins/synthesized-tier/fleet-settings';
 import { describeWith } from '../runtime/harness';
 
 /** The tier's fast health-check preset (every 5 s, 4 s timeout): the ALB's idle timeout stays its default 60 s. */

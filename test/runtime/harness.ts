@@ -1,5 +1,6 @@
 /**
- * Runtime test harness: the local servers of `tools/local-servers.ts` (shared with the drill), plus jest helpers.
+ * Runtime test harness: the local plumbing (src/local/) and stand-ins (src/stand-ins/) re-exported by
+ * `tools/local-servers.ts` with the tests' stand-in `aws` CLI, plus jest helpers.
  */
 import { missingPrerequisites, Prerequisite } from '../../tools/local-servers';
 
