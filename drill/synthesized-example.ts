@@ -3,9 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { WebHealthCheck, WebHealthCheckPresets, WebTierFeatureFlags, ZeroDowntimeWebTier, ZeroDowntimeWebTierProps } from '../src';
-import { AssemblyFleet, fleetsInCloudAssembly } from '../src/stand-ins/synthesized-tier/cloud-assembly';
-import { readReleasePolicy, ReleasePolicy } from '../src/stand-ins/synthesized-tier/release-policy';
-import { readTargetGroupHealthCheck, TargetGroupHealthCheck } from '../src/stand-ins/synthesized-tier/target-group-health-check';
+import { AssemblyFleet } from '../src/stand-ins/synthesized-tier/cloud-assembly';
+import { ReleasePolicy } from '../src/stand-ins/synthesized-tier/release-policy';
+import { SynthesizedTier } from '../src/stand-ins/synthesized-tier/synthesized-tier';
+import { TargetGroupHealthCheck } from '../src/stand-ins/synthesized-tier/target-group-health-check';
 
 /** The health-check presets the drill knows, by their `WebHealthCheckPresets` method name. */
 export const PRESETS: Record<string, () => WebHealthCheck> = {
@@ -26,8 +27,8 @@ export interface SynthesizedExample {
   readonly healthyAfterSeconds: number;
   /** The web group's release policy (instance refresh and gate alarms), read out of the template. */
   readonly release: ReleasePolicy;
-  /** The full template, for the record. */
-  readonly template: Record<string, unknown>;
+  /** The synthesized template, read for the stand-ins (the AZ settings of the az-loss scenario, for one). */
+  readonly tier: SynthesizedTier;
   /**
    * The web fleet as the rehearsal reads it from the cloud assembly: the application's asset (a folder that lives
    * until this process exits), its start command and settings, and the load balancer's and target group's settings.
@@ -59,19 +60,20 @@ export function synthesizeExample(preset: PresetName, props: Partial<ZeroDowntim
       description: 'Tutorial 07: a load-balanced, zero-downtime web tier (cdk-zero-downtime-web-tier example)',
       env: { region: 'eu-west-3' },
     });
-    const tier = new ZeroDowntimeWebTier(stack, 'WebTier', { ...props, healthCheck: makePreset() });
+    const construct = new ZeroDowntimeWebTier(stack, 'WebTier', { ...props, healthCheck: makePreset() });
     const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
-    const fleets = fleetsInCloudAssembly(outdir);
+    const tier = new SynthesizedTier(template);
+    const fleets = SynthesizedTier.fleetsOf(outdir);
     if (fleets.length !== 1 || fleets[0].asset.zip) throw new Error(`${outdir}: expected one web fleet with a folder asset, found ${fleets.length}`);
     keep = true;
     return {
       fleet: fleets[0],
-      release: readReleasePolicy(template),
+      release: tier.releasePolicy,
       preset,
-      healthCheck: readTargetGroupHealthCheck(template),
-      failoverWindowSeconds: tier.failoverWindow.toSeconds(),
-      healthyAfterSeconds: tier.webLoadBalancer.healthyAfter.toSeconds(),
-      template,
+      healthCheck: tier.healthCheck,
+      failoverWindowSeconds: construct.failoverWindow.toSeconds(),
+      healthyAfterSeconds: construct.webLoadBalancer.healthyAfter.toSeconds(),
+      tier,
     };
   } finally {
     if (keep) assemblies.add(outdir);

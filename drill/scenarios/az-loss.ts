@@ -15,7 +15,7 @@ import { Cleanup } from '../../src/local/processes';
 import { balancedSpread, placeLaunch, replacesUnhealthy } from '../../src/stand-ins/auto-scaling/az-placement';
 import { promoteReplica, redisWithReplica } from '../../src/stand-ins/elasticache/failover';
 import { readCounter, startRedis } from '../../src/stand-ins/elasticache/redis-server';
-import { readRedisNodeAzs, readWebGroupZonalSettings, WebGroupZonalSettings, zonalShiftEnabledOnLoadBalancer } from '../../src/stand-ins/synthesized-tier/zonal-settings';
+import { WebGroupZonalSettings } from '../../src/stand-ins/synthesized-tier/zonal-settings';
 import { ZonalShift } from '../../src/stand-ins/zonal-shift/zonal-shift';
 import { DrillFleet } from '../drill-fleet';
 import { inRotation } from '../report/analysis';
@@ -154,12 +154,12 @@ async function runVariant(o: AzLossOptions, variant: AzLossVariant): Promise<AzL
   const now = () => Date.now() - epoch;
   const log = (msg: string) => o.log(`[${o.example.preset} az-loss ${variant} ${(now() / 1000).toFixed(1).padStart(6)}s] ${msg}`);
   const startedAt = new Date().toISOString();
-  const settings = readWebGroupZonalSettings(o.example.template);
-  const lbZonalShift = zonalShiftEnabledOnLoadBalancer(o.example.template);
+  const settings = o.example.tier.webGroupZonalSettings;
+  const lbZonalShift = o.example.tier.zonalShiftEnabled;
   if (variant === 'zonal-shift' && !(lbZonalShift && settings.zonalShiftEnabled)) {
     throw new Error('az-loss zonal-shift: the template enables zonal shift on neither the load balancer nor the web group');
   }
-  const redisAzs = readRedisNodeAzs(o.example.template);
+  const redisAzs = o.example.tier.redisNodeAzs;
   const hc = o.example.healthCheck;
   try {
     // Redis: the primary in AZ 0 (the first of PreferredCacheClusterAZs), its replica in AZ 1, behind the endpoint's name.

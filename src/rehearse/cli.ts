@@ -11,8 +11,9 @@ import { rehearse, RehearsalReport, ScenarioName, SCENARIOS } from './rehearsal'
 import { formatRepeats, formatReport, rehearsalTimeline } from './report';
 import { timelineSvg } from './timeline-svg';
 import { commandExists } from '../stand-ins/elasticache/redis-server';
-import { AssemblyFleet, fleetsInCloudAssembly } from '../stand-ins/synthesized-tier/cloud-assembly';
+import { AssemblyFleet } from '../stand-ins/synthesized-tier/cloud-assembly';
 import { RehearsalTarget, TIER_DEFAULT_SETTINGS } from '../stand-ins/synthesized-tier/fleet-settings';
+import { SynthesizedTier } from '../stand-ins/synthesized-tier/synthesized-tier';
 import { stopEverything } from '../stand-ins/systemd/process-group';
 
 const USAGE = `usage:
@@ -86,7 +87,7 @@ function targets(args: Args, unpackDir: string): RehearsalTarget[] {
   }
   let fleets: AssemblyFleet[];
   try {
-    fleets = fleetsInCloudAssembly(path.resolve(String(args.app ?? 'cdk.out')));
+    fleets = SynthesizedTier.fleetsOf(path.resolve(String(args.app ?? 'cdk.out')));
   } catch (error) {
     throw new CannotRun((error as Error).message);
   }

@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LoadBalancerSettings, RehearsalTarget, TIER_DEFAULT_SETTINGS } from './fleet-settings';
+import { resourcesOf } from './template-resources';
 import { FleetRecord, REHEARSAL_METADATA } from '../../rehearse/fleet-record';
 import { releaseChecksOfGroup, releaseDurations } from '../../web-fleet/release-duration';
 
@@ -82,7 +83,7 @@ function readAssembly(dir: string): AssemblyFleet[] {
   return fleets;
 }
 
-function fleetOf(dir: string, name: string, record: FleetRecord, template: Template): AssemblyFleet {
+function fleetOf(dir: string, name: string, record: FleetRecord, template: unknown): AssemblyFleet {
   if (!record.assetPath || !record.startCommand || !record.port) {
     throw new Error(`${name}: its application's asset, startCommand or port is only known at deploy time; rehearse it with --dir, --start and --port`);
   }
@@ -101,18 +102,16 @@ function fleetOf(dir: string, name: string, record: FleetRecord, template: Templ
       environment: Object.fromEntries(Object.entries(record.environment).map(([k, v]) => [k, v ?? `rehearsal-placeholder-for-${k}`])),
       secretNames: record.secretNames,
       installCommands: record.installCommands,
-      releaseChecks: releaseChecksOfGroup(template.Resources?.[record.autoScalingGroup], template.Resources ?? {}),
+      releaseChecks: releaseChecksOfGroup(resourcesOf(template)[record.autoScalingGroup], resourcesOf(template)),
     },
     settings,
     releaseDuration: releaseDurations(template).find(d => d.logicalId === record.autoScalingGroup),
   };
 }
 
-type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, any> }> };
-
 /** The target group and load balancer of the fleet's group, from the template: the settings a user deploys. */
-function settingsOf(template: Template, record: FleetRecord): LoadBalancerSettings {
-  const resources = template.Resources ?? {};
+function settingsOf(template: unknown, record: FleetRecord): LoadBalancerSettings {
+  const resources = resourcesOf(template);
   const group = resources[record.autoScalingGroup]?.Properties ?? {};
   const tgId: string | undefined = (group.TargetGroupARNs ?? []).map((arn: any) => arn?.Ref).find((id: unknown) => typeof id === 'string');
   const tg = tgId ? resources[tgId]?.Properties ?? {} : {};

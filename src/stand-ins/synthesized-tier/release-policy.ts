@@ -7,6 +7,7 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html
  */
+import { resourcesOf, TemplateResource } from './template-resources';
 import { RELEASE_CHECKS_NAMESPACE } from '../../web-fleet/release-checks-alarm';
 import { releaseChecksOfGroup } from '../../web-fleet/release-duration';
 import { GateAlarm, GateExpression, MetricRef } from '../cloudwatch/alarm';
@@ -32,7 +33,7 @@ export interface ReleasePolicy {
   readonly releaseChecks: string;
 }
 
-type Resource = { Type?: string; Properties?: Record<string, unknown>; UpdatePolicy?: Record<string, unknown> };
+type Resource = TemplateResource;
 
 const GROUP = 'AWS::AutoScaling::AutoScalingGroup';
 const ALARM = 'AWS::CloudWatch::Alarm';
@@ -61,7 +62,7 @@ function webGroup(resources: Record<string, Resource>): [string, Resource] {
 
 /** The release policy of the template's web group. Throws when it has no `AutoScalingInstanceRefresh`, or values the drill cannot model. */
 export function readReleasePolicy(template: unknown): ReleasePolicy {
-  const resources = (template as { Resources?: Record<string, Resource> })?.Resources ?? {};
+  const resources = resourcesOf(template);
   const [groupLogicalId, group] = webGroup(resources);
   const refresh = group.UpdatePolicy?.AutoScalingInstanceRefresh as { Strategy?: unknown; Preferences?: Record<string, unknown> } | undefined;
   const where = `${groupLogicalId}.UpdatePolicy.AutoScalingInstanceRefresh`;

@@ -6,6 +6,7 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
  */
+import { resourcesOf } from './template-resources';
 import { HTTP_CODES } from '../../load-balancer/web-health-check';
 
 /** The health check of an `AWS::ElasticLoadBalancingV2::TargetGroup`, with AWS's defaults filled in. */
@@ -36,7 +37,7 @@ const TARGET_GROUP = 'AWS::ElasticLoadBalancingV2::TargetGroup';
 
 /** The one HTTP target group of `template` and its health check. Throws when there is not exactly one, or when it is not a plain HTTP check. */
 export function readTargetGroupHealthCheck(template: unknown): TargetGroupHealthCheck {
-  const resources = (template as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> })?.Resources ?? {};
+  const resources = resourcesOf(template);
   const groups = Object.entries(resources).filter(([, r]) => r?.Type === TARGET_GROUP);
   if (groups.length !== 1) {
     throw new Error(`expected exactly one ${TARGET_GROUP} in the template, found ${groups.length}` +

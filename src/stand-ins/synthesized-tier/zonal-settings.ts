@@ -7,6 +7,7 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-loadbalancer-loadbalancerattribute.html
  */
+import { resourcesOf } from './template-resources';
 
 /** The web group's AZ settings, as CloudFormation has them. */
 export interface WebGroupZonalSettings {
@@ -24,7 +25,7 @@ export interface WebGroupZonalSettings {
 
 /** The one Auto Scaling group with a target group: the web servers. */
 export function readWebGroupZonalSettings(template: unknown): WebGroupZonalSettings {
-  const resources = (template as { Resources?: Record<string, { Type?: string; Properties?: Record<string, any> }> })?.Resources ?? {};
+  const resources = resourcesOf(template);
   const groups = Object.values(resources).filter((r) => r?.Type === 'AWS::AutoScaling::AutoScalingGroup' && r.Properties?.TargetGroupARNs);
   if (groups.length !== 1) throw new Error(`expected exactly one web Auto Scaling group (with TargetGroupARNs), found ${groups.length}`);
   const p = groups[0].Properties!;
@@ -44,7 +45,7 @@ export function readWebGroupZonalSettings(template: unknown): WebGroupZonalSetti
 
 /** Index, in the replication group's `PreferredCacheClusterAZs`, of the AZ of the primary and of its first replica. */
 export function readRedisNodeAzs(template: unknown): { primary: string; replica: string } | undefined {
-  const resources = (template as { Resources?: Record<string, { Type?: string; Properties?: Record<string, any> }> })?.Resources ?? {};
+  const resources = resourcesOf(template);
   const group = Object.values(resources).find((r) => r?.Type === 'AWS::ElastiCache::ReplicationGroup');
   const azs = group?.Properties?.PreferredCacheClusterAZs as unknown[] | undefined;
   if (!azs || azs.length < 2) return undefined;
@@ -53,7 +54,7 @@ export function readRedisNodeAzs(template: unknown): { primary: string; replica:
 
 /** The ALB's `zonal_shift.config.enabled` attribute, read out of a synthesized template (AWS default: false). */
 export function zonalShiftEnabledOnLoadBalancer(template: unknown): boolean {
-  const resources = (template as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> })?.Resources ?? {};
+  const resources = resourcesOf(template);
   const lbs = Object.values(resources).filter((r) => r?.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer');
   if (lbs.length !== 1) throw new Error(`expected exactly one load balancer in the template, found ${lbs.length}`);
   const attributes = (lbs[0].Properties?.LoadBalancerAttributes ?? []) as Array<{ Key?: string; Value?: unknown }>;

@@ -9,10 +9,14 @@ const DEFAULTS: WebGroupZonalSettings = {
 
 describe('the drill\'s models of AWS behaviour in an AZ loss', () => {
   test('from the synthesized example: 3 servers over 3 AZs, balanced-best-effort, zonal shift with ReplaceUnhealthy, ALB zonal shift on, Redis primary and replica in two AZs', () => {
-    const { template } = synthesizeExample('fast');
-    expect(readWebGroupZonalSettings(template)).toEqual(DEFAULTS);
-    expect(zonalShiftEnabledOnLoadBalancer(template)).toBe(true);
-    const redis = readRedisNodeAzs(template)!;
+    const { tier } = synthesizeExample('fast');
+    expect(tier.webGroupZonalSettings).toEqual(DEFAULTS);
+    expect(tier.zonalShiftEnabled).toBe(true);
+    // The one reader gives what each reader of synthesized-tier/ reads.
+    expect(tier.webGroupZonalSettings).toEqual(readWebGroupZonalSettings(tier.template));
+    expect(zonalShiftEnabledOnLoadBalancer(tier.template)).toBe(true);
+    const redis = tier.redisNodeAzs!;
+    expect(redis).toEqual(readRedisNodeAzs(tier.template));
     expect(redis.primary).not.toEqual(redis.replica);
   });
 
