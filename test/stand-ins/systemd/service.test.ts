@@ -1,5 +1,5 @@
 // The unit stand-in against systemd's documented behaviour (systemd.kill(5), systemd.service(5)), with the settings
-// of the shipped unit file; and the client load's bounds. Small shell apps on 127.0.0.1, a few seconds in all.
+// of the shipped unit file (read by unit-file.ts, tested in unit-file.test.ts); and the client load's bounds. Small shell apps on 127.0.0.1, a few seconds in all.
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
@@ -10,28 +10,6 @@ import { rehearsalDeadlines, withinDeadline } from '../../../src/rehearse/deadli
 import { RehearsedApplication, TIER_DEFAULT_SETTINGS } from '../../../src/stand-ins/synthesized-tier/fleet-settings';
 import { processGroupAlive } from '../../../src/stand-ins/systemd/process-group';
 import { WebServerUnit } from '../../../src/stand-ins/systemd/service';
-import { readServiceUnit, SERVICE_UNIT_FILE } from '../../../src/stand-ins/systemd/unit-file';
-
-describe('the unit file the stand-in reads', () => {
-  test('is the shipped webtier.service: RestartSec, TimeoutStopSec, KillMode (default control-group), Environment', () => {
-    expect(SERVICE_UNIT_FILE).toBe(path.join(__dirname, '..', '..', '..', 'assets', 'web', 'webtier.service'));
-    expect(readServiceUnit()).toEqual({
-      restartSeconds: 1, timeoutStopSeconds: 30, killMode: 'control-group', killSignal: 'SIGTERM', environment: { PYTHONDONTWRITEBYTECODE: '1' },
-    });
-    expect(WebServerUnit.STOP_TIMEOUT_SECONDS).toBe(30);
-  });
-
-  test('is read, not copied: another file gives other settings, systemd time spans and quoted assignments included', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unit-file-'));
-    const file = path.join(dir, 'x.service');
-    fs.writeFileSync(file, '[Unit]\nDescription=x\n[Service]\nRestartSec=500ms\nTimeoutStopSec=1min 30s\nKillMode=mixed\n' +
-      'KillSignal=QUIT\nEnvironment=A=1 "B=two words"\nEnvironment=C=3\n');
-    expect(readServiceUnit(file)).toEqual({
-      restartSeconds: 0.5, timeoutStopSeconds: 90, killMode: 'mixed', killSignal: 'SIGQUIT', environment: { A: '1', B: 'two words', C: '3' },
-    });
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-});
 
 describe('the unit stand-in stops as systemd does', () => {
   let workDir: string;
