@@ -5,9 +5,20 @@ import * as net from 'net';
 
 export const LOOPBACK = '127.0.0.1';
 
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
+/** Resolves after `ms` milliseconds (at once when negative); rejects at once when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error(`aborted: ${String(signal.reason)}`));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error(`aborted: ${String(signal?.reason)}`));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on now. */
