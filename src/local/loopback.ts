@@ -21,8 +21,32 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on now. */
+/** The ports `freePort` handed out in this process. */
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on now, and that this process has not been given before: a server
+ * that restarts (a unit's `Restart=always`) binds its old port again, so that port must not go to a new server in
+ * the meantime, which Linux may otherwise pick again for `listen(0)` once it is free.
+ */
 export function freePort(): Promise<number> {
+  return unusedPort(kernelPort, handedOut);
+}
+
+/** The first port of `source` not in `used` (at most 50 tries), added to `used`. */
+export async function unusedPort(source: () => Promise<number>, used: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await source();
+    if (!used.has(port)) {
+      used.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no TCP port on ${LOOPBACK} that this process has not used already, after 50 tries`);
+}
+
+/** A port the kernel gives for `listen(0)` on 127.0.0.1, closed again. */
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
